@@ -1,0 +1,134 @@
+"""segapp: contacts, segments, interactions and Word letters for a small sales team."""
+
+import os
+from importlib import import_module
+from typing import Any
+
+from flask import Flask, g, has_request_context, request
+from flask_login import current_user
+from werkzeug.exceptions import BadRequest
+
+from segapp import database  # noqa: F401  (registers the engine events)
+from segapp.config import Config, load_or_create_secret_key, normalise_database_url
+from segapp.extensions import babel, csrf, db, login_manager, migrate
+from segapp.htmx import add_vary_header, wants_fragment
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# One blueprint per area; each package exposes ``bp``.
+BLUEPRINT_PACKAGES = [
+    "segapp.main",
+    "segapp.auth",
+]
+
+
+def create_app(config: type | dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors and CLI."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    _configure_database_and_secret(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _configure_login()
+
+    from segapp.auth.policy import init_policy
+
+    app.before_request(refuse_nul_characters)
+    init_policy(app)
+    for package in BLUEPRINT_PACKAGES:
+        app.register_blueprint(import_module(package).bp)
+
+    from segapp.errors import register_error_handlers
+    from segapp.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    app.after_request(add_vary_header)
+
+    from segapp.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _configure_database_and_secret(app: Flask) -> None:
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        url = os.environ.get("DATABASE_URL") or "sqlite:///" + os.path.join(
+            app.instance_path, "segapp.db"
+        )
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+
+
+def select_locale() -> str | None:
+    """The user's chosen language, else the browser's best match."""
+    languages = ("en", "it")
+    if not has_request_context():
+        return os.environ.get("SEGAPP_CLI_LANGUAGE", "en")
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def _configure_login() -> None:
+    from flask_babel import lazy_gettext as _l
+    from sqlalchemy import select
+
+    from segapp.models import User
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        if not user_id.isdigit():
+            return None
+        return db.session.scalar(select(User).where(User.id == int(user_id), User.active.is_(True)))
+
+    @login_manager.unauthorized_handler
+    def unauthorized() -> Any:
+        from flask import flash, redirect, url_for
+
+        if wants_fragment():
+            response = app_response_for_htmx_login()
+            return response
+        flash(login_manager.login_message, "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def app_response_for_htmx_login() -> Any:
+    """htmx cannot follow a redirect into a fragment: ask it to load the sign-in page."""
+    from flask import make_response, url_for
+
+    response = make_response("", 401)
+    response.headers["HX-Redirect"] = url_for("auth.login")
+    return response
+
+
+def refuse_nul_characters() -> None:
+    """NUL cannot be stored by PostgreSQL and never belongs in input: refuse it early."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                raise BadRequest(description="nul")
+    g.setdefault("page_title", "")

@@ -1,0 +1,45 @@
+"""Who may do what: one check before every request, so every route is covered."""
+
+from flask import Flask, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import Forbidden
+from werkzeug.wrappers import Response
+
+from segapp.database import SAFE_METHODS
+from segapp.extensions import db, login_manager
+from segapp.services.users import any_user_exists
+
+# Endpoints that anyone may reach without signing in.
+PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.first_admin", "main.health"})
+# Endpoints where any signed-in user (viewers too) may change their own things.
+SELF_SERVICE_ENDPOINTS = frozenset({"auth.logout", "auth.profile", "auth.change_password_view"})
+# Blueprints whose changes are for administrators only.
+ADMIN_BLUEPRINTS = frozenset({"setup", "users"})
+
+
+def enforce_access() -> Response | None:
+    """Send anonymous users to sign-in, refuse viewers' changes and non-admins' setup changes."""
+    endpoint = request.endpoint
+    if endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        if not any_user_exists(db.session):
+            return redirect(url_for("auth.first_admin"))
+        return login_manager.unauthorized()
+    if endpoint is None or endpoint in SELF_SERVICE_ENDPOINTS:
+        return None
+    blueprint = request.blueprint or ""
+    if blueprint == "users" and not current_user.is_admin:
+        raise Forbidden()
+    if request.method in SAFE_METHODS:
+        return None
+    if not current_user.can_edit:
+        raise Forbidden()
+    if blueprint in ADMIN_BLUEPRINTS and not current_user.is_admin:
+        raise Forbidden()
+    return None
+
+
+def init_policy(app: Flask) -> None:
+    """Register the access check (after CSRFProtect's, so a missing token is refused first)."""
+    app.before_request(enforce_access)

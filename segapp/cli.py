@@ -1,0 +1,47 @@
+"""Command-line commands: ``flask create-user`` and ``flask demo-data``."""
+
+import click
+from flask import Flask
+
+from segapp.database import immediate_transactions
+from segapp.extensions import db
+from segapp.models import Role
+from segapp.services.demo import database_is_empty, load_demo_data
+from segapp.services.errors import ServiceError
+from segapp.services.users import create_user
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the commands to the app's CLI."""
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.USER.value)
+    @click.option("--full-name", default="")
+    @click.option("--salesperson", default=None, help="Code of the user's salesperson.")
+    @click.password_option()
+    def create_user_command(username: str, role: str, full_name: str, salesperson: str | None, password: str) -> None:
+        """Create a user."""
+        with immediate_transactions():
+            try:
+                create_user(db.session, username, password, Role(role), full_name, salesperson)
+            except ServiceError as error:
+                db.session.rollback()
+                raise click.ClickException(error.message) from error
+            db.session.commit()
+        click.echo(f"User {username} created with role {role}.")
+
+    @app.cli.command("demo-data")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when contacts exist.")
+    @click.option("--companies", default=300, show_default=True)
+    def demo_data_command(if_empty: bool, companies: int) -> None:
+        """Load demo contacts, groups, salespeople, templates and a campaign."""
+        with immediate_transactions():
+            if not database_is_empty(db.session):
+                if if_empty:
+                    click.echo("Contacts exist; demo data not loaded.")
+                    return
+                raise click.ClickException("The database already has contacts.")
+            count = load_demo_data(db.session, companies=companies)
+            db.session.commit()
+        click.echo(f"Demo data loaded: {count} contacts.")

@@ -1,0 +1,57 @@
+"""Engine tuning: SQLite in WAL mode, busy timeout, and writes that begin immediately."""
+
+import contextvars
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_force_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "segapp_force_immediate", default=False
+)
+
+
+@contextmanager
+def immediate_transactions() -> Iterator[None]:
+    """Outside a request (CLI, jobs, tests), make SQLite transactions take the write lock at BEGIN."""
+    token = _force_immediate.set(True)
+    try:
+        yield
+    finally:
+        _force_immediate.reset(token)
+
+
+def _wants_immediate() -> bool:
+    # A state-changing request will write: taking the lock at BEGIN avoids the
+    # SQLITE_BUSY that a read transaction gets when it later tries to write.
+    if _force_immediate.get():
+        return True
+    return has_request_context() and request.method not in SAFE_METHODS
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is deferred and late).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")

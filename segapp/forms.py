@@ -1,0 +1,40 @@
+"""Shared form pieces: a base form that refuses control characters in every text field."""
+
+import re
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+# Tab, line feed and carriage return are fine in multi-line text; nothing else below 0x20 is.
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def refuse_control_characters(form: FlaskForm, field: Field) -> None:
+    """A validator: control characters (NUL included) are refused with a message."""
+    if not isinstance(field.data, str):
+        return
+    pattern = _CONTROL_IN_TEXT if isinstance(field, TextAreaField) else _CONTROL_IN_LINE
+    if pattern.search(field.data):
+        raise ValidationError(_l("Control characters are not allowed here."))
+
+
+def strip_filter(value: Any) -> Any:
+    """Trim surrounding spaces of submitted text."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class SafeForm(FlaskForm):
+    """Base of every form: text fields are trimmed and refuse control characters."""
+
+    class Meta:
+        def bind_field(self, form: FlaskForm, unbound_field: Any, options: dict) -> Field:
+            """Add the control-character check and trimming to every text field."""
+            if issubclass(unbound_field.field_class, StringField):
+                options["validators"] = [refuse_control_characters, *unbound_field.kwargs.get("validators", ())]
+                if not issubclass(unbound_field.field_class, TextAreaField):
+                    options["filters"] = [strip_filter, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, **options)

@@ -1,0 +1,1 @@
+"""Business rules: plain functions that take the session and plain values and never commit."""

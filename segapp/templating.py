@@ -1,0 +1,49 @@
+"""Template globals: navigation, formatting helpers."""
+
+from datetime import date
+from decimal import Decimal
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+
+# (endpoint, label); an entry is shown once its endpoint exists.
+NAV_ITEMS = [
+    ("main.index", _l("Home")),
+    ("contacts.list_contacts", _l("Contacts")),
+    ("segments.list_segments", _l("Segments")),
+    ("logged.list_logged_segments", _l("Registered segments")),
+    ("logged.list_entries", _l("Interaction log")),
+    ("setup.index", _l("Setup")),
+    ("users.list_users", _l("Users")),
+]
+
+
+def nav_items() -> list[tuple[str, str, bool]]:
+    """Navigation entries whose endpoints exist, with whether each is the current area."""
+    current_blueprint = request.blueprint if request else None
+    items = []
+    for endpoint, label in NAV_ITEMS:
+        if endpoint not in current_app.view_functions:
+            continue
+        blueprint = endpoint.split(".")[0]
+        items.append((endpoint, str(label), blueprint == current_blueprint and endpoint != "main.index" or request.endpoint == endpoint))
+    return items
+
+
+def show_date(value: date | None) -> str:
+    """A date in the user's locale, blank when not set."""
+    return format_date(value, "short") if value else ""
+
+
+def show_decimal(value: Decimal | float | int | None) -> str:
+    """A number in the user's locale with two decimals."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.00")
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Make the helpers available in every template."""
+    app.jinja_env.globals.update(nav_items=nav_items, get_locale=get_locale)
+    app.jinja_env.filters.update(show_date=show_date, show_decimal=show_decimal)

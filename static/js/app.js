@@ -1,0 +1,26 @@
+// Small page-wide behaviour; the server holds the state.
+(function () {
+  "use strict";
+  // Show a message when an htmx request fails (the fragment is not swapped for 5xx).
+  document.addEventListener("htmx:responseError", function (event) {
+    var area = document.getElementById("flash");
+    if (!area) return;
+    var div = document.createElement("div");
+    div.className = "flash flash-error";
+    div.setAttribute("role", "alert");
+    var text = event.detail.xhr.responseText || "";
+    var parsed = new DOMParser().parseFromString(text, "text/html");
+    var message = parsed.querySelector("[role=alert]");
+    div.textContent = message ? message.textContent : (document.documentElement.lang === "it" ? "Errore" : "Error") + " " + event.detail.xhr.status;
+    area.appendChild(div);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var area = document.getElementById("flash");
+    if (!area) return;
+    var div = document.createElement("div");
+    div.className = "flash flash-error";
+    div.setAttribute("role", "alert");
+    div.textContent = document.documentElement.lang === "it" ? "Il server non risponde." : "The server does not answer.";
+    area.appendChild(div);
+  });
+})();

@@ -1,0 +1,71 @@
+"""Migrations, number series and engine settings on every backend."""
+
+import threading
+from collections.abc import Callable
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from segapp.models import Base, MarketingSetup, NumberSeries
+from segapp.services.number_series import SEGMENT_SERIES, format_number, next_number, next_numbers
+
+
+def test_migrations_build_exactly_the_models(app: Flask, db) -> None:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+    assert db.session.get(MarketingSetup, 1).segment_series_code == "SEGMENT"
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app: Flask, db, backend: str) -> None:
+    if backend != "sqlite":
+        return
+    assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_number_series_formats_and_advances(db) -> None:
+    assert format_number("SEG", 5, 1) == "SEG00001"
+    assert next_number(db.session, SEGMENT_SERIES) == "SEG00001"
+    assert next_numbers(db.session, SEGMENT_SERIES, 3) == ["SEG00002", "SEG00003", "SEG00004"]
+    db.session.commit()
+    assert db.session.get(NumberSeries, SEGMENT_SERIES).next_number == 5
+
+
+def test_number_series_never_hands_out_a_number_twice_under_concurrency(app: Flask, db) -> None:
+    from segapp.database import immediate_transactions
+
+    results: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(8)
+    engine = db.engine
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            with immediate_transactions():
+                for _ in range(25):
+                    with Session(engine) as session:
+                        number = next_number(session, SEGMENT_SERIES)
+                        session.commit()
+                    with lock:
+                        results.append(number)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(results) == 200
+    assert len(set(results)) == 200
+    assert sorted(results) == [format_number("SEG", 5, n) for n in range(1, 201)]
+    assert db.session.scalar(select(NumberSeries.next_number).where(NumberSeries.code == SEGMENT_SERIES)) == 201
