@@ -19,6 +19,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BLUEPRINT_PACKAGES = [
     "segapp.main",
     "segapp.auth",
+    "segapp.contacts",
+    "segapp.segments",
+    "segapp.setup",
+    "segapp.users",
 ]
 
 

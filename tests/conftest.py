@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL
 from segapp import create_app
 from segapp.config import TestConfig, normalise_database_url
 from segapp.extensions import db as _db
-from segapp.models import Base, CompanyInformation, MarketingSetup, NumberSeries, Role, User
+from segapp.models import Base, CompanyInformation, Contact, MarketingSetup, NumberSeries, Role, User
 from segapp.services.users import create_user
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -164,3 +164,37 @@ def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf-token" content="([^"]+)"', html)
     assert match, "page has no csrf-token meta tag"
     return match.group(1)
+
+
+@pytest.fixture
+def make_contact(db: Any) -> Callable[..., Contact]:
+    """Create a contact: ``make_contact("Acme")`` a company, ``make_contact("Ann Lee", company=acme)`` a person."""
+    from segapp.models import Contact, ContactType
+    from segapp.services.number_series import CONTACT_SERIES, next_number
+
+    def _make(name: str = "Acme S.r.l.", company: Contact | None = None, type: ContactType | None = None, **fields: Any) -> Contact:
+        contact_type = type or (ContactType.PERSON if company is not None else ContactType.COMPANY)
+        no = fields.pop("no", None) or next_number(db.session, CONTACT_SERIES)
+        contact = Contact(no=no, type=contact_type, name=name, **fields)
+        if contact_type == ContactType.COMPANY:
+            contact.company_no, contact.company_name = no, name
+        elif company is not None:
+            contact.company_no, contact.company_name = company.no, company.name
+        db.session.add(contact)
+        db.session.commit()
+        return contact
+
+    return _make
+
+
+@pytest.fixture
+def make_reference(db: Any) -> Callable[..., Any]:
+    """Create any reference row: ``make_reference(Salesperson, code="MR", name="Mario")``."""
+
+    def _make(model: type, **fields: Any) -> Any:
+        row = model(**fields)
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    return _make

@@ -1,0 +1,1 @@
+"""Views of the segments list and the segment page."""
