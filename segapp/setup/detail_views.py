@@ -34,11 +34,11 @@ def _salutation_context(row: Salutation, formula_form: Any = None) -> dict[str, 
         select(SalutationFormula).where(SalutationFormula.salutation_code == row.code)
         .order_by(SalutationFormula.language_code)
     ).all()
-    return {"formulas": formulas, "formula_form": formula_form or _with_languages(FormulaForm(formdata=None))}
+    return {"formulas": formulas, "formula_form": formula_form or _with_languages(FormulaForm(formdata=None, prefix="formula"))}
 
 
 def _template_context(row: InteractionTemplate, language_form: Any = None) -> dict[str, Any]:
-    return {"language_form": language_form or _with_languages(TemplateLanguageForm(formdata=None))}
+    return {"language_form": language_form or _with_languages(TemplateLanguageForm(formdata=None, prefix="language"))}
 
 
 def _questionnaire_context(row: ProfileQuestionnaire, question_form: Any = None) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def save_formula(key: str) -> Any:
     """Set the formal and informal formula of a salutation in one language."""
     table = REGISTRY["salutations"]
     row = row_or_404(table, key)
-    form = _with_languages(FormulaForm())
+    form = _with_languages(FormulaForm(prefix="formula"))
     if form.validate_on_submit():
         try:
             salutations.save_formula(db.session, row, form.language_code.data, form.formal.data, form.informal.data)
@@ -90,7 +90,7 @@ def save_template_language(key: str) -> Any:
     """Set the subject of an interaction template in one language."""
     table = REGISTRY["interaction-templates"]
     row = row_or_404(table, key)
-    form = _with_languages(TemplateLanguageForm())
+    form = _with_languages(TemplateLanguageForm(prefix="language"))
     if form.validate_on_submit():
         try:
             interaction_templates.save_template_language(

@@ -5,7 +5,7 @@ from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, select
+from sqlalchemy import String, literal, select
 from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
@@ -70,8 +70,13 @@ def ref_choices(session: Session, model: type) -> list[tuple[str, str]]:
     """(key, "key name") of every row of a reference model, for a select field."""
     key = getattr(model, key_column(model))
     label = next(getattr(model, name) for name in ("name", "description") if hasattr(model, name))
-    rows = session.execute(select(key, label).order_by(key)).all()
-    return [NONE_CHOICE] + [(code, f"{code} · {text}" if text else code) for code, text in rows]
+    blocked = getattr(model, "blocked", None)
+    rows = session.execute(select(key, label, blocked if blocked is not None else literal(False)).order_by(key)).all()
+    marker = str(_l("(blocked)"))
+    return [NONE_CHOICE] + [
+        (code, " ".join(part for part in (code, "·" if text else "", text, marker if is_blocked else "") if part))
+        for code, text, is_blocked in rows
+    ]
 
 
 def reference_form(table: RefTable, session: Session, row: Any = None, **kwargs: Any) -> SafeForm:

@@ -50,10 +50,10 @@ def test_template_language_rows(admin: FlaskClient, db, make_reference) -> None:
     make_reference(Language, code="ITA", name="Italiano")
     make_reference(InteractionTemplate, code="T", interaction_group_code="G")
     response = admin.post("/setup/interaction-templates/T/languages",
-                          data={"language_code": "ITA", "subject": "La nostra offerta"}, follow_redirects=True)
+                          data={"language-language_code": "ITA", "language-subject": "La nostra offerta"}, follow_redirects=True)
     assert "La nostra offerta" in response.get_data(as_text=True)
-    response = admin.post("/setup/interaction-templates/T/languages", data={"language_code": "XXX", "subject": "x"})
-    assert response.status_code == 422 and 'id="language_code-error"' in response.get_data(as_text=True)
+    response = admin.post("/setup/interaction-templates/T/languages", data={"language-language_code": "XXX", "language-subject": "x"})
+    assert response.status_code == 422 and 'id="language-language_code-error"' in response.get_data(as_text=True)
     admin.post("/setup/interaction-templates/T/languages/ITA/delete")
     db.session.rollback()
     assert db.session.get(InteractionTemplate, "T").languages == []
@@ -63,12 +63,12 @@ def test_salutation_formulas_refuse_unknown_placeholders(admin: FlaskClient, db,
     make_reference(Salutation, code="F", description="Woman")
     make_reference(Language, code="ITA", name="Italiano")
     response = admin.post("/setup/salutations/F/formulas",
-                          data={"language_code": "ITA", "formal": "Gentile {titel} {surname}", "informal": ""})
+                          data={"formula-language_code": "ITA", "formula-formal": "Gentile {titel} {surname}", "formula-informal": ""})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="formal-error"' in html and "Unknown placeholder {titel}" in html
+    assert 'id="formula-formal-error"' in html and "Unknown placeholder {titel}" in html
     response = admin.post("/setup/salutations/F/formulas", follow_redirects=True,
-                          data={"language_code": "ITA", "formal": "Gentile {title} {surname}", "informal": "Cara {first_name}"})
+                          data={"formula-language_code": "ITA", "formula-formal": "Gentile {title} {surname}", "formula-informal": "Cara {first_name}"})
     assert "Cara {first_name}" in response.get_data(as_text=True)
     db.session.rollback()
     assert db.session.get(SalutationFormula, ("F", "ITA")).formal == "Gentile {title} {surname}"
