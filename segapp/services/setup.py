@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Numeric, String, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from segapp.models import Base
@@ -78,7 +79,13 @@ def save_reference(session: Session, model: type[Base], values: dict[str, Any], 
         setattr(row, name, value)
     if is_new:
         session.add(row)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another user saved the same code (or removed a referenced row) a moment ago.
+        if is_new and key == "code":
+            raise ServiceError(_("The code %(code)s already exists.", code=values["code"]), field="code") from None
+        raise ServiceError(_("Someone else changed this data in the meantime. Reload and try again.")) from None
     return row
 
 
@@ -127,7 +134,11 @@ def delete_reference(session: Session, row: Any, thing: str) -> None:
     name = str(getattr(row, key_column(type(row))))
     ensure_deletable(session, row, thing, name)
     session.delete(row)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # A reference was added between the check and the delete.
+        raise ServiceError(_("%(thing)s %(name)s is in use, so it cannot be deleted.", thing=thing, name=name)) from None
 
 
 from segapp.services import campaigns  # noqa: E402,F401  (registers the campaign rule)

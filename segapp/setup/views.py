@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
@@ -49,7 +49,16 @@ def apply_form_error(form: Any, error: ServiceError) -> None:
     if error.field and error.field in form:
         form[error.field].errors = [*form[error.field].errors, error.message]
     else:
-        flash(error.message, "error")
+        form.form_errors.append(error.message)
+
+
+def go_to(url: str) -> Response:
+    """Redirect; an htmx request is told to load the page itself (so its messages show)."""
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 @bp.get("/")
@@ -90,8 +99,10 @@ def new_row(kind: str) -> Any:
             key = getattr(row, table.key)
             db.session.commit()
             flash(_("%(thing)s %(key)s is created.", thing=table.thing, key=key), "success")
-            return redirect(url_for("setup.edit_row", kind=kind, key=key))
+            return go_to(url_for("setup.edit_row", kind=kind, key=key))
     status = 422 if request.method == "POST" else 200
+    if wants_fragment():
+        return render_template("setup/_form.html", table=table, row=None, form=form), status
     return render_template("setup/edit.html", table=table, row=None, form=form), status
 
 
@@ -111,8 +122,11 @@ def edit_row(kind: str, key: str) -> Any:
         else:
             db.session.commit()
             flash(_("%(thing)s %(key)s is saved.", thing=table.thing, key=key), "success")
-            return redirect(url_for("setup.edit_row", kind=kind, key=key))
-    return render_edit(table, row, form, 422 if request.method == "POST" else 200)
+            return go_to(url_for("setup.edit_row", kind=kind, key=key))
+    status = 422 if request.method == "POST" else 200
+    if wants_fragment():
+        return render_template("setup/_form.html", table=table, row=row, form=form), status
+    return render_edit(table, row, form, status)
 
 
 @bp.post("/<kind>/<key>/delete")

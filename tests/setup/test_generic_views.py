@@ -129,3 +129,18 @@ def test_no_input_gives_a_server_error(admin: FlaskClient, db) -> None:
                 select(getattr(table.model, table.key)).order_by(getattr(table.model, table.key))).first()
             response = admin.post(f"/setup/{table.slug}/{key}/edit", data=data)
             assert response.status_code in (302, 422), (table.slug, key, data, response.status_code)
+
+
+def test_htmx_edit_answers_the_form_fragment_or_a_redirect(admin: FlaskClient, make_reference, reload) -> None:
+    make_reference(Salesperson, code="MR", name="Mario")
+    hx = {"HX-Request": "true"}
+    response = admin.post("/setup/salespeople/MR/edit", data={"name": "Mario", "email": "nope"}, headers=hx)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<html" not in html and 'id="record-form"' in html and 'id="email-error"' in html
+    response = admin.post("/setup/salespeople/MR/edit", data={"name": "Mario Rossi", "email": "mr@example.com"}, headers=hx)
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == "/setup/salespeople/MR/edit"
+    assert reload(Salesperson, "MR").email == "mr@example.com"
+    response = admin.post("/setup/salespeople/new", data={"code": "mr", "name": "Again"}, headers=hx)
+    assert response.status_code == 422 and "MR already exists" in response.get_data(as_text=True)

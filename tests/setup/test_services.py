@@ -193,3 +193,13 @@ def test_mailing_group_in_use_by_memberships(db, make_contact) -> None:
     db.session.commit()
     with pytest.raises(ServiceError, match="Mailing group NEWS is used by 1 contact,"):
         delete_reference(db.session, db.session.get(MailingGroup, "NEWS"), "Mailing group")
+
+
+def test_reference_added_after_the_check_still_refuses_the_delete(db, make_contact, monkeypatch) -> None:
+    db.session.add(Salesperson(code="MR"))
+    db.session.commit()
+    make_contact("Acme", salesperson_code="MR")
+    # As if the contact had been saved between the usage check and the delete.
+    monkeypatch.setattr("segapp.services.setup.ensure_deletable", lambda *args: None)
+    with pytest.raises(ServiceError, match="MR is in use"):
+        delete_reference(db.session, db.session.get(Salesperson, "MR"), "Salesperson")
