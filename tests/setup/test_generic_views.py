@@ -144,3 +144,23 @@ def test_htmx_edit_answers_the_form_fragment_or_a_redirect(admin: FlaskClient, m
     assert reload(Salesperson, "MR").email == "mr@example.com"
     response = admin.post("/setup/salespeople/new", data={"code": "mr", "name": "Again"}, headers=hx)
     assert response.status_code == 422 and "MR already exists" in response.get_data(as_text=True)
+
+
+def test_usage_message_speaks_italian(client: FlaskClient, login, make_reference, make_contact) -> None:
+    make_reference(Salesperson, code="MR", name="Mario")
+    make_reference(Campaign, no="CP9", salesperson_code="MR")
+    make_contact("A", salesperson_code="MR")
+    make_contact("B", salesperson_code="MR")
+    login("admin", role=Role.ADMIN, language="it")
+    html = client.post("/setup/salespeople/MR/delete", follow_redirects=True).get_data(as_text=True)
+    assert "Venditore MR è usato da 2 contatti e 1 campagna" in html
+
+
+def test_viewer_sees_marketing_setup_read_only(client: FlaskClient, login, db) -> None:
+    from segapp.services.setup_rows import save_marketing_setup
+
+    save_marketing_setup(db.session, {"smtp_password": "hidden-pw"})
+    db.session.commit()
+    login("vera", role=Role.VIEWER)
+    html = client.get("/setup/marketing").get_data(as_text=True)
+    assert "hidden-pw" not in html and "<fieldset disabled>" in html and 'class="primary"' not in html
