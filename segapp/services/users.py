@@ -1,6 +1,6 @@
 """Users: creation, sign-in with throttling, password changes."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -73,7 +73,7 @@ def throttle_seconds_left(user: User, after: int, max_seconds: int, now: datetim
     wait = min(2 ** (user.failed_logins - after + 1), max_seconds)
     last = user.last_failed_login_at
     if last.tzinfo is None:
-        last = last.replace(tzinfo=timezone.utc)
+        last = last.replace(tzinfo=UTC)
     left = (last + timedelta(seconds=wait) - now).total_seconds()
     return max(0, int(left + 0.999))
 
@@ -82,7 +82,7 @@ def authenticate(
     session: Session, username: str, password: str, throttle_after: int, throttle_max: int
 ) -> User:
     """Return the user for these credentials or raise; repeated failures are slowed down."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     user = session.scalar(
         select(User).where(func.lower(User.username) == username.strip().lower())
     )
