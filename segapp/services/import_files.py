@@ -20,7 +20,13 @@ SAMPLE_BYTES = 256 * 1024
 READ_CHUNK = 1024 * 1024
 # Characters that never belong in an address book; their presence means binary data.
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1c-\x1f]")
-_WESTERN = frozenset({"cp1252", "latin_1", "iso8859_15", "iso8859_1", "cp850", "cp1250", "mac_roman", "ascii"})
+# Guesses for Latin-script text: short files tell these apart poorly, so Windows-1252 (what
+# Excel and Outlook write in Western Europe) is tried first.
+_LATIN = frozenset({
+    "ascii", "latin_1", "cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "cp437", "cp850", "cp858",
+    "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish",
+})
+_NON_LATIN_ISO = frozenset({"iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8", "iso8859_11"})
 ENCODING_LABELS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 (BOM)",
@@ -103,7 +109,8 @@ def detect_encoding(path: Path, head: bytes) -> str:
         if best is None:
             raise ServiceError(_("The file is not readable text: it may be binary or damaged."), "file")
         guess = best.encoding
-        candidates += ["cp1252", "latin_1"] if guess in _WESTERN else [guess, "cp1252", "latin_1"]
+        latin = guess in _LATIN or (guess.startswith("iso8859_") and guess not in _NON_LATIN_ISO)
+        candidates += ["cp1252", guess, "latin_1"] if latin else [guess, "cp1252", "latin_1"]
     for encoding in candidates:
         if _decodes(path, encoding):
             return encoding

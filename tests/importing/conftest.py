@@ -1,6 +1,6 @@
 """Fixtures of the import tests: files written to a temporary folder."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,3 +21,18 @@ def write_file(tmp_path: Path) -> Callable[..., Path]:
 def pytest_configure(config: pytest.Config) -> None:
     """Register the ``slow`` mark (deselect with ``-m "not slow"``)."""
     config.addinivalue_line("markers", "slow: a volume test that takes a minute or more")
+
+
+@pytest.fixture(autouse=True)
+def import_folder(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
+    """Uploads of the view tests go to a temporary folder instead of the instance folder."""
+    if "app" not in request.fixturenames:
+        yield tmp_path
+        return
+    app = request.getfixturevalue("app")
+    folder = tmp_path / "imports"
+    app.config["IMPORT_FOLDER"] = str(folder)
+    try:
+        yield folder
+    finally:
+        app.config.pop("IMPORT_FOLDER", None)
