@@ -282,7 +282,7 @@ class _ImportRun:
             self.wanted_nos[parsed.company_no].append(parsed.row_number)
         elif parsed.company_name:
             self.wanted_names.setdefault(
-                parsed.company_name.casefold(),
+                parsed.company_name.lower(),
                 {"name": parsed.company_name, **{k: parsed.values[k] for k in COMPANY_ADDRESS_FIELDS if k in parsed.values}},
             )
 
@@ -376,7 +376,7 @@ class _ImportRun:
         if company_no:
             ref, name = self.company_of_no[company_no]
         elif company_name:
-            ref, name = self.company_of_name[company_name.casefold()]
+            ref, name = self.company_of_name[company_name.lower()]
         else:
             return {"company_no": None, "company_name": ""}
         return {"company_no": final(ref), "company_name": name}

@@ -167,16 +167,18 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[list[str]]:
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign zip
-        raise ServiceError(_("The file is not a valid Excel .xlsx workbook."), "file") from error
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [cell_text(value) for value in values]
-    finally:
-        workbook.close()
+    # A file object, not the path: openpyxl refuses paths whose name does not end in .xlsx.
+    with path.open("rb") as handle:
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a damaged or foreign zip
+            raise ServiceError(_("The file is not a valid Excel .xlsx workbook."), "file") from error
+        try:
+            sheet = workbook.worksheets[0]
+            for values in sheet.iter_rows(values_only=True):
+                yield [cell_text(value) for value in values]
+        finally:
+            workbook.close()
 
 
 def cell_text(value: object) -> str:

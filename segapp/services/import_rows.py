@@ -108,13 +108,13 @@ class ParsedRow:
 
     @property
     def email_key(self) -> str:
-        """The e-mail address compared case-insensitively, or blank."""
-        return self.values.get("email", "").casefold()
+        """The e-mail address in lower case (as SQL lower() gives it), or blank."""
+        return self.values.get("email", "").lower()
 
     @property
     def name_key(self) -> str:
         """The name compared case-insensitively (companies are linked by it)."""
-        return self.values.get("name", "").casefold()
+        return self.values.get("name", "").lower()
 
 
 def field_positions(columns: Sequence[str], mapping: dict[str, str]) -> dict[int, str]:

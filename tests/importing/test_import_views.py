@@ -135,3 +135,31 @@ def test_viewer_sees_no_upload_form(client: FlaskClient, login: Callable[..., Us
     page = client.get("/contacts/import").get_data(as_text=True)
     assert 'type="file"' not in page
     assert _upload(client, b"Name\nAcme\n").status_code == 403
+
+
+def test_xlsx_upload_shows_no_encoding_and_imports(client: FlaskClient, login: Callable[..., User], db: Any) -> None:
+    from openpyxl import Workbook
+
+    login()
+    workbook = Workbook()
+    workbook.active.append(["Ragione sociale", "Città", "CAP"])
+    workbook.active.append(["Acme S.r.l.", "Milano", 20100])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert _upload(client, buffer.getvalue(), "aziende.xlsx").status_code == 302
+    page = client.get("/contacts/import/mapping").get_data(as_text=True)
+    assert 'data-fact="format">Excel .xlsx' in page and 'data-fact="encoding"' not in page
+    assert "20100" in page
+    report = client.post("/contacts/import/run", data=_run_data(page)).get_data(as_text=True)
+    assert 'data-count="created">1<' in report
+    db.session.rollback()
+    acme = db.session.scalars(select(Contact)).one()
+    assert (acme.name, acme.city, acme.post_code) == ("Acme S.r.l.", "Milano", "20100")
+
+
+def test_mapping_page_in_italian(client: FlaskClient, login: Callable[..., User]) -> None:
+    login(language="it")
+    _upload(client, "Nome\tCognome\nAnna\tRossi\n".encode("utf-16"), "contatti.txt")
+    page = client.get("/contacts/import/mapping").get_data(as_text=True)
+    assert "Set di caratteri" in page and 'data-fact="delimiter">Tabulazione' in page and "UTF-16" in page
+    assert "Anna Rossi" in page and "Persona" in page
