@@ -100,21 +100,9 @@ class ParsedRow:
     company_no: str = ""  # persons: the company named by no.
     company_name: str = ""  # persons: the company named by name
     errors: list[str] = field(default_factory=list)
-
-    @property
-    def no(self) -> str:
-        """The contact no. given in the file, or blank."""
-        return self.values.get("no", "")
-
-    @property
-    def email_key(self) -> str:
-        """The e-mail address in lower case (as SQL lower() gives it), or blank."""
-        return self.values.get("email", "").lower()
-
-    @property
-    def name_key(self) -> str:
-        """The name compared case-insensitively (companies are linked by it)."""
-        return self.values.get("name", "").lower()
+    no: str = ""  # the contact no. given in the file, or blank
+    email_key: str = ""  # the e-mail in lower case (as SQL lower() gives it), or blank
+    name_key: str = ""  # the name in lower case (companies are linked by it)
 
 
 def field_positions(columns: Sequence[str], mapping: dict[str, str]) -> dict[int, str]:
@@ -237,3 +225,6 @@ class RowParser:
             parsed.errors.append(_("%(field)s is longer than %(max)d characters.", field=FIELD_LABELS["name"], max=LENGTHS["name"]))
         else:
             values["name"] = name
+        parsed.no = values.get("no", "")
+        parsed.email_key = values.get("email", "").lower()
+        parsed.name_key = name.lower()
