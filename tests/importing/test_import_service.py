@@ -297,3 +297,23 @@ def test_preview_shows_rows_as_they_will_be_imported(db: Any) -> None:
     assert len(preview) == 10
     assert (preview[0].row_number, preview[0].type, preview[0].values["name"], preview[0].company) == (2, ContactType.PERSON, "Anna Rossi", "Acme")
     assert preview[1].row_number == 4 and "nope" in preview[1].errors[0]
+
+
+def test_statements_do_not_grow_with_the_rows(db: Any, make_contact: Callable[..., Contact]) -> None:
+    from sqlalchemy import event
+
+    make_contact("Existing", email="dup@x.it")
+    rows = [[f"Company {n // 5}", f"Person {n}", f"p{n}@x.it"] for n in range(3000)] + [["", "Dup", "DUP@x.it"]]
+    statements: list[str] = []
+    engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        result = import_contacts(db.session, ["Company", "Name", "Email"], rows, ImportOptions(
+            {"Company": "company_name", "Name": "name", "Email": "email"}, duplicates="update"))
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    db.session.commit()
+    assert (result.created, result.updated, result.errors) == (3000 + 600, 1, [])
+    # Lookups per 2,000 rows, one number reservation, one executemany per 5,000 rows, one update.
+    assert len(statements) < 25, statements
