@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from segapp.models import Contact, ContactType, CorrespondenceType, NumberSeries
 from segapp.models.base import utcnow
+from segapp.models.contacts import SEARCH_FIELDS
 from segapp.services.errors import ServiceError
 from segapp.services.import_files import ImportFile, open_import_file  # noqa: F401  (the reading half)
 from segapp.services.import_rows import (
@@ -24,6 +25,7 @@ from segapp.services.import_rows import (
     field_positions,
     load_code_lookups,
 )
+from segapp.services.contacts import refresh_search_text
 from segapp.services.number_series import CONTACT_SERIES, next_numbers, series_for
 
 MAX_ROWS = 100_000
@@ -408,4 +410,8 @@ class _ImportRun:
         for group in groups.values():
             if len(group[0]) > 1:
                 self.session.execute(update(Contact), group)
+        # Bulk updates bypass the ORM events that keep the list's search column current.
+        searched = [no for no, changes in merged.items() if set(SEARCH_FIELDS[1:]) & changes.keys()]
+        for start in range(0, len(searched), 2000):
+            refresh_search_text(self.session, Contact.no.in_(searched[start : start + 2000]))
         return count

@@ -317,3 +317,21 @@ def test_statements_do_not_grow_with_the_rows(db: Any, make_contact: Callable[..
     assert (result.created, result.updated, result.errors) == (3000 + 600, 1, [])
     # Lookups per 2,000 rows, one number reservation, one executemany per 5,000 rows, one update.
     assert len(statements) < 25, statements
+
+
+def test_updated_contacts_are_found_by_the_list_search_under_their_new_name(db, make_contact) -> None:
+    from sqlalchemy import select
+
+    from segapp.models import Contact
+    from segapp.services.contact_import import ImportOptions, import_contacts
+
+    acme = make_contact("Acme", email="info@acme.example")
+    result = import_contacts(
+        db.session, ["Name", "E-mail", "City"], [["Zenith Città", "info@acme.example", "Milano"]],
+        ImportOptions(mapping={"Name": "name", "E-mail": "email", "City": "city"}, duplicates="update"),
+    )
+    db.session.commit()
+    assert result.updated == 1
+    search_text = db.session.scalar(select(Contact.search_text).where(Contact.no == acme.no))
+    assert "zenith città" in search_text
+    assert "milano" in search_text
