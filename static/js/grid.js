@@ -127,6 +127,10 @@
       td.classList.remove("editing");
       if (restore) td.innerHTML = td.dataset.original;
       else td.textContent = value;
+      // The message belonged to the value just left behind.
+      td.querySelectorAll(".cell-error").forEach(function (m) { m.remove(); });
+      td.classList.remove("has-error");
+      td.removeAttribute("aria-invalid");
     }
     return td;
   }
@@ -153,6 +157,8 @@
     if (value === td.dataset.value) return;
     td.classList.add("saving");
     send(tr.dataset.lineNo, "PUT", { field: td.dataset.field, value: value });
+    // Optimistic until the row comes back, so that F8 below copies what was just typed.
+    td.dataset.value = value;
   }
 
   function commit(dRow, dCol) {
@@ -182,6 +188,7 @@
     if (value === null) return;
     if (editor) { editor.value = value; return; }
     if (!td.dataset.edit) return;
+    if (value !== td.dataset.value) td.textContent = value;
     save(td, value);
   }
 
@@ -213,7 +220,7 @@
   function submitNewLine(input) {
     var tr = input.closest("tr");
     if (!input.value.trim()) return;
-    htmx.ajax("POST", tr.dataset.url, { source: input, target: tr, swap: "outerHTML", values: { contact_no: input.value } })
+    htmx.ajax("POST", tr.dataset.url, { source: tr, target: tr, swap: "outerHTML", values: { contact_no: input.value } })
       .then(function () {
         var next = grid().querySelector("[data-new-contact]");
         if (next) next.focus();
@@ -376,6 +383,8 @@
       back.focus();
     }
   }, true);
+  // Put the focus back in the same task as the swap, before the next key press can land on <body>.
+  document.addEventListener("htmx:afterSwap", function () { if (!reopen) restoreFocus(); });
   document.addEventListener("htmx:load", function (event) { bind(event.detail.elt); });
   if (document.readyState !== "loading") bind(document); else document.addEventListener("DOMContentLoaded", function () { bind(document); });
 })();
