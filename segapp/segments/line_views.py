@@ -6,16 +6,11 @@ from flask_login import current_user
 from segapp.extensions import db
 from segapp.segments import bp
 from segapp.segments.columns import grid_context
-from segapp.segments.views import load_segment
+from segapp.segments.views import load_segment, totals_context
 from segapp.services.errors import Conflict, NotFound, ServiceError
 from segapp.services.field_values import contact_search
 from segapp.services.segment_grid import SORTS, grid_page, grid_row
 from segapp.services.segment_lines import LINE_FIELDS, add_line, delete_line, update_line_field
-from segapp.services.segments import criteria_action_count, segment_totals
-
-
-def _totals_context(segment_no: str) -> dict:
-    return {"totals": segment_totals(db.session, segment_no), "action_count": criteria_action_count(db.session, segment_no)}
 
 
 @bp.get("/<segment_no>/lines")
@@ -54,7 +49,7 @@ def create_line(segment_no: str) -> tuple[str, int]:
     db.session.commit()
     row = grid_row(db.session, segment_no, result.line.line_no)
     return render_template(
-        "segments/_line_created.html", row=row, notice=result.notice, **_totals_context(segment_no), **grid_context(segment_no)
+        "segments/_line_created.html", row=row, notice=result.notice, **totals_context(segment_no), **grid_context(segment_no)
     ), 200
 
 
@@ -92,7 +87,7 @@ def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
         error=error,
         rejected=value if status == 422 else None,
         notice=notice,
-        **_totals_context(segment_no),
+        **totals_context(segment_no),
         **grid_context(segment_no),
     ), status
 
@@ -112,10 +107,10 @@ def remove_line(segment_no: str, line_no: int) -> tuple[str, int]:
         row = grid_row(db.session, segment_no, line_no)
         return render_template(
             "segments/_line_updated.html", row=row, error_field="contact_no", error=conflict.message, rejected=None,
-            notice="", **_totals_context(segment_no), **grid_context(segment_no),
+            notice="", **totals_context(segment_no), **grid_context(segment_no),
         ), 409
     db.session.commit()
-    return render_template("segments/_totals.html", oob=True, **_totals_context(segment_no)), 200
+    return render_template("segments/_totals.html", oob=True, **totals_context(segment_no)), 200
 
 
 @bp.get("/contact-options")

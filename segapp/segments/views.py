@@ -44,9 +44,12 @@ def page_context(header: SegmentHeader) -> dict[str, Any]:
         "header": header,
         "sections": HEADER_SECTIONS,
         "columns": HEADER_COLUMNS,
-        "totals": segment_totals(db.session, header.no),
-        "action_count": criteria_action_count(db.session, header.no),
     }
+
+
+def totals_context(segment_no: str) -> dict[str, Any]:
+    """No. of lines, cost and duration totals, no. of criteria actions: computed by the database."""
+    return {"totals": segment_totals(db.session, segment_no), "action_count": criteria_action_count(db.session, segment_no)}
 
 
 @bp.get("/")
@@ -71,7 +74,7 @@ def new_segment() -> Response:
 def confirm_delete(segment_no: str) -> str:
     """Ask before deleting a segment."""
     header = load_segment(segment_no)
-    return render_template("segments/confirm_delete.html", header=header, totals=segment_totals(db.session, segment_no))
+    return render_template("segments/confirm_delete.html", header=header, **totals_context(segment_no))
 
 
 @bp.post("/<segment_no>/delete")
@@ -82,6 +85,13 @@ def delete_segment_view(segment_no: str) -> Response:
     db.session.commit()
     flash(_("Segment %(no)s was deleted.", no=segment_no), "success")
     return redirect(url_for("segments.list_segments"), code=303)
+
+
+@bp.get("/<segment_no>/totals")
+def show_totals(segment_no: str) -> str:
+    """The totals, loaded just after the page so that a large segment opens at once."""
+    load_segment(segment_no)
+    return render_template("segments/_totals.html", oob=False, **totals_context(segment_no))
 
 
 @bp.get("/<segment_no>")
@@ -148,6 +158,7 @@ def _header_response(header: SegmentHeader, field: str, others: list[str], error
     return render_template(
         "segments/_header_update.html",
         **page_context(header),
+        **totals_context(header.no),
         field=field,
         others=others,
         error=error,
@@ -170,6 +181,7 @@ def apply_to_lines(segment_no: str, field: str) -> str:
     return render_template(
         "segments/_lines_refreshed.html",
         **page_context(header),
+        **totals_context(segment_no),
         grid=grid_page(db.session, segment_no),
         message=_("%(n)d lines updated.", n=count),
         **grid_context(segment_no),

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from segapp.models import Contact, ContactType, InteractionTemplateLanguage, SegmentLine
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 SORTS = {
     "line": (SegmentLine.line_no,),
     "contact_no": (SegmentLine.contact_no, SegmentLine.line_no),
