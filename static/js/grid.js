@@ -144,7 +144,8 @@
       var url = tr.dataset.url;
       if (verb === "DELETE") { url += "?version=" + encodeURIComponent(tr.dataset.version); }
       return htmx.ajax(verb, url, {
-        source: tr, target: tr, swap: verb === "DELETE" ? "delete" : "outerHTML",
+        // A deleted line answers nothing but the totals (so the row goes); a conflict answers the row.
+        source: tr, target: tr, swap: "outerHTML",
         values: verb === "DELETE" ? {} : values
       });
     }).catch(function () { return null; });
@@ -198,7 +199,9 @@
     var list = rows(), i = list.indexOf(tr);
     var target = list[i + 1] || list[i - 1];
     var field = td.dataset.field;
-    send(tr.dataset.lineNo, "DELETE", {}).then(function () {
+    var lineNo = tr.dataset.lineNo;
+    send(lineNo, "DELETE", {}).then(function () {
+      if (rowOf(lineNo)) return;  // refused (someone else changed it): the row stays with its message
       if (target && document.contains(target)) focusCell(cellIn(target, field));
       else openNewLine();
     });

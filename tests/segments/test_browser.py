@@ -28,7 +28,7 @@ def _focused(page: Any) -> str:
 
 
 def test_a_segment_is_filled_and_edited_from_the_keyboard(
-    live_server: str, browser_page: Any, make_user: Any, make_contact: Any, reference: dict, backend: str
+    live_server: str, browser_page: Any, db: Any, make_user: Any, make_contact: Any, reference: dict, backend: str
 ) -> None:
     if backend != "sqlite":
         pytest.skip("one backend is enough for the browser flow")
@@ -108,7 +108,22 @@ def test_a_segment_is_filled_and_edited_from_the_keyboard(
     page.keyboard.press("Control+Delete")
     expect(page.locator("#line-20000")).to_have_count(0)
     expect(page.locator('[data-total="lines"]')).to_have_text("2")
-    assert _focused(page).startswith("line-30000:")
+    _expect_focus(page, 30000, "cost")
+
+    # Someone else changes the last line meanwhile: our edit is refused with their value and a message.
+    from segapp.services.segment_lines import update_line_field
+
+    db.session.rollback()  # end the test's read snapshot, taken before the browser added the lines
+    update_line_field(db.session, "SEG00001", 30000, "description", "Changed by Bob", 1)
+    db.session.commit()
+    for _ in range(6):
+        page.keyboard.press("ArrowLeft")
+    _expect_focus(page, 30000, "description")
+    page.keyboard.type("Mine")
+    page.keyboard.press("Enter")
+    expect(_cell(page, 30000, "description").locator(".cell-error")).to_contain_text("Someone else changed this line")
+    expect(_cell(page, 30000, "description")).to_contain_text("Changed by Bob")
+    _expect_focus(page, 30000, "description")
 
     (ROOT / "docs").mkdir(exist_ok=True)
     page.evaluate("() => { document.querySelector('.grid-wrap').scrollLeft = 0; }")

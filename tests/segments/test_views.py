@@ -160,3 +160,28 @@ def test_contact_completion_by_no_or_name(client, login, make_contact) -> None:
     body = client.get("/segments/contact-options?q=rossi", headers=HX).get_data(as_text=True)
     assert "Officine Rossi" in body and "<option" in body
     assert "Hidden" not in client.get("/segments/contact-options?q=hid", headers=HX).get_data(as_text=True)
+
+
+def test_two_users_editing_the_same_line_never_overwrite_each_other(app, login, make_user, make_segment, make_contact, db) -> None:
+    from tests.conftest import PASSWORD, IsolatedClient
+
+    header = make_segment()
+    line = add_line(db.session, header.no, make_contact("A").no).line
+    db.session.commit()
+    login("ann")
+    make_user("bob")
+    app.test_client_class = IsolatedClient
+    bob = app.test_client()
+    bob.post("/auth/login", data={"username": "bob", "password": PASSWORD})
+    url = f"/segments/{header.no}/lines/{line.line_no}"
+    first = app.test_client()
+    first.post("/auth/login", data={"username": "ann", "password": PASSWORD})
+    assert first.put(url, data={"field": "description", "value": "Ann's", "version": "1"}, headers=HX).status_code == 200
+    second = bob.put(url, data={"field": "description", "value": "Bob's", "version": "1"}, headers=HX)
+    body = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "Someone else changed this line" in body and 'data-value="Ann&#39;s"' in body
+    stale_delete = bob.delete(url + "?version=1", headers=HX)
+    assert stale_delete.status_code == 409 and 'id="line-10000"' in stale_delete.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(SegmentLine, (header.no, line.line_no)).description == "Ann's"
