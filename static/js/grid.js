@@ -209,7 +209,7 @@
 
   function openNewLine() {
     var g = grid();
-    if (!g) return;
+    if (!g || !g.dataset.newLineUrl) return;  // viewers cannot add lines
     var existing = g.querySelector("[data-new-contact]");
     if (existing) { existing.focus(); return; }
     var empty = g.querySelector("tr.empty-lines");
@@ -387,7 +387,15 @@
     }
   }, true);
   // Put the focus back in the same task as the swap, before the next key press can land on <body>.
-  document.addEventListener("htmx:afterSwap", function () { if (!reopen) restoreFocus(); });
+  // Lines added at the bottom also come back with a later page or a refresh: keep one copy.
+  function dedupe() {
+    var body = document.getElementById("lines-body");
+    if (!body) return;
+    document.querySelectorAll("#new-lines tr[data-line-no]").forEach(function (tr) {
+      if (body.querySelector("#" + CSS.escape(tr.id))) tr.remove();
+    });
+  }
+  document.addEventListener("htmx:afterSwap", function () { dedupe(); if (!reopen) restoreFocus(); });
   document.addEventListener("htmx:load", function (event) { bind(event.detail.elt); });
   if (document.readyState !== "loading") bind(document); else document.addEventListener("DOMContentLoaded", function () { bind(document); });
 })();

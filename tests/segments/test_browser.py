@@ -141,3 +141,18 @@ def test_a_segment_is_filled_and_edited_from_the_keyboard(
     page.locator("#lines-filter").focus()
     page.keyboard.type("?")
     expect(page.locator("#shortcuts")).to_be_hidden()
+
+    # A header change asks whether the lines follow; the dialog is answered from the keyboard.
+    page.locator("#h-salesperson_code").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("LB")
+    page.keyboard.press("Tab")
+    dialog = page.locator("#lines-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("2 lines")
+    expect(dialog.get_by_role("button", name="Yes, update the lines")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(_cell(page, 10000, "salesperson_code")).to_have_text("LB")
+    expect(_cell(page, 30000, "salesperson_code")).to_have_text("LB")
+    expect(page.locator("#grid-status")).to_contain_text("2 lines updated")
