@@ -40,8 +40,10 @@ def load_segment(segment_no: str) -> SegmentHeader:
 
 def page_context(header: SegmentHeader) -> dict[str, Any]:
     """What the page and its fragments need besides the header."""
+    campaign = db.session.get(Campaign, header.campaign_no) if header.campaign_no else None
     return {
         "header": header,
+        "campaign_description": campaign.description if campaign else "",
         "sections": HEADER_SECTIONS,
         "columns": HEADER_COLUMNS,
     }

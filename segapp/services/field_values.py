@@ -140,6 +140,8 @@ def find_contact(session: Session, value: str, field: str = "contact_no") -> Con
     """An existing contact that may stand on a segment (privacy-blocked ones are refused)."""
     no = (value or "").strip().upper()
     contact = session.get(Contact, no) if no else None
+    if contact is None and no:
+        contact = _only_contact_named(session, value.strip())
     if contact is None:
         raise ServiceError(_("There is no contact %(no)s.", no=value.strip()), field)
     if contact.privacy_blocked:
@@ -147,6 +149,13 @@ def find_contact(session: Session, value: str, field: str = "contact_no") -> Con
             _("The contact %(no)s is privacy blocked and cannot be put on a segment.", no=no), field
         )
     return contact
+
+
+def _only_contact_named(session: Session, text: str) -> Contact | None:
+    """The contact whose name starts with the text, when exactly one does (completion by name)."""
+    pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    found = session.scalars(select(Contact).where(Contact.name.ilike(pattern, escape="\\")).limit(2)).all()
+    return found[0] if len(found) == 1 else None
 
 
 def contact_search(session: Session, text: str, limit: int = 10) -> list[Contact]:

@@ -2,7 +2,7 @@
 
 import re
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Integer, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from segapp.models import (
@@ -58,17 +58,11 @@ def record_action(
 def save_lines_to_history(session: Session, action_id: int, where: object) -> int:
     """Copy the lines matching ``where`` into the history of an action, exactly as they are."""
     columns = [getattr(SegmentLine, key) for key in HISTORY_COLUMNS]
-    source = select(*columns, _literal_id(action_id)).where(where)  # type: ignore[arg-type]
+    source = select(*columns, literal(action_id, Integer).label("action_id")).where(where)  # type: ignore[arg-type]
     result = session.execute(
         insert(SegmentLineHistory).from_select([*HISTORY_COLUMNS, "action_id"], source)
     )
     return result.rowcount or 0
-
-
-def _literal_id(action_id: int) -> object:
-    from sqlalchemy import Integer, literal
-
-    return literal(action_id, Integer).label("action_id")
 
 
 def record_manual_add(session: Session, segment_no: str, contact_no: str, user_id: int | None) -> SegmentCriteriaAction:

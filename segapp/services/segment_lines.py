@@ -11,7 +11,7 @@ from segapp.models import InteractionTemplate, SegmentHeader, SegmentLine
 from segapp.services import field_values as fv
 from segapp.services.errors import Conflict, NotFound, ServiceError
 from segapp.services.segment_actions import record_manual_add, record_manual_reduce
-from segapp.services.segment_rules import contact_values, header_line_values
+from segapp.services.segment_rules import contact_rule_values, contact_values, header_line_values
 from segapp.services.segments import get_segment
 
 LINE_NO_STEP = 10000
@@ -155,8 +155,6 @@ def _template_values(header: SegmentHeader, template: InteractionTemplate | None
         "information_flow": template.information_flow,
         "initiated_by": template.initiated_by,
     }
-    from segapp.services.segment_rules import contact_rule_values
-
     values.update(contact_rule_values(header, template))
     return values
 

@@ -64,14 +64,14 @@ def create_segment(session: Session, user: User | None) -> SegmentHeader:
 
 def delete_segment(session: Session, segment_no: str) -> None:
     """Delete an unlogged segment with its lines, criteria and history (set-based)."""
-    get_segment(session, segment_no)
+    header = get_segment(session, segment_no)
     actions = select(SegmentCriteriaAction.id).where(SegmentCriteriaAction.segment_no == segment_no)
     session.execute(delete(SegmentLine).where(SegmentLine.segment_no == segment_no))
     session.execute(delete(SegmentLineHistory).where(SegmentLineHistory.action_id.in_(actions)))
     session.execute(delete(SegmentCriteriaFilter).where(SegmentCriteriaFilter.action_id.in_(actions)))
     session.execute(delete(SegmentCriteriaAction).where(SegmentCriteriaAction.segment_no == segment_no))
     session.execute(delete(SegmentHeader).where(SegmentHeader.no == segment_no))
-    session.expunge_all()
+    session.expunge(header)
 
 
 def segment_totals(session: Session, segment_no: str) -> SegmentTotals:

@@ -185,3 +185,27 @@ def test_two_users_editing_the_same_line_never_overwrite_each_other(app, login, 
     assert stale_delete.status_code == 409 and 'id="line-10000"' in stale_delete.get_data(as_text=True)
     db.session.rollback()
     assert db.session.get(SegmentLine, (header.no, line.line_no)).description == "Ann's"
+
+
+def test_a_viewer_sees_the_segment_read_only(client, login, make_segment, make_contact, db) -> None:
+    from segapp.models import Role
+
+    header = make_segment(campaign_no="CP1")
+    add_line(db.session, header.no, make_contact("A").no)
+    db.session.commit()
+    login("vera", role=Role.VIEWER)
+    page = client.get(f"/segments/{header.no}").get_data(as_text=True)
+    assert 'id="line-10000"' in page and "Fair" in page
+    assert "data-edit=" not in page and "data-new-line-url" not in page and "New line</button>" not in page
+    assert 'id="h-description" name="value" value="" readonly' in page
+
+
+def test_a_contact_can_be_typed_by_a_unique_name(client, login, make_segment, make_contact, db) -> None:
+    login()
+    header = make_segment()
+    make_contact("Officine Rossi")
+    make_contact("Officine Bianchi")
+    unique = client.post(f"/segments/{header.no}/lines", data={"contact_no": "officine r"}, headers=HX)
+    assert unique.status_code == 200 and "Officine Rossi" in unique.get_data(as_text=True)
+    ambiguous = client.post(f"/segments/{header.no}/lines", data={"contact_no": "officine"}, headers=HX)
+    assert ambiguous.status_code == 422
