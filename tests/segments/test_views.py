@@ -209,3 +209,14 @@ def test_a_contact_can_be_typed_by_a_unique_name(client, login, make_segment, ma
     assert unique.status_code == 200 and "Officine Rossi" in unique.get_data(as_text=True)
     ambiguous = client.post(f"/segments/{header.no}/lines", data={"contact_no": "officine"}, headers=HX)
     assert ambiguous.status_code == 422
+
+
+def test_the_page_speaks_italian(client, login, make_segment, make_contact, db) -> None:
+    header = make_segment()
+    add_line(db.session, header.no, make_contact("A").no)
+    db.session.commit()
+    login("ugo", language="it")
+    page = client.get(f"/segments/{header.no}").get_data(as_text=True)
+    assert "Righe" in page and "Scorciatoie da tastiera" in page and "Modello interazione" in page
+    refused = client.put(f"/segments/{header.no}/header/unit_cost", data={"value": "-1", "version": "1"}, headers=HX)
+    assert "Il valore non può essere negativo." in refused.get_data(as_text=True)
