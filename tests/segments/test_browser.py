@@ -63,6 +63,15 @@ def test_a_segment_is_filled_and_edited_from_the_keyboard(
     page.keyboard.press("Tab")
     expect(page.locator("#h-unit_cost")).to_have_value("1.20")
     expect(page.locator("#h-interaction_group_code")).to_have_value("LETTER")
+    # A saved header field keeps the focus, and its dependants follow (correspondence type unlocks).
+    expect(page.locator("#h-correspondence_type")).to_be_disabled()
+    page.locator("#h-ignore_contact_corr_type").focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#h-correspondence_type")).to_be_enabled()
+    expect(page.locator("#h-ignore_contact_corr_type")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.locator("#h-correspondence_type")).to_be_disabled()
+    expect(page.locator("#h-ignore_contact_corr_type")).to_be_focused()
 
     # Three lines by typing contact numbers.
     page.keyboard.press("Control+Insert")
