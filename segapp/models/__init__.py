@@ -20,6 +20,12 @@ from segapp.models.contacts import (
     ContactMailingGroup,
     ContactProfileAnswer,
 )
+from segapp.models.criteria import (
+    CriteriaActionType,
+    SegmentCriteriaAction,
+    SegmentCriteriaFilter,
+    SegmentLineHistory,
+)
 from segapp.models.interaction_setup import (
     InteractionGroup,
     InteractionTemplate,
@@ -60,6 +66,7 @@ __all__ = [
     "ContactType",
     "CorrespondenceType",
     "CountryRegion",
+    "CriteriaActionType",
     "DeliveryStatus",
     "Evaluation",
     "IndustryGroup",
@@ -83,8 +90,11 @@ __all__ = [
     "Salesperson",
     "Salutation",
     "SalutationFormula",
+    "SegmentCriteriaAction",
+    "SegmentCriteriaFilter",
     "SegmentHeader",
     "SegmentLine",
+    "SegmentLineHistory",
     "Territory",
     "User",
 ]

@@ -108,3 +108,7 @@ class SegmentLine(Base):
     campaign_response: Mapped[bool] = mapped_column(Boolean, default=False)
     send_word_doc_as_attachment: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The criteria action that brought the line in ("why is this contact here?").
+    criteria_action_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("segment_criteria_action.id", ondelete="SET NULL"), index=True
+    )

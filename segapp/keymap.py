@@ -1,0 +1,68 @@
+"""The keyboard map of the segment page (spec 4), defined once: the overlay, the README and grid.js read it."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """One action with its key combinations; ``endpoint`` names the page it opens, when it exists."""
+
+    action: str
+    keys: tuple[str, ...]
+    label: Any
+    scope: str  # "grid" (a cell has the focus), "page" (anywhere on the segment page)
+    endpoint: str = ""
+
+
+# Combinations are written Ctrl/Alt/Shift + the KeyboardEvent.key (a letter means that physical key).
+# Chromium and Firefox keep Ctrl+N, Ctrl+T, Ctrl+W, Ctrl+L and Alt+letter (menus) for themselves,
+# hence Alt+Shift+letter for the page actions and Ctrl+Insert/Alt+Shift+N for a new line.
+KEYMAP: tuple[Shortcut, ...] = (
+    Shortcut("move", ("ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"), _l("Move between cells and rows"), "grid"),
+    Shortcut("edit", ("F2",), _l("Edit the cell (or just start typing)"), "grid"),
+    Shortcut("commit_down", ("Enter",), _l("Save the cell and move down"), "grid"),
+    Shortcut("next_cell", ("Tab",), _l("Save and move to the next cell"), "grid"),
+    Shortcut("previous_cell", ("Shift+Tab",), _l("Save and move to the previous cell"), "grid"),
+    Shortcut("cancel", ("Escape",), _l("Cancel the edit"), "grid"),
+    Shortcut("new_line", ("Ctrl+Insert", "Alt+Shift+N"), _l("New line, with its contact no. focused"), "page"),
+    Shortcut("copy_above", ("F8",), _l("Copy the value of the cell above"), "grid"),
+    Shortcut("delete_line", ("Ctrl+Delete",), _l("Delete the line"), "grid"),
+    Shortcut("add_contacts", ("Alt+Shift+A",), _l("Add contacts"), "page", "criteria.add_contacts"),
+    Shortcut("reduce_contacts", ("Alt+Shift+R",), _l("Reduce contacts"), "page", "criteria.reduce_contacts"),
+    Shortcut("refine_contacts", ("Alt+Shift+F",), _l("Refine contacts"), "page", "criteria.refine_contacts"),
+    Shortcut("go_back", ("Alt+Shift+B",), _l("Go back (undo the last criteria action)"), "page", "criteria.go_back"),
+    Shortcut("register", ("Alt+Shift+L",), _l("Register the segment"), "page", "logging.register_segment"),
+    Shortcut("shortcuts", ("F1", "?"), _l("Show every shortcut (? outside a text field)"), "page"),
+)
+
+
+def available(shortcut: Shortcut) -> bool:
+    """True when the shortcut's page exists (actions of later issues appear once they are built)."""
+    return not shortcut.endpoint or shortcut.endpoint in current_app.view_functions
+
+
+def action_url(shortcut: Shortcut, segment_no: str) -> str:
+    """The URL a page action opens for this segment, or "" when it does not exist yet."""
+    if not shortcut.endpoint or not available(shortcut):
+        return ""
+    return url_for(shortcut.endpoint, segment_no=segment_no)
+
+
+def keymap_for_js(segment_no: str) -> list[dict[str, Any]]:
+    """The map as grid.js reads it from a data attribute."""
+    return [
+        {"action": s.action, "keys": list(s.keys), "scope": s.scope, "url": action_url(s, segment_no)}
+        for s in KEYMAP
+    ]
+
+
+def readme_table() -> str:
+    """The key map as a Markdown table, for the README."""
+    rows = ["| Keys | Action |", "|---|---|"]
+    for s in KEYMAP:
+        rows.append(f"| {' / '.join(s.keys)} | {s.label} |")
+    return "\n".join(rows)

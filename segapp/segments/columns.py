@@ -1,0 +1,162 @@
+"""What the segment page shows: header sections, grid columns and the captions of option values."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from segapp.models import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
+from segapp.templating import show_date, show_decimal
+
+OPTION_LABELS: dict[str, dict[str, Any]] = {
+    "correspondence_type": {
+        CorrespondenceType.BLANK: "", CorrespondenceType.HARD_COPY: _l("Hard copy"), CorrespondenceType.EMAIL: _l("E-mail"),
+    },
+    "information_flow": {
+        InformationFlow.BLANK: "", InformationFlow.OUTBOUND: _l("Outbound"), InformationFlow.INBOUND: _l("Inbound"),
+    },
+    "initiated_by": {InitiatedBy.BLANK: "", InitiatedBy.US: _l("Us"), InitiatedBy.THEM: _l("Them")},
+    "evaluation": {
+        Evaluation.BLANK: "", Evaluation.VERY_POSITIVE: _l("Very positive"), Evaluation.POSITIVE: _l("Positive"),
+        Evaluation.NEUTRAL: _l("Neutral"), Evaluation.NEGATIVE: _l("Negative"), Evaluation.VERY_NEGATIVE: _l("Very negative"),
+    },
+    "bool": {"": _l("No"), "1": _l("Yes")},
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field on the page: name, label, how it is edited (kind) and the datalist it completes from."""
+
+    name: str
+    label: Any
+    kind: str = "text"  # text, amount, date, bool, option, code, readonly
+    datalist: str = ""
+    width: str = ""
+
+
+HEADER_SECTIONS: list[tuple[Any, list[Column]]] = [
+    (_l("General"), [
+        Column("no", _l("No."), "readonly"),
+        Column("description", _l("Description")),
+        Column("salesperson_code", _l("Salesperson"), "code", "salesperson-options"),
+        Column("date", _l("Date"), "date"),
+    ]),
+    (_l("Interaction"), [
+        Column("interaction_template_code", _l("Interaction template"), "code", "template-options"),
+        Column("interaction_group_code", _l("Interaction group"), "readonly"),
+        Column("language_code", _l("Language (default)"), "code", "language-options"),
+        Column("subject", _l("Subject (default)")),
+        Column("ignore_contact_corr_type", _l("Ignore contact correspondence type"), "bool"),
+        Column("correspondence_type", _l("Correspondence type (default)"), "option"),
+        Column("information_flow", _l("Information flow"), "option"),
+        Column("initiated_by", _l("Initiated by"), "option"),
+        Column("unit_cost", _l("Unit cost"), "amount"),
+        Column("unit_duration", _l("Unit duration (min.)"), "amount"),
+        Column("send_word_docs_as_attachment", _l("Send Word documents as attachment"), "bool"),
+    ]),
+    (_l("Campaign"), [
+        Column("campaign_no", _l("Campaign no."), "code", "campaign-options"),
+        Column("campaign_target", _l("Campaign target"), "bool"),
+        Column("campaign_response", _l("Campaign response"), "bool"),
+    ]),
+]
+HEADER_COLUMNS = {column.name: column for _, columns in HEADER_SECTIONS for column in columns}
+
+GRID_COLUMNS: list[Column] = [
+    Column("contact_no", _l("Contact no."), "code", "contact-options", "7rem"),
+    Column("company_name", _l("Company name"), "readonly", width="11rem"),
+    Column("contact_name", _l("Contact name"), "readonly", width="10rem"),
+    Column("correspondence_type", _l("Correspondence type"), "option"),
+    Column("description", _l("Description"), width="10rem"),
+    Column("salesperson_code", _l("Salesperson"), "code", "salesperson-options"),
+    Column("interaction_template_code", _l("Interaction template"), "code", "template-options"),
+    Column("language_code", _l("Language"), "code", "language-options"),
+    Column("subject", _l("Subject"), width="10rem"),
+    Column("evaluation", _l("Evaluation"), "option"),
+    Column("cost", _l("Cost"), "amount"),
+    Column("duration", _l("Duration"), "amount"),
+    Column("date", _l("Date"), "date"),
+    Column("attempt_failed", _l("Attempt failed"), "bool"),
+    Column("phone", _l("Phone"), "readonly"),
+    Column("email", _l("E-mail"), "readonly"),
+    Column("document", _l("Document"), "readonly"),
+]
+
+
+def edit_value(value: Any) -> str:
+    """The value as the user types it back: ISO dates, plain decimals, 1/'' for yes/no."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def display_value(column: Column, value: Any) -> str:
+    """The value as the page shows it."""
+    if column.kind == "option":
+        return str(OPTION_LABELS[column.name].get(value, value or ""))
+    if column.kind == "bool":
+        return str(OPTION_LABELS["bool"]["1"]) if value else ""
+    if column.kind == "amount":
+        return show_decimal(value)
+    if column.kind == "date":
+        return show_date(value)
+    return "" if value is None else str(value)
+
+
+def options_of(column: Column) -> list[tuple[str, str]]:
+    """(value, caption) pairs of an option or yes/no column, for a select."""
+    labels = OPTION_LABELS["bool" if column.kind == "bool" else column.name]
+    return [(str(value), str(caption)) for value, caption in labels.items()]
+
+
+def grid_context(segment_no: str) -> dict[str, Any]:
+    """Helpers the line fragments need."""
+    return {"segment_no": segment_no, "grid_columns": GRID_COLUMNS}
+
+
+def template_helpers() -> dict[str, Any]:
+    """Formatting helpers for the segment templates (a blueprint context processor)."""
+    return {"display_value": display_value, "edit_value": edit_value, "options_of": options_of, "row_cells": row_cells}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One prepared cell of the grid: what it shows and, when editable, the value to edit."""
+
+    field: str
+    kind: str
+    display: str
+    value: str
+    editable: bool
+
+
+def row_cells(row: Any, can_edit: bool, formatted: dict[tuple[str, Any], str]) -> list[Cell]:
+    """The cells of a grid row, built in Python (a page has thousands); ``formatted`` caches captions."""
+    line = row.line
+    extra = {
+        "company_name": row.company_name,
+        "contact_name": row.contact_name,
+        "phone": row.phone,
+        "email": row.email,
+        "document": (str(_l("Inherited")) if row.has_document else str(_l("None"))) if line.contact_no else "",
+    }
+    cells = []
+    for column in GRID_COLUMNS:
+        if column.kind == "readonly":
+            cells.append(Cell(column.name, column.kind, extra[column.name] or "", "", False))
+            continue
+        value = getattr(line, column.name)
+        key = (column.kind if column.kind != "option" else column.name, value)
+        if key not in formatted:
+            formatted[key] = display_value(column, value)
+        cells.append(Cell(column.name, column.kind, formatted[key], edit_value(value), can_edit))
+    return cells

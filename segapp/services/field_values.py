@@ -1,0 +1,185 @@
+"""Turn what a user typed into a typed value, or refuse it with a message (header and line fields)."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from segapp.models import (
+    Campaign,
+    Contact,
+    CorrespondenceType,
+    Evaluation,
+    InformationFlow,
+    InitiatedBy,
+    InteractionTemplate,
+    Language,
+    Salesperson,
+)
+from segapp.services.errors import ServiceError
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_AMOUNT = Decimal("9999999999999999")
+TRUE_WORDS = {"1", "true", "on", "yes", "y", "sì", "si", "x"}
+FALSE_WORDS = {"", "0", "false", "off", "no", "n"}
+
+
+def parse_text(value: str, field: str, max_length: int) -> str:
+    """Trimmed text without control characters, at most ``max_length`` long."""
+    value = (value or "").strip()
+    if _CONTROL.search(value):
+        raise ServiceError(_("Control characters are not allowed here."), field)
+    if len(value) > max_length:
+        raise ServiceError(_("At most %(n)d characters.", n=max_length), field)
+    return value
+
+
+def parse_amount(value: str, field: str) -> Decimal:
+    """A number that is not negative; ``10.5`` and ``10,5`` are both understood."""
+    text = (value or "").strip().replace(" ", "")
+    if not text:
+        return Decimal("0")
+    if "," in text and "." in text:
+        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
+    else:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ServiceError(_("%(value)s is not a number.", value=value), field) from None
+    if not number.is_finite() or abs(number) > MAX_AMOUNT:
+        raise ServiceError(_("%(value)s is not a number.", value=value), field)
+    if number < 0:
+        raise ServiceError(_("The value cannot be negative."), field)
+    return number.quantize(Decimal("0.01"))
+
+
+def parse_date(value: str, field: str) -> date | None:
+    """A date as ``2026-11-23``, ``23.11.2026`` or ``23/11/2026``; blank clears it."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ServiceError(_("%(value)s is not a date.", value=value), field)
+
+
+def parse_bool(value: Any, field: str) -> bool:
+    """A yes/no value from a checkbox or a typed word."""
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ServiceError(_("Choose yes or no."), field)
+
+
+def parse_option(value: str, enum_cls: type, field: str) -> Any:
+    """One of the values of an option field."""
+    text = (value or "").strip()
+    try:
+        return enum_cls(text)
+    except ValueError:
+        raise ServiceError(_("%(value)s is not one of the choices.", value=value), field) from None
+
+
+def parse_salesperson(session: Session, value: str, field: str) -> str | None:
+    """An existing salesperson that is not blocked; blank clears it."""
+    code = (value or "").strip().upper()
+    if not code:
+        return None
+    person = session.get(Salesperson, code)
+    if person is None:
+        raise ServiceError(_("There is no salesperson %(code)s.", code=code), field)
+    if person.blocked:
+        raise ServiceError(_("The salesperson %(code)s is blocked.", code=code), field)
+    return code
+
+
+def parse_template(session: Session, value: str, field: str) -> InteractionTemplate | None:
+    """An existing interaction template; blank clears it."""
+    code = (value or "").strip().upper()
+    if not code:
+        return None
+    template = session.get(InteractionTemplate, code)
+    if template is None:
+        raise ServiceError(_("There is no interaction template %(code)s.", code=code), field)
+    return template
+
+
+def parse_language(session: Session, value: str, field: str) -> str | None:
+    """An existing language code; blank clears it."""
+    code = (value or "").strip().upper()
+    if not code:
+        return None
+    if session.get(Language, code) is None:
+        raise ServiceError(_("There is no language %(code)s.", code=code), field)
+    return code
+
+
+def parse_campaign(session: Session, value: str, field: str) -> str | None:
+    """An existing campaign no.; blank clears it."""
+    no = (value or "").strip().upper()
+    if not no:
+        return None
+    if session.get(Campaign, no) is None:
+        raise ServiceError(_("There is no campaign %(no)s.", no=no), field)
+    return no
+
+
+def find_contact(session: Session, value: str, field: str = "contact_no") -> Contact:
+    """An existing contact that may stand on a segment (privacy-blocked ones are refused)."""
+    no = (value or "").strip().upper()
+    contact = session.get(Contact, no) if no else None
+    if contact is None and no:
+        contact = _only_contact_named(session, value.strip())
+    if contact is None:
+        raise ServiceError(_("There is no contact %(no)s.", no=value.strip()), field)
+    if contact.privacy_blocked:
+        raise ServiceError(
+            _("The contact %(no)s is privacy blocked and cannot be put on a segment.", no=no), field
+        )
+    return contact
+
+
+def _only_contact_named(session: Session, text: str) -> Contact | None:
+    """The contact whose name starts with the text, when exactly one does (completion by name)."""
+    pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    found = session.scalars(select(Contact).where(Contact.name.ilike(pattern, escape="\\")).limit(2)).all()
+    return found[0] if len(found) == 1 else None
+
+
+def contact_search(session: Session, text: str, limit: int = 10) -> list[Contact]:
+    """Contacts whose no. or name starts with (or name contains) the text, for completion."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = (
+        select(Contact)
+        .where(Contact.privacy_blocked.is_(False))
+        .where(
+            Contact.no.ilike(pattern + "%", escape="\\")
+            | Contact.name.ilike("%" + pattern + "%", escape="\\")
+        )
+        .order_by(Contact.no)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+OPTION_ENUMS = {
+    "correspondence_type": CorrespondenceType,
+    "information_flow": InformationFlow,
+    "initiated_by": InitiatedBy,
+    "evaluation": Evaluation,
+}

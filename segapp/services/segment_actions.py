@@ -1,0 +1,97 @@
+"""Criteria action records written by manual line edits (the undo itself is the criteria issue's)."""
+
+import re
+
+from sqlalchemy import Integer, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from segapp.models import (
+    CriteriaActionType,
+    SegmentCriteriaAction,
+    SegmentCriteriaFilter,
+    SegmentHeader,
+    SegmentLine,
+    SegmentLineHistory,
+)
+
+_PLAIN = re.compile(r"^[A-Za-z0-9]+$")
+HISTORY_COLUMNS = [c.key for c in SegmentLine.__table__.columns]
+
+
+def contact_no_expression(contact_no: str) -> str:
+    """A filter expression (spec 6) matching exactly this contact no."""
+    if _PLAIN.match(contact_no):
+        return contact_no
+    return "'" + contact_no.replace("'", "''") + "'"
+
+
+def record_action(
+    session: Session,
+    segment_no: str,
+    action_type: CriteriaActionType,
+    user_id: int | None,
+    filters: list[tuple[int, str, str, str]] | tuple = (),
+    **options: bool | int,
+) -> SegmentCriteriaAction:
+    """Append an action to the segment's recipe, with filters as (group, table, field, expression)."""
+    # Lock the header so that two edits of the same segment never take the same sequence no.
+    session.execute(select(SegmentHeader.no).where(SegmentHeader.no == segment_no).with_for_update())
+    last = session.scalar(
+        select(func.max(SegmentCriteriaAction.sequence_no)).where(SegmentCriteriaAction.segment_no == segment_no)
+    )
+    action = SegmentCriteriaAction(
+        segment_no=segment_no,
+        sequence_no=(last or 0) + 1,
+        action_type=action_type,
+        user_id=user_id,
+        **options,
+    )
+    action.filters = [
+        SegmentCriteriaFilter(group_no=group, table_name=table, field_name=field, expression=expression)
+        for group, table, field, expression in filters
+    ]
+    session.add(action)
+    session.flush()
+    return action
+
+
+def save_lines_to_history(session: Session, action_id: int, where: object) -> int:
+    """Copy the lines matching ``where`` into the history of an action, exactly as they are."""
+    columns = [getattr(SegmentLine, key) for key in HISTORY_COLUMNS]
+    source = select(*columns, literal(action_id, Integer).label("action_id")).where(where)  # type: ignore[arg-type]
+    result = session.execute(
+        insert(SegmentLineHistory).from_select([*HISTORY_COLUMNS, "action_id"], source)
+    )
+    return result.rowcount or 0
+
+
+def record_manual_add(session: Session, segment_no: str, contact_no: str, user_id: int | None) -> SegmentCriteriaAction:
+    """Typing a contact on a line: an add action "no. = X" that allows existing contacts."""
+    return record_action(
+        session,
+        segment_no,
+        CriteriaActionType.ADD,
+        user_id,
+        [(1, "contact", "no", contact_no_expression(contact_no))],
+        manual=True,
+        allow_existing_contacts=True,
+        ignore_exclusion=True,
+        lines_added=1,
+    )
+
+
+def record_manual_reduce(session: Session, segment_no: str, line_no: int, contact_no: str, user_id: int | None) -> SegmentCriteriaAction:
+    """Deleting a line or clearing its contact: a reduce "no. = X", the line saved as it was."""
+    action = record_action(
+        session,
+        segment_no,
+        CriteriaActionType.REDUCE,
+        user_id,
+        [(1, "contact", "no", contact_no_expression(contact_no))],
+        manual=True,
+        lines_removed=1,
+    )
+    save_lines_to_history(
+        session, action.id, (SegmentLine.segment_no == segment_no) & (SegmentLine.line_no == line_no)
+    )
+    return action

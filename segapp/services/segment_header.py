@@ -1,0 +1,240 @@
+"""Editing a segment header field by field, and carrying the changes to the lines (spec 3.3)."""
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from segapp.models import (
+    CorrespondenceType,
+    InformationFlow,
+    InitiatedBy,
+    InteractionTemplate,
+    SegmentHeader,
+    SegmentLine,
+)
+from segapp.services import field_values as fv
+from segapp.services.errors import Conflict, ServiceError
+from segapp.services.segment_rules import contact_rule_values, lines_of, same_template
+from segapp.services.segments import get_segment
+
+# Header fields a user may edit, and how their value is read.
+HEADER_FIELDS = {
+    "description": "text100",
+    "salesperson_code": "salesperson",
+    "date": "date",
+    "interaction_template_code": "template",
+    "language_code": "language",
+    "subject": "text250",
+    "ignore_contact_corr_type": "bool",
+    "correspondence_type": "option",
+    "information_flow": "option",
+    "initiated_by": "option",
+    "unit_cost": "amount",
+    "unit_duration": "amount",
+    "send_word_docs_as_attachment": "bool",
+    "campaign_no": "campaign",
+    "campaign_target": "bool",
+    "campaign_response": "bool",
+}
+
+# Header field -> the line columns it sets when the user says "update the lines too".
+PROPAGATED = {
+    "description": ("description",),
+    "campaign_no": ("campaign_no", "campaign_target", "campaign_response"),
+    "salesperson_code": ("salesperson_code",),
+    "correspondence_type": ("correspondence_type",),
+    "unit_cost": ("cost",),
+    "unit_duration": ("duration",),
+    "date": ("date",),
+    "campaign_target": ("campaign_target",),
+    "campaign_response": ("campaign_response",),
+    "information_flow": ("information_flow",),
+    "initiated_by": ("initiated_by",),
+    "send_word_docs_as_attachment": ("send_word_doc_as_attachment",),
+}
+HEADER_FOR_LINE = {
+    "cost": "unit_cost",
+    "duration": "unit_duration",
+    "send_word_doc_as_attachment": "send_word_docs_as_attachment",
+}
+# What a template change re-reads into the header (besides template, group, campaign no. and subject).
+TEMPLATE_DEFAULTS = (
+    "unit_cost",
+    "unit_duration",
+    "information_flow",
+    "initiated_by",
+    "campaign_target",
+    "campaign_response",
+    "correspondence_type",
+    "ignore_contact_corr_type",
+    "language_code",
+)
+TEMPLATE_SOURCE = {"correspondence_type": "correspondence_type", "language_code": "language_code"}
+
+
+@dataclass
+class HeaderChange:
+    """The outcome of a header edit: what changed, and whether to ask about the lines."""
+
+    field: str
+    changed: list[str] = dc_field(default_factory=list)
+    ask: str = ""  # "", "fields", "template" or "subject"
+    lines: int = 0
+    old_value: Any = None
+
+
+def parse_header_value(session: Session, field: str, value: Any) -> Any:
+    """Read a submitted header value, or raise ServiceError with a message for the field."""
+    kind = HEADER_FIELDS.get(field)
+    if kind is None:
+        raise ServiceError(_("This field cannot be changed."), field)
+    if kind == "text100":
+        return fv.parse_text(value, field, 100)
+    if kind == "text250":
+        return fv.parse_text(value, field, 250)
+    if kind == "amount":
+        return fv.parse_amount(value, field)
+    if kind == "date":
+        return fv.parse_date(value, field)
+    if kind == "bool":
+        return fv.parse_bool(value, field)
+    if kind == "option":
+        return fv.parse_option(value, fv.OPTION_ENUMS[field], field)
+    if kind == "salesperson":
+        return fv.parse_salesperson(session, value, field)
+    if kind == "template":
+        return fv.parse_template(session, value, field)
+    if kind == "language":
+        return fv.parse_language(session, value, field)
+    return fv.parse_campaign(session, value, field)
+
+
+def _header_values_for_template(header: SegmentHeader, template: InteractionTemplate | None) -> dict[str, Any]:
+    values: dict[str, Any] = {"interaction_template_code": template.code if template else None, "subject": ""}
+    if template is None:
+        values["interaction_group_code"] = None
+        return values
+    values["interaction_group_code"] = template.interaction_group_code
+    for name in TEMPLATE_DEFAULTS:
+        values[name] = getattr(template, TEMPLATE_SOURCE.get(name, name))
+    if template.campaign_no:
+        values["campaign_no"] = template.campaign_no
+    return values
+
+
+def update_header_field(session: Session, segment_no: str, field: str, value: Any, expected_version: int) -> HeaderChange:
+    """Validate and save one header field, apply the 3.3 rules, and say which lines would follow."""
+    header = get_segment(session, segment_no)
+    parsed = parse_header_value(session, field, value)
+    if header.version != expected_version:
+        raise Conflict(
+            _("Someone else changed this segment in the meantime. The current values are shown; check them and try again."),
+            field,
+        )
+    if field == "correspondence_type" and not header.ignore_contact_corr_type:
+        raise ServiceError(
+            _("The correspondence type can be changed only when the contact's correspondence type is ignored."),
+            field,
+        )
+    old_value = getattr(header, field)
+    if field == "interaction_template_code":
+        values = _header_values_for_template(header, parsed)
+    else:
+        values = {field: parsed}
+    if field == "campaign_no" and parsed is None:
+        values.update(campaign_target=False, campaign_response=False)
+    changed = [name for name, new in values.items() if getattr(header, name) != new]
+    result = session.execute(
+        update(SegmentHeader)
+        .where(SegmentHeader.no == segment_no, SegmentHeader.version == expected_version)
+        .values(**values, version=SegmentHeader.version + 1)
+    )
+    if result.rowcount != 1:
+        raise Conflict(_("Someone else changed this segment in the meantime."), field)
+    session.expire(header)
+    change = HeaderChange(field=field, changed=changed, old_value=old_value)
+    if field in changed:
+        _ask_about_lines(session, header, change)
+    return change
+
+
+def _ask_about_lines(session: Session, header: SegmentHeader, change: HeaderChange) -> None:
+    if change.field == "interaction_template_code":
+        change.ask, where = "template", lines_of(header.no)
+    elif change.field == "subject":
+        change.ask, where = "subject", _subject_lines(header, change.old_value)
+    elif change.field in PROPAGATED:
+        change.ask, where = "fields", lines_of(header.no, same_template(header.interaction_template_code))
+    else:
+        return
+    change.lines = session.scalar(select(func.count()).select_from(SegmentLine).where(where)) or 0
+    if not change.lines:
+        change.ask = ""
+
+
+def _subject_lines(header: SegmentHeader, old_subject: str) -> Any:
+    language = (
+        SegmentLine.language_code.is_(None)
+        if header.language_code is None
+        else SegmentLine.language_code == header.language_code
+    )
+    return lines_of(
+        header.no,
+        same_template(header.interaction_template_code),
+        language,
+        SegmentLine.subject == (old_subject or ""),
+    )
+
+
+def apply_header_to_lines(session: Session, segment_no: str, field: str, old_subject: str = "") -> int:
+    """The user's yes: one set-based UPDATE carrying the header change to the lines; returns rows changed."""
+    header = get_segment(session, segment_no)
+    if field == "interaction_template_code":
+        template = (
+            session.get(InteractionTemplate, header.interaction_template_code)
+            if header.interaction_template_code
+            else None
+        )
+        values: dict[str, Any] = {
+            "interaction_template_code": header.interaction_template_code,
+            "interaction_group_code": header.interaction_group_code,
+            "cost": header.unit_cost,
+            "duration": header.unit_duration,
+            "information_flow": header.information_flow,
+            "initiated_by": header.initiated_by,
+            "campaign_target": header.campaign_target,
+            "campaign_response": header.campaign_response,
+        }
+        if template is not None and template.campaign_no:
+            values["campaign_no"] = header.campaign_no
+        values.update(contact_rule_values(header, template))
+        where = lines_of(segment_no)
+    elif field == "subject":
+        values = {"subject": header.subject}
+        where = _subject_lines(header, old_subject)
+    elif field in PROPAGATED:
+        values = {
+            column: getattr(header, HEADER_FOR_LINE.get(column, column)) for column in PROPAGATED[field]
+        }
+        where = lines_of(segment_no, same_template(header.interaction_template_code))
+    else:
+        raise ServiceError(_("This field is not carried to the lines."), field)
+    result = session.execute(
+        update(SegmentLine)
+        .where(where)
+        .values(**values, version=SegmentLine.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+# Option values and their captions, for the header and the grid.
+OPTION_CHOICES = {
+    "correspondence_type": CorrespondenceType,
+    "information_flow": InformationFlow,
+    "initiated_by": InitiatedBy,
+}

@@ -1,0 +1,214 @@
+"""Segment lines edited by hand: add by contact no., change a cell, delete (spec 3.2, 3.4)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from segapp.models import InteractionTemplate, SegmentHeader, SegmentLine
+from segapp.services import field_values as fv
+from segapp.services.errors import Conflict, NotFound, ServiceError
+from segapp.services.segment_actions import record_manual_add, record_manual_reduce
+from segapp.services.segment_rules import contact_rule_values, contact_values, header_line_values
+from segapp.services.segments import get_segment
+
+LINE_NO_STEP = 10000
+
+# Line cells a user may edit, and how their value is read.
+LINE_FIELDS = {
+    "contact_no": "contact",
+    "correspondence_type": "option",
+    "description": "text100",
+    "salesperson_code": "salesperson",
+    "interaction_template_code": "template",
+    "language_code": "language",
+    "subject": "text250",
+    "evaluation": "option",
+    "cost": "amount",
+    "duration": "amount",
+    "date": "date",
+    "attempt_failed": "bool",
+}
+
+
+@dataclass
+class LineResult:
+    """A line after an edit, with a notice for the user (e.g. the contact is excluded from segments)."""
+
+    line: SegmentLine
+    notice: str = ""
+
+
+def get_line(session: Session, segment_no: str, line_no: int) -> SegmentLine:
+    """The line, or NotFound."""
+    line = session.get(SegmentLine, (segment_no, line_no))
+    if line is None:
+        raise NotFound(_("This line no longer exists."))
+    return line
+
+
+def _next_line_no(session: Session, segment_no: str) -> int:
+    last = session.scalar(select(func.max(SegmentLine.line_no)).where(SegmentLine.segment_no == segment_no))
+    return (last or 0) + LINE_NO_STEP
+
+
+def _exclusion_notice(contact: Any) -> str:
+    if contact.exclude_from_segment:
+        return _("%(no)s %(name)s is marked exclude from segment; it was added because you typed it.", no=contact.no, name=contact.name)
+    return ""
+
+
+def _template_of(session: Session, code: str | None) -> InteractionTemplate | None:
+    return session.get(InteractionTemplate, code) if code else None
+
+
+def _fill_from_contact(session: Session, header: SegmentHeader, segment_no: str, line_no: int) -> None:
+    """Apply the header values and the contact rules of 3.2 to one line, in one UPDATE."""
+    values = header_line_values(header)
+    values.update(contact_values(header, _template_of(session, header.interaction_template_code)))
+    session.execute(
+        update(SegmentLine)
+        .where(SegmentLine.segment_no == segment_no, SegmentLine.line_no == line_no)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def add_line(session: Session, segment_no: str, contact_no: str, user_id: int | None = None) -> LineResult:
+    """A new line for a contact, filled by 3.2; recorded as an add action "no. = X"."""
+    header = get_segment(session, segment_no)
+    contact = fv.find_contact(session, contact_no)
+    action = record_manual_add(session, segment_no, contact.no, user_id)
+    line_no = _next_line_no(session, segment_no)
+    session.execute(
+        insert(SegmentLine).values(
+            segment_no=segment_no, line_no=line_no, contact_no=contact.no, criteria_action_id=action.id, version=1
+        )
+    )
+    _fill_from_contact(session, header, segment_no, line_no)
+    return LineResult(get_line(session, segment_no, line_no), _exclusion_notice(contact))
+
+
+def parse_line_value(session: Session, field: str, value: Any) -> Any:
+    """Read a submitted cell value, or raise ServiceError with a message for the cell."""
+    kind = LINE_FIELDS.get(field)
+    if kind is None:
+        raise ServiceError(_("This field cannot be changed."), field)
+    if kind == "text100":
+        return fv.parse_text(value, field, 100)
+    if kind == "text250":
+        return fv.parse_text(value, field, 250)
+    if kind == "amount":
+        return fv.parse_amount(value, field)
+    if kind == "date":
+        return fv.parse_date(value, field)
+    if kind == "bool":
+        return fv.parse_bool(value, field)
+    if kind == "option":
+        return fv.parse_option(value, fv.OPTION_ENUMS[field], field)
+    if kind == "salesperson":
+        return fv.parse_salesperson(session, value, field)
+    if kind == "template":
+        return fv.parse_template(session, value, field)
+    if kind == "language":
+        return fv.parse_language(session, value, field)
+    text = (value or "").strip()
+    return fv.find_contact(session, text, field) if text else None
+
+
+def _conflict(field: str) -> Conflict:
+    return Conflict(
+        _("Someone else changed this line in the meantime. The current value is shown; check it and try again."),
+        field,
+    )
+
+
+def update_line_field(
+    session: Session, segment_no: str, line_no: int, field: str, value: Any, expected_version: int, user_id: int | None = None
+) -> LineResult:
+    """Validate and save one cell; a stale version is a Conflict carrying nothing changed."""
+    header = get_segment(session, segment_no)
+    line = get_line(session, segment_no, line_no)
+    parsed = parse_line_value(session, field, value)
+    if line.version != expected_version:
+        raise _conflict(field)
+    if field == "contact_no":
+        return _change_contact(session, header, line, parsed, user_id)
+    values: dict[str, Any] = {field: parsed}
+    if field == "interaction_template_code":
+        values = _template_values(header, parsed)
+    _versioned_update(session, line, expected_version, values)
+    return LineResult(get_line(session, segment_no, line_no))
+
+
+def _template_values(header: SegmentHeader, template: InteractionTemplate | None) -> dict[str, Any]:
+    """A template typed on a line brings its group, cost, duration and direction, and the 3.2 rules."""
+    if template is None:
+        return {"interaction_template_code": None, "interaction_group_code": None}
+    values: dict[str, Any] = {
+        "interaction_template_code": template.code,
+        "interaction_group_code": template.interaction_group_code,
+        "cost": template.unit_cost,
+        "duration": template.unit_duration,
+        "information_flow": template.information_flow,
+        "initiated_by": template.initiated_by,
+    }
+    values.update(contact_rule_values(header, template))
+    return values
+
+
+def _versioned_update(session: Session, line: SegmentLine, expected_version: int, values: dict[str, Any]) -> None:
+    result = session.execute(
+        update(SegmentLine)
+        .where(
+            SegmentLine.segment_no == line.segment_no,
+            SegmentLine.line_no == line.line_no,
+            SegmentLine.version == expected_version,
+        )
+        .values(**values, version=SegmentLine.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise _conflict(next(iter(values)))
+    session.expire(line)
+
+
+def _change_contact(session: Session, header: SegmentHeader, line: SegmentLine, contact: Any, user_id: int | None) -> LineResult:
+    """Typing, changing or clearing the contact of a line, recorded as reduce and/or add actions."""
+    old = line.contact_no
+    new = contact.no if contact is not None else None
+    if old == new:
+        return LineResult(line)
+    expected = line.version
+    values: dict[str, Any] = {"contact_no": new}
+    if old is not None:
+        record_manual_reduce(session, line.segment_no, line.line_no, old, user_id)
+    if new is None:
+        values.update(contact_company_no=None, criteria_action_id=None)
+    else:
+        values["criteria_action_id"] = record_manual_add(session, line.segment_no, new, user_id).id
+    _versioned_update(session, line, expected, values)
+    if new is not None:
+        _fill_from_contact(session, header, line.segment_no, line.line_no)
+    session.expire(line)
+    return LineResult(get_line(session, line.segment_no, line.line_no), _exclusion_notice(contact) if contact else "")
+
+
+def delete_line(session: Session, segment_no: str, line_no: int, expected_version: int | None = None, user_id: int | None = None) -> None:
+    """Delete a line; a line with a contact is recorded as a reduce action with the line kept in history."""
+    line = get_line(session, segment_no, line_no)
+    if expected_version is not None and line.version != expected_version:
+        raise _conflict("contact_no")
+    if line.contact_no:
+        record_manual_reduce(session, segment_no, line_no, line.contact_no, user_id)
+    session.execute(
+        delete(SegmentLine)
+        .where(SegmentLine.segment_no == segment_no, SegmentLine.line_no == line_no)
+        .execution_options(synchronize_session=False)
+    )
+    session.expunge(line)
+
+
+

@@ -1,0 +1,121 @@
+"""Segment documents: create, find, delete, totals and the list."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from segapp.models import (
+    Campaign,
+    MarketingSetup,
+    Salesperson,
+    SegmentCriteriaAction,
+    SegmentCriteriaFilter,
+    SegmentHeader,
+    SegmentLine,
+    SegmentLineHistory,
+    User,
+)
+from segapp.services.errors import NotFound
+from segapp.services.number_series import SEGMENT_SERIES, next_number, series_for
+
+
+@dataclass(frozen=True)
+class SegmentTotals:
+    """No. of lines, total cost and total duration of a segment."""
+
+    lines: int
+    cost: Decimal
+    duration: Decimal
+
+
+def get_segment(session: Session, segment_no: str) -> SegmentHeader:
+    """The segment with this no., or NotFound."""
+    header = session.get(SegmentHeader, segment_no)
+    if header is None:
+        raise NotFound(_("There is no segment %(no)s.", no=segment_no))
+    return header
+
+
+def create_segment(session: Session, user: User | None) -> SegmentHeader:
+    """A new segment: next no. of the SEGMENT series, today's date, the user's salesperson unless blocked."""
+    no = next_number(session, series_for(session, SEGMENT_SERIES))
+    salesperson = None
+    if user is not None and user.salesperson_code:
+        person = session.get(Salesperson, user.salesperson_code)
+        if person is not None and not person.blocked:
+            salesperson = person.code
+    setup = session.get(MarketingSetup, 1)
+    header = SegmentHeader(
+        no=no,
+        date=date.today(),
+        salesperson_code=salesperson,
+        language_code=setup.default_language_code if setup else None,
+        created_by_id=user.id if user is not None else None,
+        version=1,
+    )
+    session.add(header)
+    session.flush()
+    return header
+
+
+def delete_segment(session: Session, segment_no: str) -> None:
+    """Delete an unlogged segment with its lines, criteria and history (set-based)."""
+    header = get_segment(session, segment_no)
+    actions = select(SegmentCriteriaAction.id).where(SegmentCriteriaAction.segment_no == segment_no)
+    session.execute(delete(SegmentLine).where(SegmentLine.segment_no == segment_no))
+    session.execute(delete(SegmentLineHistory).where(SegmentLineHistory.action_id.in_(actions)))
+    session.execute(delete(SegmentCriteriaFilter).where(SegmentCriteriaFilter.action_id.in_(actions)))
+    session.execute(delete(SegmentCriteriaAction).where(SegmentCriteriaAction.segment_no == segment_no))
+    session.execute(delete(SegmentHeader).where(SegmentHeader.no == segment_no))
+    session.expunge(header)
+
+
+def segment_totals(session: Session, segment_no: str) -> SegmentTotals:
+    """Counted and summed by the database in one statement."""
+    count, cost, duration = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(SegmentLine.cost), 0),
+            func.coalesce(func.sum(SegmentLine.duration), 0),
+        ).where(SegmentLine.segment_no == segment_no)
+    ).one()
+    return SegmentTotals(count, Decimal(cost), Decimal(duration))
+
+
+def criteria_action_count(session: Session, segment_no: str) -> int:
+    """No. of criteria actions of a segment."""
+    return session.scalar(
+        select(func.count()).select_from(SegmentCriteriaAction).where(SegmentCriteriaAction.segment_no == segment_no)
+    ) or 0
+
+
+def segments_query(search: str = "") -> Select:
+    """The list: no., description, campaign, salesperson, date and no. of lines, newest first."""
+    line_count = (
+        select(func.count())
+        .where(SegmentLine.segment_no == SegmentHeader.no)
+        .correlate(SegmentHeader)
+        .scalar_subquery()
+        .label("line_count")
+    )
+    query = (
+        select(SegmentHeader, Campaign.description.label("campaign_description"), line_count)
+        .outerjoin(Campaign, Campaign.no == SegmentHeader.campaign_no)
+        .order_by(SegmentHeader.no.desc())
+    )
+    text = search.strip()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                SegmentHeader.no.ilike(pattern, escape="\\"),
+                SegmentHeader.description.ilike(pattern, escape="\\"),
+                SegmentHeader.campaign_no.ilike(pattern, escape="\\"),
+                SegmentHeader.salesperson_code.ilike(pattern, escape="\\"),
+            )
+        )
+    return query

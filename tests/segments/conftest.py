@@ -1,0 +1,113 @@
+"""Reference data for segment tests: languages, salespeople, templates, a campaign."""
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from segapp.models import (
+    Campaign,
+    CorrespondenceType,
+    InformationFlow,
+    InitiatedBy,
+    InteractionGroup,
+    InteractionTemplate,
+    InteractionTemplateLanguage,
+    Language,
+    Salesperson,
+    SegmentHeader,
+)
+from segapp.services.segments import create_segment
+
+
+@pytest.fixture
+def reference(db: Any) -> dict[str, Any]:
+    """ITA/ENU/DEU, salespeople MR and blocked OLD, templates LETTER (ITA+ENU docs) and CALL (none)."""
+    s = db.session
+    s.add_all([
+        Language(code="ITA", name="Italiano"), Language(code="ENU", name="English"), Language(code="DEU", name="Deutsch"),
+        Salesperson(code="MR", name="Mario Rossi"), Salesperson(code="LB", name="Laura Bianchi"),
+        Salesperson(code="OLD", name="Old One", blocked=True),
+        InteractionGroup(code="LETTER", description="Letters"), InteractionGroup(code="PHONE", description="Calls"),
+        Campaign(no="CP1", description="Fair"), Campaign(no="CP2", description="Spring"),
+    ])
+    s.flush()
+    s.add_all([
+        InteractionTemplate(
+            code="LETTER", description="Letter", interaction_group_code="LETTER", unit_cost=Decimal("1.20"),
+            unit_duration=Decimal("5"), information_flow=InformationFlow.OUTBOUND, initiated_by=InitiatedBy.US,
+            correspondence_type=CorrespondenceType.HARD_COPY, language_code="ITA", campaign_no="CP1",
+            campaign_target=True,
+            languages=[InteractionTemplateLanguage(language_code="ITA", subject="La nostra offerta"),
+                       InteractionTemplateLanguage(language_code="ENU", subject="Our offer")],
+        ),
+        InteractionTemplate(
+            code="CALL", description="Call", interaction_group_code="PHONE", unit_cost=Decimal("3"),
+            unit_duration=Decimal("10"), information_flow=InformationFlow.INBOUND, initiated_by=InitiatedBy.THEM,
+            correspondence_type=CorrespondenceType.EMAIL, ignore_contact_corr_type=True, language_code="ENU",
+        ),
+    ])
+    s.commit()
+    return {}
+
+
+@pytest.fixture
+def make_segment(db: Any, reference: dict[str, Any]) -> Callable[..., SegmentHeader]:
+    """A new segment with optional header fields set directly."""
+
+    def _make(**fields: Any) -> SegmentHeader:
+        header = create_segment(db.session, None)
+        for name, value in fields.items():
+            setattr(header, name, value)
+        db.session.commit()
+        return header
+
+    return _make
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def live_server(app: Any) -> Any:
+    """The real app served on a free loopback port in a background thread, on the test's database."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def browser_page() -> Any:
+    """A Chromium page (never downloaded: the system's). Missing Chromium skips, except in CI."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing in CI")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    if os.environ.get("CI") == "true":
+        import playwright.sync_api as sync_api  # in CI a missing package is a failure, not a skip
+    else:
+        sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()

@@ -1,0 +1,120 @@
+"""Manual line edits: validation, optimistic concurrency and the criteria actions they record."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from segapp.models import CriteriaActionType, SegmentCriteriaAction, SegmentLine, SegmentLineHistory
+from segapp.services.errors import Conflict, ServiceError
+from segapp.services.segment_lines import add_line, delete_line, update_line_field
+
+
+def _actions(db, segment_no: str) -> list[SegmentCriteriaAction]:
+    db.session.expire_all()
+    return list(db.session.scalars(
+        select(SegmentCriteriaAction).where(SegmentCriteriaAction.segment_no == segment_no).order_by(SegmentCriteriaAction.sequence_no)
+    ))
+
+
+def test_typing_a_contact_records_a_replayable_add_action(db, make_segment, make_contact, make_user) -> None:
+    user = make_user("ann")
+    header = make_segment()
+    contact = make_contact("Acme")
+    line = add_line(db.session, header.no, contact.no, user.id).line
+    [action] = _actions(db, header.no)
+    assert (action.action_type, action.manual, action.allow_existing_contacts, action.sequence_no) == (CriteriaActionType.ADD, True, True, 1)
+    assert (action.lines_added, action.user_id) == (1, user.id)
+    assert [(f.table_name, f.field_name, f.expression) for f in action.filters] == [("contact", "no", contact.no)]
+    assert db.session.get(SegmentLine, (header.no, line.line_no)).criteria_action_id == action.id
+
+
+def test_deleting_a_line_records_a_reduce_with_the_line_as_it_was(db, make_segment, make_contact) -> None:
+    header = make_segment(salesperson_code="MR")
+    contact = make_contact("Acme")
+    line = add_line(db.session, header.no, contact.no).line
+    update_line_field(db.session, header.no, line.line_no, "cost", "7,5", 1)
+    update_line_field(db.session, header.no, line.line_no, "evaluation", "positive", 2)
+    delete_line(db.session, header.no, line.line_no, 3)
+    db.session.commit()
+    add, reduce = _actions(db, header.no)
+    assert (reduce.action_type, reduce.lines_removed, reduce.sequence_no) == (CriteriaActionType.REDUCE, 1, 2)
+    assert [(f.field_name, f.expression) for f in reduce.filters] == [("no", contact.no)]
+    [saved] = db.session.scalars(select(SegmentLineHistory).where(SegmentLineHistory.action_id == reduce.id))
+    assert (saved.line_no, saved.contact_no, saved.cost, saved.evaluation, saved.salesperson_code) == (
+        line.line_no, contact.no, Decimal("7.50"), "positive", "MR")
+    assert (saved.version, saved.criteria_action_id) == (3, add.id)
+    assert db.session.get(SegmentLine, (header.no, line.line_no)) is None
+
+
+def test_clearing_and_retyping_the_contact_records_reduce_then_add(db, make_segment, make_contact) -> None:
+    header = make_segment()
+    a, b = make_contact("A"), make_contact("B")
+    line = add_line(db.session, header.no, a.no).line
+    update_line_field(db.session, header.no, line.line_no, "contact_no", "", 1)
+    cleared = db.session.get(SegmentLine, (header.no, line.line_no))
+    assert (cleared.contact_no, cleared.contact_company_no) == (None, None)
+    update_line_field(db.session, header.no, line.line_no, "contact_no", b.no, 2)
+    assert [a.action_type for a in _actions(db, header.no)] == [CriteriaActionType.ADD, CriteriaActionType.REDUCE, CriteriaActionType.ADD]
+    assert db.session.get(SegmentLine, (header.no, line.line_no)).contact_no == b.no
+
+
+def test_a_quoted_expression_for_contact_numbers_with_special_characters(db, make_segment, make_contact) -> None:
+    header = make_segment()
+    contact = make_contact("Odd", no="K-1|2")
+    add_line(db.session, header.no, contact.no)
+    assert _actions(db, header.no)[0].filters[0].expression == "'K-1|2'"
+
+
+def test_unknown_and_privacy_blocked_contacts_are_refused(db, make_segment, make_contact) -> None:
+    header = make_segment()
+    blocked = make_contact("Hidden", privacy_blocked=True)
+    with pytest.raises(ServiceError, match="no contact"):
+        add_line(db.session, header.no, "NOPE")
+    with pytest.raises(ServiceError, match="privacy blocked"):
+        add_line(db.session, header.no, blocked.no)
+    db.session.rollback()
+    assert _actions(db, header.no) == []
+
+
+def test_an_excluded_contact_is_allowed_by_hand_with_a_notice(db, make_segment, make_contact) -> None:
+    header = make_segment()
+    contact = make_contact("Quiet", exclude_from_segment=True)
+    result = add_line(db.session, header.no, contact.no)
+    assert result.line.contact_no == contact.no
+    assert "exclude from segment" in result.notice
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("cost", "-3", "cannot be negative"),
+        ("duration", "-0.5", "cannot be negative"),
+        ("interaction_template_code", "NOPE", "no interaction template"),
+        ("salesperson_code", "OLD", "blocked"),
+        ("salesperson_code", "ZZ", "no salesperson"),
+        ("date", "yesterday", "not a date"),
+        ("evaluation", "great", "not one of the choices"),
+        ("contact_company_no", "X", "cannot be changed"),
+    ],
+)
+def test_bad_cell_values_are_refused_and_nothing_changes(db, make_segment, make_contact, field, value, message) -> None:
+    header = make_segment(salesperson_code="MR", unit_cost=Decimal("1"))
+    line = add_line(db.session, header.no, make_contact("A").no).line
+    db.session.commit()
+    with pytest.raises(ServiceError) as error:
+        update_line_field(db.session, header.no, line.line_no, field, value, 1)
+    assert message in error.value.message and error.value.field == field
+    db.session.rollback()
+    again = db.session.get(SegmentLine, (header.no, line.line_no))
+    assert (again.version, again.cost, again.salesperson_code) == (1, Decimal("1.00"), "MR")
+
+
+def test_a_stale_line_version_is_a_conflict_and_keeps_the_first_edit(db, make_segment, make_contact) -> None:
+    header = make_segment()
+    line = add_line(db.session, header.no, make_contact("A").no).line
+    update_line_field(db.session, header.no, line.line_no, "description", "First", 1)
+    with pytest.raises(Conflict):
+        update_line_field(db.session, header.no, line.line_no, "description", "Second", 1)
+    db.session.expire_all()
+    assert db.session.get(SegmentLine, (header.no, line.line_no)).description == "First"
