@@ -5,8 +5,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Boolean, ColumnElement, Select, exists, func, literal, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from segapp.models import Contact, ContactMailingGroup, ContactType
 
@@ -26,6 +29,34 @@ SORTS: dict[str, Any] = {
 
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class folded_contains(FunctionElement):  # noqa: N801 - a SQL function name
+    """``column`` contains ``term`` (both already case-folded), the fastest way on each engine."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "folded_contains"
+
+
+@compiles(folded_contains)
+def _contains_like(element: folded_contains, compiler: SQLCompiler, **kw: Any) -> str:
+    # PostgreSQL: LIKE '%term%' is answered by the trigram index on search_text.
+    column, pattern, _term = element.clauses
+    return f"{compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
+
+
+@compiles(folded_contains, "sqlite")
+def _contains_instr(element: folded_contains, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite scans the table either way; instr() is about three times faster than LIKE.
+    column, _pattern, term = element.clauses
+    return f"instr({compiler.process(column, **kw)}, {compiler.process(term, **kw)}) > 0"
+
+
+def search_condition(term: str) -> ColumnElement[bool]:
+    """The contact's search text contains this word (case-folded here, in Python)."""
+    folded = term.casefold()
+    return folded_contains(Contact.search_text, literal(f"%{_like_escape(folded)}%"), literal(folded))
 
 
 @dataclass
@@ -76,11 +107,15 @@ class ContactFilter:
         return any((self.search, self.type, self.company, self.city, self.salesperson, self.mailing_group))
 
 
-def contact_select(flt: ContactFilter) -> Select[tuple[Contact]]:
-    """The contacts matching the filter, in the requested order (ties broken by no.)."""
+def contact_select(flt: ContactFilter, small: bool = False) -> Select[tuple[Contact]]:
+    """The contacts matching the filter, in the requested order (ties broken by no.).
+
+    ``small`` says that few contacts match: then sorting them beats walking the sort column's
+    index, which may pass over most of the table before it meets the matches.
+    """
     query = select(Contact)
-    for term in flt.search.casefold().split()[:MAX_SEARCH_TERMS]:
-        query = query.where(Contact.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
+    for term in flt.search.split()[:MAX_SEARCH_TERMS]:
+        query = query.where(search_condition(term))
     if flt.type:
         query = query.where(Contact.type == ContactType(flt.type))
     if flt.company:
@@ -95,6 +130,8 @@ def contact_select(flt: ContactFilter) -> Select[tuple[Contact]]:
             ContactMailingGroup.mailing_group_code == flt.mailing_group,
         ))
     column = SORTS[flt.sort]
+    if small:
+        column = column.concat("")  # an expression: no index walk
     if flt.desc:
         return query.order_by(column.desc(), Contact.no.desc())
     return query.order_by(column, Contact.no)
@@ -142,6 +179,9 @@ def capped_count(session: Session, flt: ContactFilter) -> tuple[int, bool]:
 def fetch_page(session: Session, flt: ContactFilter, page: int, per_page: int) -> ContactPage:
     """One page of matching contacts, reading one row more to know whether a next page exists."""
     page = max(1, page)
-    rows = list(session.scalars(contact_select(flt).offset((page - 1) * per_page).limit(per_page + 1)))
     total, more = capped_count(session, flt)
+    rows: list[Contact] = []
+    if more or total > (page - 1) * per_page:
+        query = contact_select(flt, small=flt.is_filtered and not more)
+        rows = list(session.scalars(query.offset((page - 1) * per_page).limit(per_page + 1)))
     return ContactPage(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page, total=total, more=more)

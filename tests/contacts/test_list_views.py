@@ -122,3 +122,27 @@ def test_hostile_text_is_shown_escaped(client: FlaskClient, login: Callable, mak
     html = client.get("/contacts/?q=<script>").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_pages_past_the_count_cap_still_list(app: Flask, db: Any, client: FlaskClient, login: Callable, monkeypatch: pytest.MonkeyPatch) -> None:
+    from segapp.services import contact_list
+
+    monkeypatch.setattr(contact_list, "COUNT_CAP", 3)
+    app.config["PAGE_SIZE"] = 2
+    try:
+        login("ann")
+        db.session.execute(Contact.__table__.insert(), [{"no": f"C{n:03d}", "type": "company", "name": f"Company {n}"} for n in range(7)])
+        db.session.commit()
+        html = client.get("/contacts/?page=3", headers=HX).get_data(as_text=True)
+        assert _numbers(html) == ["C004", "C005"] and "Page 3" in html and 'rel="next"' in html
+        assert _numbers(client.get("/contacts/?q=company&sort=name&page=4", headers=HX).get_data(as_text=True)) == ["C006"]
+    finally:
+        app.config["PAGE_SIZE"] = 50
+
+
+def test_search_wildcards_are_literal(client: FlaskClient, login: Callable, make_contact: Callable) -> None:
+    login("ann")
+    make_contact("A_B 100%", no="C001")
+    make_contact("AXB 1000", no="C002")
+    assert _numbers(client.get("/contacts/?q=a_b", headers=HX).get_data(as_text=True)) == ["C001"]
+    assert _numbers(client.get("/contacts/?q=100%25", headers=HX).get_data(as_text=True)) == ["C001"]
