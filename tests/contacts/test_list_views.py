@@ -146,3 +146,13 @@ def test_search_wildcards_are_literal(client: FlaskClient, login: Callable, make
     make_contact("AXB 1000", no="C002")
     assert _numbers(client.get("/contacts/?q=a_b", headers=HX).get_data(as_text=True)) == ["C001"]
     assert _numbers(client.get("/contacts/?q=100%25", headers=HX).get_data(as_text=True)) == ["C001"]
+
+
+@pytest.mark.parametrize("in_list_limit", [0, 1000])
+def test_both_ways_of_reading_a_page_agree(client: FlaskClient, login: Callable, sample: dict, monkeypatch: pytest.MonkeyPatch, in_list_limit: int) -> None:
+    from segapp.services import contact_list
+
+    monkeypatch.setattr(contact_list, "IN_LIST_LIMIT", in_list_limit)
+    login("ann")
+    assert _numbers(client.get("/contacts/?q=i&sort=city&desc=1", headers=HX).get_data(as_text=True)) == ["P002", "P001", "C001"]
+    assert _numbers(client.get("/contacts/?salesperson=MR&sort=name", headers=HX).get_data(as_text=True)) == ["C001", "P001"]
