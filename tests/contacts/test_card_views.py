@@ -204,3 +204,16 @@ def test_company_lookup_names_the_company_while_typing(client: FlaskClient, logi
     form = client.get(f"/contacts/new?type=person&company={acme.no}").get_data(as_text=True)
     assert 'hx-get="/contacts/company-lookup"' in form and 'list="list-salesperson_code"' in form
     assert '<option value="MR">Mario Rossi</option>' in form
+
+
+def test_card_speaks_italian(client: FlaskClient, login: Callable, make_contact: Callable, db: Any, log_entry: Callable) -> None:
+    from segapp.models import Evaluation
+
+    login("ann", language="it")
+    acme = make_contact("Acme")
+    entry = log_entry(acme, "Telefonata")
+    entry.evaluation = Evaluation.VERY_POSITIVE
+    db.session.commit()
+    html = client.get(f"/contacts/{acme.no}").get_data(as_text=True)
+    assert "Società" in html and "Movimenti log interazione" in html and "Molto positiva" in html
+    assert "Contatti: 1" in client.get("/contacts/").get_data(as_text=True)
