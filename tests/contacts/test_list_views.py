@@ -156,3 +156,25 @@ def test_both_ways_of_reading_a_page_agree(client: FlaskClient, login: Callable,
     login("ann")
     assert _numbers(client.get("/contacts/?q=i&sort=city&desc=1", headers=HX).get_data(as_text=True)) == ["P002", "P001", "C001"]
     assert _numbers(client.get("/contacts/?salesperson=MR&sort=name", headers=HX).get_data(as_text=True)) == ["C001", "P001"]
+
+
+@pytest.mark.parametrize("walk_limit", [1, 3, 20_000])
+def test_filtered_pages_of_many_matches_are_right_whatever_the_walk(
+    app: Flask, db: Any, client: FlaskClient, login: Callable, monkeypatch: pytest.MonkeyPatch, walk_limit: int
+) -> None:
+    from segapp.services import contact_list
+
+    monkeypatch.setattr(contact_list, "COUNT_CAP", 2)
+    monkeypatch.setattr(contact_list, "WALK_LIMIT", walk_limit)
+    app.config["PAGE_SIZE"] = 2
+    try:
+        login("ann")
+        names = ["Zeta Rossi", "Alfa", "Beta Rossi", "Gamma", "Delta Rossi", "Eta Rossi", "Rossi Omega"]
+        db.session.execute(Contact.__table__.insert(), [{"no": f"C{n}", "type": "company", "name": name} for n, name in enumerate(names)])
+        db.session.commit()
+        pages = [_numbers(client.get(f"/contacts/?q=rossi&sort=name&page={p}", headers=HX).get_data(as_text=True)) for p in (1, 2, 3)]
+        assert pages == [["C2", "C4"], ["C5", "C6"], ["C0"]]
+        desc = _numbers(client.get("/contacts/?q=rossi&sort=name&desc=1", headers=HX).get_data(as_text=True))
+        assert desc == ["C0", "C6"]
+    finally:
+        app.config["PAGE_SIZE"] = 50
