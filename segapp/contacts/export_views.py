@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import Engine, Select
-from sqlalchemy.orm import Session
 
 from segapp.contacts import bp
 from segapp.extensions import db
@@ -32,8 +31,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _rows(engine: Engine, query: Select) -> Iterator[list[str]]:
     """The contacts of the list as rows of text, read in chunks through a server-side cursor."""
     # Its own session: the generator runs after the view has returned (while the response streams).
-    with Session(engine) as session:
-        for row in session.execute(query.execution_options(yield_per=CHUNK_ROWS)):
+    with engine.connect() as connection:
+        result = connection.execution_options(yield_per=CHUNK_ROWS).execute(query)
+        for row in result:
             yield [_text(value) for value in row]
 
 

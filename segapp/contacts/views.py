@@ -10,7 +10,16 @@ from segapp.contacts import bp
 from segapp.contacts.forms import ContactForm
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
-from segapp.models import Contact, ContactType, MailingGroup, Salesperson
+from segapp.models import (
+    Contact,
+    ContactType,
+    CountryRegion,
+    Language,
+    MailingGroup,
+    Salesperson,
+    Salutation,
+    Territory,
+)
 from segapp.services.contact_list import ContactFilter, fetch_page
 from segapp.services.contacts import create_contact, update_contact
 from segapp.services.errors import ServiceError
@@ -43,8 +52,34 @@ def _contact_or_404(no: str) -> Contact:
     return contact
 
 
+# Code fields of the form and the reference table whose codes they offer as suggestions.
+CODE_SUGGESTIONS: dict[str, Any] = {
+    "salesperson_code": (Salesperson.code, Salesperson.name),
+    "territory_code": (Territory.code, Territory.name),
+    "country_code": (CountryRegion.code, CountryRegion.name),
+    "language_code": (Language.code, Language.name),
+    "salutation_code": (Salutation.code, Salutation.description),
+}
+
+
 def _form_page(form: ContactForm, contact_type: ContactType, contact: Contact | None, status: int = 200) -> tuple[str, int]:
-    return render_template("contacts/form.html", form=form, contact_type=contact_type, contact=contact), status
+    suggestions = {}
+    for name, (code, label) in CODE_SUGGESTIONS.items():
+        form[name].render_kw = {"list": f"list-{name}", "autocomplete": "off"}
+        suggestions[name] = db.session.execute(select(code, label).order_by(code).limit(500)).all()
+    form.company_no.render_kw = {
+        "hx-get": url_for("contacts.company_lookup"), "hx-trigger": "input changed delay:300ms",
+        "hx-target": "#company-name", "autocomplete": "off",
+    }
+    return render_template("contacts/form.html", form=form, contact_type=contact_type, contact=contact, suggestions=suggestions), status
+
+
+@bp.route("/company-lookup")
+def company_lookup() -> str:
+    """The name of the company whose no. is being typed on a person (a fragment for htmx)."""
+    no = (request.args.get("company_no") or "").strip().upper()[:20]
+    company = db.session.get(Contact, no) if no else None
+    return render_template("contacts/_company_name.html", no=no, company=company)
 
 
 @bp.route("/new", methods=["GET", "POST"])

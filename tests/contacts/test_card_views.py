@@ -192,3 +192,28 @@ def test_entries_are_paged(client: FlaskClient, login: Callable, make_contact: C
     fragment = client.get(f"/contacts/{acme.no}/entries?entries_page=2", headers=HX).get_data(as_text=True)
     assert fragment.count("<tr data-entry") == 5 and "Page 2 of 2" in fragment and "<html" not in fragment
     assert client.get(f"/contacts/{acme.no}/entries?entries_page=2").status_code == 302
+
+
+def test_company_lookup_names_the_company_while_typing(client: FlaskClient, login: Callable, make_contact: Callable) -> None:
+    login("ann")
+    acme = make_contact("Acme <S.r.l.>")
+    anna = make_contact("Anna", company=acme)
+    assert client.get(f"/contacts/company-lookup?company_no={acme.no.lower()}", headers=HX).get_data(as_text=True).strip() == "Acme &lt;S.r.l.&gt;"
+    assert "is a person" in client.get(f"/contacts/company-lookup?company_no={anna.no}", headers=HX).get_data(as_text=True)
+    assert "does not exist" in client.get("/contacts/company-lookup?company_no=NOPE", headers=HX).get_data(as_text=True)
+    form = client.get(f"/contacts/new?type=person&company={acme.no}").get_data(as_text=True)
+    assert 'hx-get="/contacts/company-lookup"' in form and 'list="list-salesperson_code"' in form
+    assert '<option value="MR">Mario Rossi</option>' in form
+
+
+def test_card_speaks_italian(client: FlaskClient, login: Callable, make_contact: Callable, db: Any, log_entry: Callable) -> None:
+    from segapp.models import Evaluation
+
+    login("ann", language="it")
+    acme = make_contact("Acme")
+    entry = log_entry(acme, "Telefonata")
+    entry.evaluation = Evaluation.VERY_POSITIVE
+    db.session.commit()
+    html = client.get(f"/contacts/{acme.no}").get_data(as_text=True)
+    assert "Società" in html and "Movimenti log interazione" in html and "Molto positiva" in html
+    assert "Contatti: 1" in client.get("/contacts/").get_data(as_text=True)

@@ -122,3 +122,59 @@ def test_hostile_text_is_shown_escaped(client: FlaskClient, login: Callable, mak
     html = client.get("/contacts/?q=<script>").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_pages_past_the_count_cap_still_list(app: Flask, db: Any, client: FlaskClient, login: Callable, monkeypatch: pytest.MonkeyPatch) -> None:
+    from segapp.services import contact_list
+
+    monkeypatch.setattr(contact_list, "COUNT_CAP", 3)
+    app.config["PAGE_SIZE"] = 2
+    try:
+        login("ann")
+        db.session.execute(Contact.__table__.insert(), [{"no": f"C{n:03d}", "type": "company", "name": f"Company {n}"} for n in range(7)])
+        db.session.commit()
+        html = client.get("/contacts/?page=3", headers=HX).get_data(as_text=True)
+        assert _numbers(html) == ["C004", "C005"] and "Page 3" in html and 'rel="next"' in html
+        assert _numbers(client.get("/contacts/?q=company&sort=name&page=4", headers=HX).get_data(as_text=True)) == ["C006"]
+    finally:
+        app.config["PAGE_SIZE"] = 50
+
+
+def test_search_wildcards_are_literal(client: FlaskClient, login: Callable, make_contact: Callable) -> None:
+    login("ann")
+    make_contact("A_B 100%", no="C001")
+    make_contact("AXB 1000", no="C002")
+    assert _numbers(client.get("/contacts/?q=a_b", headers=HX).get_data(as_text=True)) == ["C001"]
+    assert _numbers(client.get("/contacts/?q=100%25", headers=HX).get_data(as_text=True)) == ["C001"]
+
+
+@pytest.mark.parametrize("in_list_limit", [0, 1000])
+def test_both_ways_of_reading_a_page_agree(client: FlaskClient, login: Callable, sample: dict, monkeypatch: pytest.MonkeyPatch, in_list_limit: int) -> None:
+    from segapp.services import contact_list
+
+    monkeypatch.setattr(contact_list, "IN_LIST_LIMIT", in_list_limit)
+    login("ann")
+    assert _numbers(client.get("/contacts/?q=i&sort=city&desc=1", headers=HX).get_data(as_text=True)) == ["P002", "P001", "C001"]
+    assert _numbers(client.get("/contacts/?salesperson=MR&sort=name", headers=HX).get_data(as_text=True)) == ["C001", "P001"]
+
+
+@pytest.mark.parametrize("walk_limit", [1, 3, 20_000])
+def test_filtered_pages_of_many_matches_are_right_whatever_the_walk(
+    app: Flask, db: Any, client: FlaskClient, login: Callable, monkeypatch: pytest.MonkeyPatch, walk_limit: int
+) -> None:
+    from segapp.services import contact_list
+
+    monkeypatch.setattr(contact_list, "COUNT_CAP", 2)
+    monkeypatch.setattr(contact_list, "WALK_LIMIT", walk_limit)
+    app.config["PAGE_SIZE"] = 2
+    try:
+        login("ann")
+        names = ["Zeta Rossi", "Alfa", "Beta Rossi", "Gamma", "Delta Rossi", "Eta Rossi", "Rossi Omega"]
+        db.session.execute(Contact.__table__.insert(), [{"no": f"C{n}", "type": "company", "name": name} for n, name in enumerate(names)])
+        db.session.commit()
+        pages = [_numbers(client.get(f"/contacts/?q=rossi&sort=name&page={p}", headers=HX).get_data(as_text=True)) for p in (1, 2, 3)]
+        assert pages == [["C2", "C4"], ["C5", "C6"], ["C0"]]
+        desc = _numbers(client.get("/contacts/?q=rossi&sort=name&desc=1", headers=HX).get_data(as_text=True))
+        assert desc == ["C0", "C6"]
+    finally:
+        app.config["PAGE_SIZE"] = 50
