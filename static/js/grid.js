@@ -3,6 +3,10 @@
 (function () {
   "use strict";
 
+  // htmx attaches behaviour to swapped-in content when it settles; with the default 20 ms delay a fast
+  // key press (Space on a checkbox just saved) would land on an element that does nothing yet.
+  if (window.htmx) htmx.config.defaultSettleDelay = 0;
+
   var keymap = [];
   var active = { line: null, field: null };
   var editor = null;        // the open cell editor, if any
@@ -364,6 +368,10 @@
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
+    // A refreshed, sorted or filtered grid starts again from its first page: lines added below go too.
+    if (target && target.id === "lines-body") {
+      document.querySelectorAll("#new-lines tr[data-line-no]").forEach(function (tr) { tr.remove(); });
+    }
     if (editor && target && target.contains(editor)) {
       var td = editor.closest("td");
       reopen = { line: td.closest("tr").dataset.lineNo, field: td.dataset.field, value: editor.value };

@@ -150,6 +150,9 @@ def test_a_segment_is_filled_and_edited_from_the_keyboard(
     page.locator("#lines-filter").focus()
     page.keyboard.type("?")
     expect(page.locator("#shortcuts")).to_be_hidden()
+    page.keyboard.press("Backspace")
+    page.wait_for_load_state("networkidle")  # the filter's debounced request must not race the refresh below
+    expect(_cell(page, 10000, "contact_no")).to_be_visible()
 
     # A header change asks whether the lines follow; the dialog is answered from the keyboard.
     page.locator("#h-salesperson_code").focus()
