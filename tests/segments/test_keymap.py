@@ -27,3 +27,11 @@ def test_the_readme_table_lists_every_key(app) -> None:
     for shortcut in KEYMAP:
         assert " / ".join(shortcut.keys) in table
     assert "Ctrl+Insert / Alt+Shift+N" in table
+
+
+def test_the_readme_shows_the_key_map_as_defined(app) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    with app.test_request_context():
+        assert readme_table().strip() in readme
