@@ -33,6 +33,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=BENCH_DIR, help="directory of results.json")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--data-dir", type=Path, default=BENCH_DIR / "data", help="where the SQLite file goes")
+    parser.add_argument("--keep-sqlite", action="store_true", help="keep the SQLite file after the run")
     parser.add_argument("--sqlite-series", choices=("cte", "executemany"), default="cte",
                         help="row source of the SQLite generation: recursive CTE or executemany into a temp table")
     args = parser.parse_args(argv)
@@ -93,8 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             with app.app_context():
                 db.engine.dispose()
     merged = report.write_results(args.out, results, generation)
-    all_generation = report._merge(args.out / "generation.json", [], ("db", "n"))
-    report.write_docs(args.docs, report.render(merged, all_generation, missing, info))
+    report.write_docs(args.docs, report.render(merged, report.load_generation(args.out), missing, info))
     say(f"results: {args.out / 'results.json'}, table: {args.docs}")
     for failure in failed:
         say(f"FAILED {failure}")
@@ -124,5 +124,5 @@ def _run(name: str, ctx: Context, missing: dict[str, str]) -> dict[str, Any] | s
 
 def _database(backend: str, args: argparse.Namespace) -> AbstractContextManager[str]:
     if backend == "sqlite":
-        return sqlite_database(f"bench-{args.n}", args.data_dir)
+        return sqlite_database(f"bench-{args.n}", args.data_dir, keep=args.keep_sqlite)
     return postgresql_database(os.environ["BENCH_DATABASE_URL"])

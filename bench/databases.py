@@ -24,13 +24,21 @@ def bench_app(url: str) -> Flask:
 
 
 @contextmanager
-def sqlite_database(name: str, data_dir: Path = DATA_DIR) -> Iterator[str]:
-    """A fresh SQLite file under bench/data (replaced if it exists, kept afterwards for inspection)."""
+def sqlite_database(name: str, data_dir: Path = DATA_DIR, keep: bool = False) -> Iterator[str]:
+    """A fresh SQLite file under bench/data, removed afterwards unless ``keep``."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / f"{name}.db"
+    _remove_sqlite(path)
+    try:
+        yield "sqlite:///" + str(path)
+    finally:
+        if not keep:
+            _remove_sqlite(path)
+
+
+def _remove_sqlite(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    yield "sqlite:///" + str(path)
 
 
 @contextmanager

@@ -41,6 +41,12 @@ def _merge(path: Path, new: list[dict[str, Any]], keys: tuple[str, ...]) -> list
     return [e for e in old if tuple(e.get(k) for k in keys) not in fresh] + new
 
 
+def load_generation(out_dir: Path) -> list[dict[str, Any]]:
+    """Every generation figure recorded in ``out_dir``."""
+    path = out_dir / "generation.json"
+    return json.loads(path.read_text()) if path.exists() else []
+
+
 def write_results(out_dir: Path, results: list[dict[str, Any]], generation: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Merge this run into results.json and generation.json of ``out_dir``; returns all results."""
     out_dir.mkdir(parents=True, exist_ok=True)
