@@ -259,6 +259,7 @@ def _bulk_load_settings(connection: Connection) -> bool:
         connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
         return False
     connection.exec_driver_sql("SET LOCAL jit = off")
+    connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")  # index builds sort in memory
     superuser = connection.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
     if superuser:
         connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
