@@ -1,9 +1,9 @@
 """Scenarios page and load: the segment page over HTTP, served by gunicorn on loopback.
 
 page: GET of a segment with 20 % of N lines vs the same page of a segment with 20 lines.
-load: 16 signed-in clients for 30 s (BENCH_LOAD_SECONDS), each on its own segment of 20 lines;
-absolute figures (requests/s, p50/p95/p99, errors). Until the line-editing endpoint exists each
-client reloads its segment page; ``LoadScenario.action`` is the one place to switch to editing.
+load: 16 signed-in clients for 30 s (BENCH_LOAD_SECONDS), each editing the lines of its own segment of
+20 lines (PUT segments.update_line with the line's version, as the grid does); absolute figures
+(requests/s, p50/p95/p99, errors). Without that endpoint each client reloads its segment page.
 """
 
 import os
@@ -21,6 +21,7 @@ from segapp.models import SegmentHeader, SegmentLine, User
 from segapp.services.users import create_user
 
 SEGMENT_PAGE = "segments.show_segment"
+LINE_EDIT = "segments.update_line"  # PUT field/value/version of one line cell
 BENCH_USER = "bench"
 BENCH_PASSWORD = "bench-password-1"
 SMALL_LINES = 20
@@ -134,8 +135,22 @@ class LoadScenario(Scenario):
         return [f"BENCH-L{k:02d}" for k in range(LOAD_CLIENTS)]
 
     def action(self, client: Client, index: int, iteration: int) -> Response:
-        """What one client does once: reload its own segment page."""
-        return client.get(self._urls[index])
+        """What one client does once: edit the description of its next line, or reload its page."""
+        if not self._edit_urls:
+            return client.get(self._urls[index])
+        line = iteration % SMALL_LINES
+        response = client.request("PUT", self._edit_urls[index][line],
+                                  {"field": "description", "value": f"Load {index}.{iteration}",
+                                   "version": str(self._versions[index][line])}, headers={"HX-Request": "true"})
+        if response.status == 200:
+            self._versions[index][line] += 1
+        return response
+
+    def _line_edit_urls(self, app: Flask, k: int, no: str) -> list[str]:
+        """URLs of the 20 lines of client k's segment (line no. = contact rank x 10000, see create_segment)."""
+        with app.test_request_context():
+            return [url_for(LINE_EDIT, segment_no=no, line_no=r * 10000)
+                    for r in range(k * SMALL_LINES + 1, (k + 1) * SMALL_LINES + 1)]
 
     def run_absolute(self, ctx: Context) -> dict[str, Any]:
         """Serve, sign the clients in, and load the server for the given time."""
@@ -145,6 +160,9 @@ class LoadScenario(Scenario):
             create_segment(ctx.app, no, f"r > {k * SMALL_LINES} AND r <= {(k + 1) * SMALL_LINES}")
         try:
             self._urls = [endpoint_url(ctx.app, SEGMENT_PAGE, no) for no in self.numbers()]
+            self._edit_urls = ([self._line_edit_urls(ctx.app, k, no) for k, no in enumerate(self.numbers())]
+                               if LINE_EDIT in ctx.app.view_functions else [])
+            self._versions = [[1] * SMALL_LINES for _ in self.numbers()]
             with gunicorn_server(ctx.url) as base:
                 clients = [Client(base) for _ in self._urls]
                 for client in clients:
@@ -154,4 +172,5 @@ class LoadScenario(Scenario):
             drop_segments(ctx.app, self.numbers())
         figures = result.figures()
         return {"segapp_s": round(figures["p50_ms"] / 1000, 4), "baseline_s": None, "ratio": None,
-                "peak_rss_mb": None, "clients": LOAD_CLIENTS, "seconds": round(result.seconds, 1), **figures}
+                "peak_rss_mb": None, "clients": LOAD_CLIENTS, "seconds": round(result.seconds, 1),
+                "action": "edit line" if self._edit_urls else "reload page", **figures}
