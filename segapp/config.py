@@ -43,6 +43,7 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
     LANGUAGES = ("en", "it")
     PAGE_SIZE = 50
+    IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "20"))
     LOGIN_THROTTLE_AFTER = 3
     LOGIN_THROTTLE_MAX_SECONDS = 300
 

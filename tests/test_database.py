@@ -1,7 +1,6 @@
 """Migrations, number series and engine settings on every backend."""
 
 import threading
-from collections.abc import Callable
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext

@@ -39,5 +39,6 @@ def test_compiled_catalogue_matches_the_po_file() -> None:
     with PO.open("rb") as f:
         po = {_key(m.id): m.string for m in read_po(f) if m.id and not m.fuzzy}
     with MO.open("rb") as f:
-        mo = {_key(m.id): m.string for m in read_mo(f) if m.id}
+        # read_mo gives plural forms as a list, read_po as a tuple
+        mo = {_key(m.id): tuple(m.string) if isinstance(m.string, list) else m.string for m in read_mo(f) if m.id}
     assert po == mo, "run `make translations` to compile the catalogue"

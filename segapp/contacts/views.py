@@ -1,1 +1,98 @@
-"""Views of the contacts list and cards."""
+"""Views of the contacts list and of creating, changing and deleting contacts."""
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from segapp.contacts import bp
+from segapp.contacts.forms import ContactForm
+from segapp.extensions import db
+from segapp.htmx import wants_fragment
+from segapp.models import Contact, ContactType, MailingGroup, Salesperson
+from segapp.services.contact_list import ContactFilter, fetch_page
+from segapp.services.contacts import create_contact, update_contact
+from segapp.services.errors import ServiceError
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return min(int(value), 100_000) if value.isdigit() and int(value) > 0 else 1
+
+
+@bp.route("/")
+def list_contacts() -> str:
+    """The contacts, searched, filtered, sorted and paged on the server."""
+    flt = ContactFilter.from_args(request.args)
+    page = fetch_page(db.session, flt, _page_number(), current_app.config["PAGE_SIZE"])
+    context: dict[str, Any] = dict(flt=flt, page=page)
+    if wants_fragment():
+        return render_template("contacts/_table.html", **context)
+    context.update(
+        salespeople=db.session.execute(select(Salesperson.code, Salesperson.name).order_by(Salesperson.code)).all(),
+        mailing_groups=db.session.execute(select(MailingGroup.code, MailingGroup.description).order_by(MailingGroup.code)).all(),
+    )
+    return render_template("contacts/list.html", **context)
+
+
+def _contact_or_404(no: str) -> Contact:
+    contact = db.session.get(Contact, no)
+    if contact is None:
+        abort(404)
+    return contact
+
+
+def _form_page(form: ContactForm, contact_type: ContactType, contact: Contact | None, status: int = 200) -> tuple[str, int]:
+    return render_template("contacts/form.html", form=form, contact_type=contact_type, contact=contact), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_contact() -> Any:
+    """Create a company or, with ``?type=person``, a person."""
+    contact_type = ContactType.PERSON if request.args.get("type") == ContactType.PERSON.value else ContactType.COMPANY
+    form = ContactForm()
+    if request.method == "GET" and request.args.get("company"):
+        form.company_no.data = request.args["company"].strip().upper()[:20]
+    if form.validate_on_submit():
+        try:
+            contact = create_contact(db.session, contact_type, form.values())
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            return _form_page(form, contact_type, None, 422)
+        db.session.commit()
+        flash(_("Contact %(no)s created.", no=contact.no), "success")
+        return redirect(url_for("contacts.show_contact", no=contact.no))
+    return _form_page(form, contact_type, None, 422 if form.errors else 200)
+
+
+@bp.route("/<no>/edit", methods=["GET", "POST"])
+def edit_contact(no: str) -> Any:
+    """Change a contact's fields."""
+    contact = _contact_or_404(no)
+    form = ContactForm(obj=contact)
+    if request.method == "GET":
+        form.correspondence_type.data = contact.correspondence_type.value
+    if form.validate_on_submit():
+        try:
+            update_contact(db.session, contact, form.values())
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            return _form_page(form, contact.type, _contact_or_404(no), 422)
+        db.session.commit()
+        flash(_("Contact %(no)s saved.", no=contact.no), "success")
+        return redirect(url_for("contacts.show_contact", no=contact.no))
+    return _form_page(form, contact.type, contact, 422 if form.errors else 200)
+
+
+def _field_error(form: ContactForm, error: ServiceError) -> None:
+    target = getattr(form, error.field, None) if error.field else None
+    if target is None:
+        flash(error.message, "error")
+    else:
+        target.errors = [*target.errors, error.message]
+
+
+from segapp.contacts import card_views, export_views  # noqa: E402,F401  (register their routes)

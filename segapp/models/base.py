@@ -1,7 +1,7 @@
 """Declarative base, naming convention and the shared column types of the models."""
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -22,7 +22,7 @@ NO_LENGTH = 20
 
 def utcnow() -> datetime:
     """Current time in UTC, timezone-aware."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 code = Annotated[str, mapped_column(String(CODE_LENGTH))]

@@ -3,8 +3,10 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from segapp.models.base import (
     NO_LENGTH,
@@ -14,6 +16,20 @@ from segapp.models.base import (
     enum_column,
     utcnow,
 )
+
+SEARCH_TEXT_LENGTH = 500
+SEARCH_FIELDS = ("no", "name", "city", "email")
+
+
+def contact_search_text(values: dict) -> str:
+    """The case-folded text that the contact list's search looks in (no., name, city, e-mail)."""
+    # Folded in Python, not with SQL lower(): SQLite's lower() folds ASCII only.
+    text = " ".join(str(values.get(key) or "") for key in SEARCH_FIELDS).casefold()
+    return text[:SEARCH_TEXT_LENGTH]
+
+
+def _search_text_default(context: DefaultExecutionContext) -> str:
+    return contact_search_text(context.get_current_parameters())
 
 
 class Contact(Base):
@@ -64,6 +80,9 @@ class Contact(Base):
     exclude_from_segment: Mapped[bool] = mapped_column(Boolean, default=False)
     privacy_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Kept in sync on insert (also bulk inserts) and on ORM updates; set-based updates
+    # of no., name, city or e-mail call services.contacts.refresh_search_text.
+    search_text: Mapped[str] = mapped_column(String(SEARCH_TEXT_LENGTH), default=_search_text_default)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -73,6 +92,11 @@ class Contact(Base):
     def is_company(self) -> bool:
         """True for companies."""
         return self.type == ContactType.COMPANY
+
+
+@event.listens_for(Contact, "before_update")
+def _refresh_search_text(_mapper: Mapper, _connection: Connection, contact: Contact) -> None:
+    contact.search_text = contact_search_text({key: getattr(contact, key) for key in SEARCH_FIELDS})
 
 
 class ContactMailingGroup(Base):

@@ -1,6 +1,6 @@
 """Users: creation, sign-in with throttling, password changes."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -12,6 +12,8 @@ from segapp.models import Role, User
 from segapp.services.errors import ServiceError
 
 MIN_PASSWORD_LENGTH = 8
+
+
 def hash_password(password: str) -> str:
     """Hash with the configured method (scrypt by default; the tests use a cheaper one)."""
     method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
@@ -73,7 +75,7 @@ def throttle_seconds_left(user: User, after: int, max_seconds: int, now: datetim
     wait = min(2 ** (user.failed_logins - after + 1), max_seconds)
     last = user.last_failed_login_at
     if last.tzinfo is None:
-        last = last.replace(tzinfo=timezone.utc)
+        last = last.replace(tzinfo=UTC)
     left = (last + timedelta(seconds=wait) - now).total_seconds()
     return max(0, int(left + 0.999))
 
@@ -82,7 +84,7 @@ def authenticate(
     session: Session, username: str, password: str, throttle_after: int, throttle_max: int
 ) -> User:
     """Return the user for these credentials or raise; repeated failures are slowed down."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     user = session.scalar(
         select(User).where(func.lower(User.username) == username.strip().lower())
     )
@@ -109,3 +111,59 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ServiceError(_("The current password is wrong."), field="current_password")
     validate_password(new)
     user.password_hash = hash_password(new)
+
+
+def _check_salesperson(session: Session, salesperson_code: str | None) -> str | None:
+    from segapp.models import Salesperson
+
+    if not salesperson_code:
+        return None
+    if session.get(Salesperson, salesperson_code) is None:
+        raise ServiceError(_("%(value)s does not exist.", value=salesperson_code), field="salesperson_code")
+    return salesperson_code
+
+
+def ensure_an_admin_remains(session: Session, user: User, role: Role, active: bool) -> None:
+    """Refuse a change that would leave no active administrator."""
+    if not (user.role == Role.ADMIN and user.active) or (role == Role.ADMIN and active):
+        return
+    others = session.scalar(
+        select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)
+    )
+    if not others:
+        field = "role" if role != Role.ADMIN else "active"
+        raise ServiceError(
+            _("%(name)s is the last active administrator: make someone else administrator first.", name=user.username),
+            field=field,
+        )
+
+
+def add_user(
+    session: Session, username: str, password: str, role: Role, full_name: str = "", email: str = "",
+    salesperson_code: str | None = None, language: str = "",
+) -> User:
+    """Create a user from the user management page (salesperson checked, e-mail kept)."""
+    salesperson_code = _check_salesperson(session, salesperson_code)
+    user = create_user(session, username or "", password or "", role=role, full_name=full_name or "",
+                       salesperson_code=salesperson_code, language=language or "")
+    user.email = email or ""
+    session.flush()
+    return user
+
+
+def update_user(
+    session: Session, user: User, *, full_name: str, email: str, role: Role, salesperson_code: str | None,
+    language: str, active: bool, new_password: str = "",
+) -> None:
+    """Change a user's role, salesperson, activity and, when given, password."""
+    role = Role(role)
+    ensure_an_admin_remains(session, user, role, active)
+    salesperson_code = _check_salesperson(session, salesperson_code)
+    if new_password:
+        validate_password(new_password)
+        user.password_hash = hash_password(new_password)
+        user.failed_logins = 0
+        user.last_failed_login_at = None
+    user.full_name, user.email, user.role = full_name or "", email or "", role
+    user.salesperson_code, user.language, user.active = salesperson_code, language or "", bool(active)
+    session.flush()

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("setup", __name__, url_prefix="/setup")
 
-from segapp.setup import views  # noqa: E402,F401
+from segapp.setup import detail_views, single_views, views  # noqa: E402,F401

@@ -1,0 +1,69 @@
+"""Profile questionnaires: their questions and each question's answers."""
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from segapp.models import ProfileAnswer, ProfileQuestion, ProfileQuestionnaire
+from segapp.services.errors import ServiceError
+from segapp.services.reference_usage import ensure_deletable
+
+LINE_STEP = 10
+TEXT_LENGTH = 250
+
+
+def _description(text: str | None) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("A description is required."), field="description")
+    if len(text) > TEXT_LENGTH:
+        raise ServiceError(_("At most %(n)d characters.", n=TEXT_LENGTH), field="description")
+    return text
+
+
+def add_question(session: Session, questionnaire: ProfileQuestionnaire, description: str) -> ProfileQuestion:
+    """Append a question to a questionnaire."""
+    last = session.scalar(
+        select(func.max(ProfileQuestion.line_no)).where(ProfileQuestion.questionnaire_code == questionnaire.code)
+    )
+    question = ProfileQuestion(
+        questionnaire_code=questionnaire.code, line_no=(last or 0) + LINE_STEP, description=_description(description)
+    )
+    session.add(question)
+    session.flush()
+    return question
+
+
+def rename_question(session: Session, question: ProfileQuestion, description: str) -> None:
+    """Change the wording of a question."""
+    question.description = _description(description)
+    session.flush()
+
+
+def add_answer(session: Session, question: ProfileQuestion, description: str) -> ProfileAnswer:
+    """Append a possible answer to a question."""
+    last = session.scalar(select(func.max(ProfileAnswer.line_no)).where(ProfileAnswer.question_id == question.id))
+    answer = ProfileAnswer(question_id=question.id, line_no=(last or 0) + LINE_STEP, description=_description(description))
+    session.add(answer)
+    session.flush()
+    return answer
+
+
+def rename_answer(session: Session, answer: ProfileAnswer, description: str) -> None:
+    """Change the wording of an answer."""
+    answer.description = _description(description)
+    session.flush()
+
+
+def delete_question(session: Session, question: ProfileQuestion) -> None:
+    """Delete a question with its answers, unless contacts have given one of them."""
+    ensure_deletable(session, question, _("Question"), question.description)
+    session.delete(question)
+    session.flush()
+
+
+def delete_answer(session: Session, answer: ProfileAnswer) -> None:
+    """Delete an answer unless contacts have given it."""
+    ensure_deletable(session, answer, _("Answer"), answer.description)
+    session.delete(answer)
+    session.flush()

@@ -1,0 +1,144 @@
+"""Reference data of spec section 1: generic create, change and delete with the rules they share."""
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Numeric, String, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from segapp.models import Base
+from segapp.models.base import CODE_LENGTH
+from segapp.services.errors import ServiceError
+from segapp.services.reference_usage import ensure_deletable
+
+# Numeric(18, 2) holds 16 digits before the point.
+MAX_AMOUNT = Decimal("9999999999999999")
+
+# Extra rules of one model, run after the generic ones: rule(session, row, values, is_new).
+ModelRule = Callable[[Session, Any, dict[str, Any], bool], None]
+MODEL_RULES: dict[type, ModelRule] = {}
+
+
+def model_rule(model: type) -> Callable[[ModelRule], ModelRule]:
+    """Register the extra rules of a model (used by the campaign service)."""
+
+    def register(rule: ModelRule) -> ModelRule:
+        MODEL_RULES[model] = rule
+        return rule
+
+    return register
+
+
+def normalise_code(code: str | None, field: str = "code") -> str:
+    """Codes are trimmed, upper-case, required, at most 20 characters and free of slashes."""
+    code = (code or "").strip().upper()
+    if not code:
+        raise ServiceError(_("A code is required."), field=field)
+    if len(code) > CODE_LENGTH:
+        raise ServiceError(_("A code has at most %(n)d characters.", n=CODE_LENGTH), field=field)
+    if "/" in code or "\\" in code:
+        raise ServiceError(_("A code cannot contain slashes."), field=field)
+    return code
+
+
+def key_column(model: type[Base]) -> str:
+    """The name of the single primary-key column of a reference model."""
+    return model.__table__.primary_key.columns.values()[0].key  # type: ignore[attr-defined]
+
+
+def find_row(session: Session, model: type[Base], key: Any) -> Any:
+    """The row with this key, or None."""
+    return session.get(model, key)
+
+
+def save_reference(session: Session, model: type[Base], values: dict[str, Any], row: Any = None) -> Any:
+    """Create (row None) or change a reference row after checking codes, references and amounts."""
+    is_new = row is None
+    values = dict(values)
+    key = key_column(model)
+    if is_new and key == "code":
+        values["code"] = normalise_code(values.get("code"))
+        if session.get(model, values["code"]) is not None:
+            raise ServiceError(_("The code %(code)s already exists.", code=values["code"]), field="code")
+    elif not is_new:
+        values.pop(key, None)
+    check_columns(session, model, values, is_new)
+    if is_new:
+        row = model()
+        for column in model.__table__.columns:  # type: ignore[attr-defined]
+            # Python-side defaults apply at insert only; set them now so rules can read them.
+            if column.default is not None and getattr(column.default, "is_scalar", False):
+                setattr(row, column.key, column.default.arg)
+    rule = MODEL_RULES.get(model)
+    if rule is not None:
+        rule(session, row, values, is_new)
+    for name, value in values.items():
+        setattr(row, name, value)
+    if is_new:
+        session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another user saved the same code (or removed a referenced row) a moment ago.
+        if is_new and key == "code":
+            raise ServiceError(_("The code %(code)s already exists.", code=values["code"]), field="code") from None
+        raise ServiceError(_("Someone else changed this data in the meantime. Reload and try again.")) from None
+    return row
+
+
+def check_columns(session: Session, model: type[Base], values: dict[str, Any], is_new: bool) -> None:
+    """Generic rules read from the columns: lengths, amounts, references that must exist."""
+    columns = model.__table__.columns  # type: ignore[attr-defined]
+    for name, value in list(values.items()):
+        column = columns.get(name)
+        if column is None:
+            raise ServiceError(_("Unknown field %(name)s.", name=name))
+        if value is None and isinstance(column.type, String) and not column.nullable and not column.foreign_keys:
+            value = values[name] = ""  # a text field missing from the form means blank
+        if isinstance(value, str) and isinstance(column.type, String) and column.type.length:
+            if len(value) > column.type.length:
+                raise ServiceError(_("At most %(n)d characters.", n=column.type.length), field=name)
+        if isinstance(column.type, Numeric) and value is not None:
+            if value < 0:
+                raise ServiceError(_("The value cannot be negative."), field=name)
+            if value > MAX_AMOUNT:
+                raise ServiceError(_("The value is too large."), field=name)
+        enum_class = getattr(column.type, "enum_class", None)
+        if enum_class is not None and value is not None:
+            try:
+                values[name] = enum_class(value)
+            except ValueError:
+                raise ServiceError(_("Choose a value from the list."), field=name) from None
+        for fk in column.foreign_keys:
+            if value == "":
+                value = values[name] = None
+            if value is None:
+                if not column.nullable:
+                    raise ServiceError(_("This field is required."), field=name)
+                continue
+            target = fk.column
+            found = session.scalar(select(func.count()).select_from(target.table).where(target == value))
+            if not found:
+                raise ServiceError(_("%(value)s does not exist.", value=value), field=name)
+    if is_new:
+        for column in columns:
+            if column.foreign_keys and not column.nullable and not column.primary_key and column.key not in values:
+                raise ServiceError(_("This field is required."), field=column.key)
+
+
+def delete_reference(session: Session, row: Any, thing: str) -> None:
+    """Delete a reference row unless something uses it (the message says what)."""
+    name = str(getattr(row, key_column(type(row))))
+    ensure_deletable(session, row, thing, name)
+    session.delete(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        # A reference was added between the check and the delete.
+        raise ServiceError(_("%(thing)s %(name)s is in use, so it cannot be deleted.", thing=thing, name=name)) from None
+
+
+from segapp.services import campaigns  # noqa: E402,F401  (registers the campaign rule)

@@ -1,0 +1,106 @@
+"""Company information, marketing setup and number series."""
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from segapp.extensions import db
+from segapp.models import CountryRegion, Language, NumberSeries
+from segapp.services.errors import ServiceError
+from segapp.services.setup_rows import (
+    company_information,
+    marketing_setup,
+    save_company_information,
+    save_marketing_setup,
+    save_number_series,
+)
+from segapp.setup import bp
+from segapp.setup.forms import CompanyInformationForm, MarketingSetupForm, NumberSeriesForm, ref_choices
+from segapp.setup.views import apply_form_error
+
+
+def _form_data(form: Any) -> dict[str, Any]:
+    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+
+
+def _status() -> int:
+    return 422 if request.method == "POST" else 200
+
+
+@bp.route("/company-information", methods=["GET", "POST"])
+def edit_company_information() -> Any:
+    """Our own company's name, address, phone, e-mail, VAT no. and bank, used in letters."""
+    row = company_information(db.session)
+    form = CompanyInformationForm(obj=row)
+    form.country_code.choices = ref_choices(db.session, CountryRegion)
+    if request.method == "GET":
+        form.country_code.data = row.country_code or ""
+    if form.validate_on_submit():
+        try:
+            save_company_information(db.session, _form_data(form))
+        except ServiceError as error:
+            db.session.rollback()
+            apply_form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The company information is saved."), "success")
+            return redirect(url_for("setup.edit_company_information"))
+    return render_template("setup/company_information.html", form=form), _status()
+
+
+@bp.route("/marketing", methods=["GET", "POST"])
+def edit_marketing_setup() -> Any:
+    """Number series, defaults, attachment limits and SMTP settings."""
+    row = marketing_setup(db.session)
+    form = MarketingSetupForm(obj=row)
+    series = ref_choices(db.session, NumberSeries)
+    for field in (form.contact_series_code, form.segment_series_code, form.campaign_series_code):
+        field.choices = series
+    form.default_language_code.choices = ref_choices(db.session, Language)
+    if request.method == "GET":
+        for name in ("contact_series_code", "segment_series_code", "campaign_series_code", "default_language_code"):
+            form[name].data = form[name].data or ""
+        form.default_correspondence_type.data = str(row.default_correspondence_type)
+        form.smtp_password.data = ""
+    if form.validate_on_submit():
+        try:
+            save_marketing_setup(db.session, _form_data(form))
+        except ServiceError as error:
+            db.session.rollback()
+            apply_form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The marketing setup is saved."), "success")
+            return redirect(url_for("setup.edit_marketing_setup"))
+    has_password = bool(marketing_setup(db.session).smtp_password)
+    return render_template("setup/marketing_setup.html", form=form, has_password=has_password), _status()
+
+
+@bp.get("/number-series/")
+def list_number_series() -> str:
+    """The number series with their next numbers."""
+    series = db.session.scalars(select(NumberSeries).order_by(NumberSeries.code)).all()
+    return render_template("setup/number_series.html", series=series)
+
+
+@bp.route("/number-series/<code>/edit", methods=["GET", "POST"])
+def edit_number_series(code: str) -> Any:
+    """Change the prefix, digits and next number of a series."""
+    series = db.session.get(NumberSeries, code)
+    if series is None:
+        abort(404)
+    form = NumberSeriesForm(obj=series)
+    if form.validate_on_submit():
+        try:
+            save_number_series(db.session, series, form.description.data, form.prefix.data,
+                               form.width.data, form.next_number.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The number series %(code)s is saved.", code=code), "success")
+            return redirect(url_for("setup.list_number_series"))
+    return render_template("setup/number_series_edit.html", form=form, series=series), _status()

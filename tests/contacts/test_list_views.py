@@ -1,0 +1,124 @@
+"""The contacts list through the client: search, filters, sorting, paging, fragments."""
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from segapp.models import Contact, ContactMailingGroup
+
+pytestmark = pytest.mark.usefixtures("references")
+HX = {"HX-Request": "true"}
+
+
+def _numbers(html: str) -> list[str]:
+    return re.findall(r'<tr data-contact="([^"]+)"', html)
+
+
+@pytest.fixture
+def sample(db: Any, make_contact: Callable[..., Contact]) -> dict[str, Contact]:
+    acme = make_contact("Acme S.r.l.", no="C001", city="Milano", post_code="20121", salesperson_code="MR", email="info@acme.it")
+    beta = make_contact("Beta Ltd", no="C002", city="London", post_code="EC1", salesperson_code="LB", email="hello@beta.co.uk")
+    anna = make_contact("Anna Rossi", company=acme, no="P001", city="Milano", post_code="20122", salesperson_code="MR", email="anna@acme.it")
+    niccolo = make_contact("NICCOLÒ Bianchi", company=beta, no="P002", city="Torino", post_code="10121", salesperson_code="LB")
+    db.session.add(ContactMailingGroup(contact_no=anna.no, mailing_group_code="NEWS"))
+    db.session.commit()
+    return {"acme": acme, "beta": beta, "anna": anna, "niccolo": niccolo}
+
+
+def test_full_page_without_htmx_and_fragment_with_it(client: FlaskClient, login: Callable, sample: dict) -> None:
+    login("ann")
+    page = client.get("/contacts/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<html" in html and 'id="contact-search"' in html
+    assert 'hx-trigger="input changed delay:300ms, search"' in html and 'hx-push-url="true"' in html
+    assert _numbers(html) == ["C001", "C002", "P001", "P002"]
+    fragment = client.get("/contacts/?q=acme", headers=HX)
+    text = fragment.get_data(as_text=True)
+    assert "<html" not in text and "<table" in text
+    assert _numbers(text) == ["C001", "P001"]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("q=niccolò", ["P002"]),
+    ("q=NICCOLÒ", ["P002"]),
+    ("q=p00", ["P001", "P002"]),
+    ("q=milano", ["C001", "P001"]),
+    ("q=beta.co", ["C002"]),
+    ("q=anna milano", ["P001"]),
+    ("q=100%25", []),
+    ("type=person", ["P001", "P002"]),
+    ("company=c001", ["C001", "P001"]),
+    ("city=Torino", ["P002"]),
+    ("salesperson=LB", ["C002", "P002"]),
+    ("mailing_group=NEWS", ["P001"]),
+    ("type=company&salesperson=MR", ["C001"]),
+    ("type=bogus&sort=bogus", ["C001", "C002", "P001", "P002"]),
+])
+def test_search_and_filters(client: FlaskClient, login: Callable, sample: dict, query: str, expected: list[str]) -> None:
+    login("ann")
+    response = client.get(f"/contacts/?{query}", headers=HX)
+    assert response.status_code == 200
+    assert _numbers(response.get_data(as_text=True)) == expected
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("sort=name", ["C001", "P001", "C002", "P002"]),
+    ("sort=name&desc=1", ["P002", "C002", "P001", "C001"]),
+    ("sort=city", ["C002", "C001", "P001", "P002"]),
+    ("sort=post_code", ["P002", "C001", "P001", "C002"]),
+    ("sort=company_name", ["C001", "P001", "C002", "P002"]),
+    ("sort=salesperson", ["C002", "P002", "C001", "P001"]),
+    ("sort=no&desc=1", ["P002", "P001", "C002", "C001"]),
+])
+def test_sorting_by_column(client: FlaskClient, login: Callable, sample: dict, query: str, expected: list[str]) -> None:
+    login("ann")
+    assert _numbers(client.get(f"/contacts/?{query}", headers=HX).get_data(as_text=True)) == expected
+
+
+def test_sort_header_links_keep_the_filter_and_toggle_direction(client: FlaskClient, login: Callable, sample: dict) -> None:
+    login("ann")
+    html = client.get("/contacts/?q=milano&sort=name", headers=HX).get_data(as_text=True)
+    assert 'href="/contacts/?q=milano&amp;sort=name&amp;desc=1"' in html
+    assert 'aria-sort="ascending"' in html
+
+
+def test_pagination_pages_and_counts(app: Flask, client: FlaskClient, login: Callable, make_contact: Callable) -> None:
+    login("ann")
+    app.config["PAGE_SIZE"] = 2
+    try:
+        for n in range(5):
+            make_contact(f"Company {n}", no=f"C{n:03d}")
+        first = client.get("/contacts/", headers=HX).get_data(as_text=True)
+        assert _numbers(first) == ["C000", "C001"]
+        assert "Contacts: 5" in first and "Page 1 of 3" in first and 'rel="next" href="/contacts/?page=2"' in first
+        third = client.get("/contacts/?page=3", headers=HX).get_data(as_text=True)
+        assert _numbers(third) == ["C004"]
+        assert 'rel="next"' not in third and 'rel="prev"' in third
+        assert _numbers(client.get("/contacts/?page=abc", headers=HX).get_data(as_text=True)) == ["C000", "C001"]
+    finally:
+        app.config["PAGE_SIZE"] = 50
+
+
+def test_count_is_capped(app: Flask, db: Any, client: FlaskClient, login: Callable, monkeypatch: pytest.MonkeyPatch) -> None:
+    from segapp.services import contact_list
+
+    monkeypatch.setattr(contact_list, "COUNT_CAP", 3)
+    login("ann")
+    db.session.execute(Contact.__table__.insert(), [{"no": f"C{n:03d}", "type": "company", "name": f"Company {n}"} for n in range(5)])
+    db.session.commit()
+    html = client.get("/contacts/", headers=HX).get_data(as_text=True)
+    assert "More than 3 contacts" in html
+    assert len(_numbers(html)) == 5
+
+
+def test_hostile_text_is_shown_escaped(client: FlaskClient, login: Callable, make_contact: Callable) -> None:
+    login("ann")
+    make_contact("<script>alert(1)</script>", no="C666")
+    html = client.get("/contacts/?q=<script>").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
