@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Index, Table, func, select, text, update
+from sqlalchemy import DateTime, Index, Table, func, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ from segapp.models import (
     NumberSeries,
     ProfileAnswer,
 )
+from segapp.models.contacts import SEARCH_FIELDS
 from segapp.services import demo
 from segapp.services.number_series import CONTACT_SERIES
 
@@ -141,7 +142,9 @@ def _default_sql(sql: Sql, table: Table, column_name: str) -> str:
     if default is None:
         return "NULL"
     if default.is_callable:
-        return sql.now()
+        if isinstance(column.type, DateTime):
+            return sql.now()
+        raise ValueError(f"{table.name}.{column_name} has a computed default: give its expression explicitly")
     value = default.arg
     return sql.literal(value.value if hasattr(value, "value") else value)
 
@@ -173,7 +176,7 @@ def _contact_values(sql: Sql) -> dict[str, str]:
     last = sql.choose("i", 7, LAST)
     is_company = "co = 1"
     has_company = "b <> i OR co = 1"
-    return {
+    values = {
         "no": sql.contact_no("i"),
         "type": f"(CASE WHEN {is_company} THEN 'company' ELSE 'person' END)",
         "name": f"(CASE WHEN {is_company} THEN {company_name} ELSE {first} || ' ' || {last} END)",
@@ -198,6 +201,9 @@ def _contact_values(sql: Sql) -> dict[str, str]:
         "exclude_from_segment": sql.flag(f"{sql.h('i', 15, 50)} = 0"),
         "privacy_blocked": sql.flag(f"{sql.h('i', 16, 100)} = 0"),
     }
+    # Contact.search_text (see contact_search_text): SQL lower() equals casefold() for these names.
+    values["search_text"] = "lower(" + " || ' ' || ".join(f"({values[k]})" for k in SEARCH_FIELDS) + ")"
+    return values
 
 
 def _contact_source(sql: Sql, series: str) -> str:

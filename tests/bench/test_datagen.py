@@ -13,6 +13,7 @@ from segapp.models import (
     ContactType,
     InteractionLogEntry,
 )
+from segapp.models.contacts import SEARCH_FIELDS, contact_search_text
 from segapp.services.number_series import CONTACT_SERIES, next_number
 
 
@@ -47,6 +48,13 @@ def test_the_same_seed_gives_the_same_contacts_on_every_backend(db: Any) -> None
         ("Informatica Fontana S.r.l.", "Napoli", "info.1@c1.example.com"),
         ("Sara Fontana", "Napoli", "sara.2@c1.example.com"),
     ]
+
+
+def test_generated_contacts_are_found_by_the_contact_search(db: Any) -> None:
+    generate(db.engine, 40)
+    contacts = db.session.scalars(select(Contact).order_by(Contact.no)).all()
+    assert contacts and all(
+        c.search_text == contact_search_text({k: getattr(c, k) for k in SEARCH_FIELDS}) for c in contacts)
 
 
 def test_new_contacts_are_numbered_after_the_generated_ones(db: Any) -> None:
