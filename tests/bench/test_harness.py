@@ -1,0 +1,65 @@
+"""The benchmark harness end to end at a tiny N: ``python -m bench`` writes results and the table."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+N = 300
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, Path]:
+    """One run of the harness on SQLite (and PostgreSQL when TEST_DATABASE_URL is set)."""
+    out = tmp_path_factory.mktemp("bench")
+    env = dict(os.environ, BENCH_LOAD_SECONDS="2")
+    env.pop("BENCH_DATABASE_URL", None)
+    if TEST_DATABASE_URL.startswith(("postgres://", "postgresql")):
+        env["BENCH_DATABASE_URL"] = TEST_DATABASE_URL
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--n", str(N), "--repeats", "2", "--out", str(out),
+         "--docs", str(out / "benchmarks.md"), "--data-dir", str(out / "data")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+    return done, out
+
+
+def _backends() -> list[str]:
+    return ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL.startswith(("postgres://", "postgresql")) else [])
+
+
+def test_runs_and_writes_the_table_with_generation_figures(bench_run: tuple[subprocess.CompletedProcess, Path]) -> None:
+    done, out = bench_run
+    assert done.returncode == 0, done.stderr[-3000:]
+    generation = json.loads((out / "generation.json").read_text())
+    assert sorted(g["db"] for g in generation) == sorted(_backends())
+    assert all(g["n"] == N and g["rows"]["contact"] == N for g in generation)
+    table = (out / "benchmarks.md").read_text()
+    assert "| scenario | db | N |" in table and "cores" in table
+    assert f"| sqlite | {N} |" in table
+
+
+def test_missing_features_are_reported_not_fatal(bench_run: tuple[subprocess.CompletedProcess, Path]) -> None:
+    done, out = bench_run
+    results = json.loads((out / "results.json").read_text())
+    assert isinstance(results, list)
+    assert "merge: not available yet" in done.stderr
+    table = (out / "benchmarks.md").read_text()
+    assert "Not available yet in the last run:" in table and "merge" in table
+
+
+def test_import_has_positive_times_on_every_backend(bench_run: tuple[subprocess.CompletedProcess, Path]) -> None:
+    done, out = bench_run
+    assert done.returncode == 0, done.stderr[-3000:]
+    pytest.importorskip("segapp.services.contact_import")
+    results = json.loads((out / "results.json").read_text())
+    imports = {e["db"]: e for e in results if e["name"] == "import"}
+    assert sorted(imports) == sorted(_backends())
+    for entry in imports.values():
+        assert entry["n"] == N
+        assert entry["segapp_s"] > 0 and entry["baseline_s"] > 0 and entry["ratio"] > 0
+        assert entry["peak_rss_mb"] > 0
