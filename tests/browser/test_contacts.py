@@ -78,8 +78,11 @@ def test_pictures_of_the_main_pages_with_demo_data(
     from sqlalchemy import func, select
 
     from segapp.services.demo import load_demo_data
+    from segapp.services.segments import create_segment
 
     load_demo_data(db.session, companies=30)
+    for description in ("Autumn letter", "Trade fair invitations"):
+        create_segment(db.session, None).description = description
     db.session.commit()
     companies = db.session.scalar(select(func.count()).select_from(Contact).where(Contact.type == ContactType.COMPANY))
     persons = db.session.scalar(select(func.count()).select_from(Contact).where(Contact.type == ContactType.PERSON))
@@ -90,6 +93,7 @@ def test_pictures_of_the_main_pages_with_demo_data(
 
     expect(page.locator('[data-count="companies"]')).to_have_text(str(companies))
     expect(page.locator('[data-count="persons"]')).to_have_text(str(persons))
+    expect(page.locator('[data-count="segments"]')).to_have_text("2")
     save_screenshot(page, "home.png")
 
     page.goto(live_server + "/contacts/")
