@@ -198,3 +198,7 @@ def make_reference(db: Any) -> Callable[..., Any]:
         return row
 
     return _make
+
+
+# Browser fixtures (one Chromium per session) for every area: chromium, new_browser_page, browser_page, live_server.
+from tests.browser_support import browser_page, chromium, live_server, new_browser_page  # noqa: E402, F401
