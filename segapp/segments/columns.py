@@ -125,38 +125,5 @@ def grid_context(segment_no: str) -> dict[str, Any]:
 
 def template_helpers() -> dict[str, Any]:
     """Formatting helpers for the segment templates (a blueprint context processor)."""
-    return {"display_value": display_value, "edit_value": edit_value, "options_of": options_of, "row_cells": row_cells}
+    return {"display_value": display_value, "edit_value": edit_value, "options_of": options_of}
 
-
-@dataclass(frozen=True)
-class Cell:
-    """One prepared cell of the grid: what it shows and, when editable, the value to edit."""
-
-    field: str
-    kind: str
-    display: str
-    value: str
-    editable: bool
-
-
-def row_cells(row: Any, can_edit: bool, formatted: dict[tuple[str, Any], str]) -> list[Cell]:
-    """The cells of a grid row, built in Python (a page has thousands); ``formatted`` caches captions."""
-    line = row.line
-    extra = {
-        "company_name": row.company_name,
-        "contact_name": row.contact_name,
-        "phone": row.phone,
-        "email": row.email,
-        "document": (str(_l("Inherited")) if row.has_document else str(_l("None"))) if line.contact_no else "",
-    }
-    cells = []
-    for column in GRID_COLUMNS:
-        if column.kind == "readonly":
-            cells.append(Cell(column.name, column.kind, extra[column.name] or "", "", False))
-            continue
-        value = getattr(line, column.name)
-        key = (column.kind if column.kind != "option" else column.name, value)
-        if key not in formatted:
-            formatted[key] = display_value(column, value)
-        cells.append(Cell(column.name, column.kind, formatted[key], edit_value(value), can_edit))
-    return cells

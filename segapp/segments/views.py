@@ -14,6 +14,7 @@ from segapp.keymap import KEYMAP, action_url, available, keymap_for_js
 from segapp.models import Campaign, InteractionTemplate, Language, Salesperson, SegmentHeader
 from segapp.segments import bp
 from segapp.segments.columns import HEADER_COLUMNS, HEADER_SECTIONS, grid_context, template_helpers
+from segapp.segments.grid_html import row_helpers
 from segapp.services.errors import Conflict, NotFound, ServiceError
 from segapp.services.segment_grid import grid_page
 from segapp.services.segment_header import apply_header_to_lines, update_header_field
@@ -28,6 +29,7 @@ from segapp.services.segments import (
 
 PER_PAGE = 25
 bp.context_processor(template_helpers)
+bp.context_processor(row_helpers)
 
 
 def load_segment(segment_no: str) -> SegmentHeader:

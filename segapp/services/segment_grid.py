@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from segapp.models import Contact, ContactType, InteractionTemplateLanguage, SegmentLine
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # a screenful: the first render of a large segment costs what a small one does
 SORTS = {
     "line": (SegmentLine.line_no,),
     "contact_no": (SegmentLine.contact_no, SegmentLine.line_no),
