@@ -6,12 +6,14 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from typing import IO, Any, Union
 
 from flask_babel import gettext as _
-from sqlalchemy import String, bindparam, func, insert, select, update
+from sqlalchemy import String, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from segapp.models import Contact, ContactType, CorrespondenceType, NumberSeries
@@ -48,6 +50,7 @@ INSERT_DEFAULTS: dict[str, Any] = {
 
 CONTACT_COLUMNS = tuple(Contact.__table__.columns.keys())
 COPY_STATEMENT = f"COPY contact ({', '.join(CONTACT_COLUMNS)}) FROM STDIN"
+INSERT_STATEMENT = f"INSERT INTO contact ({', '.join(CONTACT_COLUMNS)}) VALUES ({', '.join('?' for _ in CONTACT_COLUMNS)})"
 
 
 @dataclass
@@ -159,6 +162,12 @@ def _key_list(session: Session, keys: list[str]) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return select(func.unnest(bindparam("keys", keys, type_=ARRAY(String()))))
     return select(func.json_each(bindparam("keys", json.dumps(keys))).table_valued("value").c.value)
+
+
+def _stored_timestamp(dialect: Dialect, moment: datetime) -> Any:
+    """The timestamp as the driver takes it for the created/modified columns (text on SQLite)."""
+    process = Contact.__table__.c.created_at.type.bind_processor(dialect)
+    return process(moment) if process else moment
 
 
 def _pack(parsed: ParsedRow) -> tuple[Any, ...]:
@@ -409,21 +418,24 @@ class _ImportRun:
         return {"company_no": final(ref), "company_name": name}
 
     def _insert(self, rows: list[dict[str, Any]]) -> int:
-        """Insert complete rows (every column given, so no per-row defaults run): COPY on PostgreSQL,
-        else one Core executemany."""
+        """Insert complete rows at driver level (every column given, so no per-row defaults or type
+        processing): COPY on PostgreSQL, else one executemany."""
         if not rows:
             return 0
+        connection = self.session.connection()
+        stamp = _stored_timestamp(connection.dialect, rows[0]["created_at"])
+        values = []
         for row in rows:
             row["search_text"] = contact_search_text(row)
-        connection = self.session.connection()
+            row["type"], row["correspondence_type"] = str(row["type"]), str(row["correspondence_type"])
+            row["created_at"] = row["modified_at"] = stamp
+            values.append(tuple([row[name] for name in CONTACT_COLUMNS]))
         if connection.dialect.name == "postgresql":
-            cursor = connection.connection.driver_connection.cursor()
-            with cursor.copy(COPY_STATEMENT) as copy:
-                for row in rows:
-                    row["type"], row["correspondence_type"] = row["type"].value, row["correspondence_type"].value
-                    copy.write_row([row[name] for name in CONTACT_COLUMNS])
+            with connection.connection.driver_connection.cursor().copy(COPY_STATEMENT) as copy:
+                for row_values in values:
+                    copy.write_row(row_values)
         else:
-            connection.execute(insert(Contact.__table__), rows)
+            connection.exec_driver_sql(INSERT_STATEMENT, values)
         return len(rows)
 
     def _update(self, chunk: list[Any], final: Any) -> int:
