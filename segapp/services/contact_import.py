@@ -254,6 +254,8 @@ class _ImportRun:
                 raise ServiceError(_("The file has no rows to import."), "file")
             # One query per kind of key for the whole file: each may have to read the whole table.
             self._look_up(nos, emails, names)
+            for keys in (nos, emails, names):
+                keys.clear()  # the decisions below keep what they need
             for chunk in parsed_rows.chunks():
                 for packed in chunk:
                     self._decide_row(_unpack(packed))
