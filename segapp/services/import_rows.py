@@ -153,6 +153,8 @@ class RowParser:
     def __init__(self, positions: dict[int, str], lookups: dict[str, dict[str, str]]) -> None:
         self.positions = positions
         self.lookups = lookups
+        # (position, field, maximum length for text fields else None), in column order.
+        self.fields = [(p, f, LENGTHS[f] if f in TEXT_FIELDS else None) for p, f in positions.items()]
 
     def is_blank(self, row: Sequence[str]) -> bool:
         """True when the row has no text at all."""
@@ -160,17 +162,21 @@ class RowParser:
 
     def parse(self, row_number: int, row: Sequence[str]) -> ParsedRow:
         """The row's values, with ``errors`` listing every reason it is refused."""
-        raw = {f: (row[p] or "").strip() if p < len(row) else "" for p, f in self.positions.items()}
         parsed = ParsedRow(row_number, ContactType.COMPANY, {})
-        for name, text in raw.items():
-            if not text:
+        values, errors = parsed.values, parsed.errors
+        size = len(row)
+        for position, name, limit in self.fields:
+            text = row[position] if position < size else ""
+            if not text or not (text := text.strip()):
                 continue
             if CONTROL_CHARACTERS.search(text):
-                parsed.errors.append(_("%(field)s contains control characters.", field=FIELD_LABELS[name]))
-                continue
-            value = self._value(name, text, parsed.errors)
-            if value is not None:
-                parsed.values[name] = value
+                errors.append(_("%(field)s contains control characters.", field=FIELD_LABELS[name]))
+            elif limit is not None and len(text) <= limit and (name != "email" or EMAIL_PATTERN.match(text)):
+                values[name] = text  # the common case: text that passes its checks
+            else:
+                value = self._value(name, text, errors)
+                if value is not None:
+                    values[name] = value
         self._decide_type(parsed)
         return parsed
 
