@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Numeric, String, func, select
+from sqlalchemy import Column, Numeric, String, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -90,43 +90,57 @@ def save_reference(session: Session, model: type[Base], values: dict[str, Any], 
 
 
 def check_columns(session: Session, model: type[Base], values: dict[str, Any], is_new: bool) -> None:
-    """Generic rules read from the columns: lengths, amounts, references that must exist."""
+    """Generic rules read from the columns: lengths, amounts, choices, references that must exist."""
     columns = model.__table__.columns  # type: ignore[attr-defined]
     for name, value in list(values.items()):
         column = columns.get(name)
         if column is None:
             raise ServiceError(_("Unknown field %(name)s.", name=name))
-        if value is None and isinstance(column.type, String) and not column.nullable and not column.foreign_keys:
-            value = values[name] = ""  # a text field missing from the form means blank
-        if isinstance(value, str) and isinstance(column.type, String) and column.type.length:
-            if len(value) > column.type.length:
-                raise ServiceError(_("At most %(n)d characters.", n=column.type.length), field=name)
-        if isinstance(column.type, Numeric) and value is not None:
-            if value < 0:
-                raise ServiceError(_("The value cannot be negative."), field=name)
-            if value > MAX_AMOUNT:
-                raise ServiceError(_("The value is too large."), field=name)
-        enum_class = getattr(column.type, "enum_class", None)
-        if enum_class is not None and value is not None:
-            try:
-                values[name] = enum_class(value)
-            except ValueError:
-                raise ServiceError(_("Choose a value from the list."), field=name) from None
-        for fk in column.foreign_keys:
-            if value == "":
-                value = values[name] = None
-            if value is None:
-                if not column.nullable:
-                    raise ServiceError(_("This field is required."), field=name)
-                continue
-            target = fk.column
-            found = session.scalar(select(func.count()).select_from(target.table).where(target == value))
-            if not found:
-                raise ServiceError(_("%(value)s does not exist.", value=value), field=name)
+        values[name] = _checked_value(session, column, value)
     if is_new:
         for column in columns:
             if column.foreign_keys and not column.nullable and not column.primary_key and column.key not in values:
                 raise ServiceError(_("This field is required."), field=column.key)
+
+
+def _checked_value(session: Session, column: Column, value: Any) -> Any:
+    """One value checked against its column; returns it normalised (blank reference -> None)."""
+    name = column.key
+    if column.foreign_keys:
+        return _checked_reference(session, column, value or None)
+    if value is None and not column.nullable:
+        # A field missing from the form: the column's default, or blank text.
+        default = column.default.arg if column.default is not None and column.default.is_scalar else None
+        value = default if default is not None else ("" if isinstance(column.type, String) else None)
+        if value is None:
+            raise ServiceError(_("This field is required."), field=name)
+    if isinstance(value, str) and isinstance(column.type, String) and column.type.length:
+        if len(value) > column.type.length:
+            raise ServiceError(_("At most %(n)d characters.", n=column.type.length), field=name)
+    if isinstance(column.type, Numeric) and value is not None:
+        if not Decimal(value).is_finite() or value > MAX_AMOUNT:
+            raise ServiceError(_("The value is too large."), field=name)
+        if value < 0:
+            raise ServiceError(_("The value cannot be negative."), field=name)
+    enum_class = getattr(column.type, "enum_class", None)
+    if enum_class is not None and value is not None:
+        try:
+            value = enum_class(value)
+        except ValueError:
+            raise ServiceError(_("Choose a value from the list."), field=name) from None
+    return value
+
+
+def _checked_reference(session: Session, column: Column, value: Any) -> Any:
+    """A foreign-key value: required when the column is, and it must exist."""
+    if value is None:
+        if not column.nullable:
+            raise ServiceError(_("This field is required."), field=column.key)
+        return None
+    target = next(iter(column.foreign_keys)).column
+    if not session.scalar(select(func.count()).select_from(target.table).where(target == value)):
+        raise ServiceError(_("%(value)s does not exist.", value=value), field=column.key)
+    return value
 
 
 def delete_reference(session: Session, row: Any, thing: str) -> None:

@@ -203,3 +203,16 @@ def test_reference_added_after_the_check_still_refuses_the_delete(db, make_conta
     monkeypatch.setattr("segapp.services.setup.ensure_deletable", lambda *args: None)
     with pytest.raises(ServiceError, match="MR is in use"):
         delete_reference(db.session, db.session.get(Salesperson, "MR"), "Salesperson")
+
+
+def test_missing_or_odd_values_are_messages(db) -> None:
+    db.session.add(InteractionGroup(code="G"))
+    template = save_reference(db.session, InteractionTemplate, {"code": "T", "interaction_group_code": "G"})
+    for values, field in (({"unit_cost": Decimal("NaN")}, "unit_cost"), ({"unit_cost": Decimal("1e17")}, "unit_cost"),
+                          ({"correspondence_type": "fax"}, "correspondence_type"),
+                          ({"interaction_group_code": ""}, "interaction_group_code")):
+        with pytest.raises(ServiceError) as error:
+            save_reference(db.session, InteractionTemplate, values, template)
+        assert error.value.field == field
+    save_reference(db.session, InteractionTemplate, {"description": None, "information_flow": None, "unit_cost": None}, template)
+    assert (template.description, template.information_flow, template.unit_cost) == ("", "", 0)
