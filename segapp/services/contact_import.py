@@ -164,12 +164,16 @@ def _key_list(session: Session, keys: list[str]) -> Any:
     return select(func.json_each(bindparam("keys", json.dumps(keys))).table_valued("value").c.value)
 
 
-def _stored_matches(column: Any, keys: Any) -> Any:
-    """The stored values of an indexed column whose lower case is one of the keys: reading only the
-    column's index (far smaller than the table) instead of the table, then matching rows by the index."""
+def _lower_in(session: Session, column: Any, keys: Any) -> Any:
+    """``lower(column)`` is one of the keys. SQLite: find the stored values by reading only the column's
+    index (far smaller than the table), then match rows by the index. PostgreSQL: one hash semi-join
+    over the table, because the nested form made its planner take a plan that grew with the table
+    (40 s for 100,000 keys against 1,000,000 contacts, against 0.6 s for this one)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.lower(column).in_(keys)
     other = aliased(Contact)
     stored = getattr(other, column.key)
-    return select(stored).where(func.lower(stored).in_(keys))
+    return column.in_(select(stored).where(func.lower(stored).in_(keys)))
 
 
 def _stored_timestamp(dialect: Dialect, moment: datetime) -> Any:
@@ -279,14 +283,14 @@ class _ImportRun:
         email_of = func.lower(Contact.email)
         for email, no in self._in_keys(
             lambda keys: select(email_of, func.min(Contact.no))
-            .where(Contact.email.in_(_stored_matches(Contact.email, keys)))
+            .where(_lower_in(self.session, Contact.email, keys))
             .group_by(email_of),
             emails,
         ):
             self.by_email[email] = no
         for key, no, name in self._in_keys(
             lambda keys: select(func.lower(Contact.name), Contact.no, Contact.name)
-            .where(Contact.type == ContactType.COMPANY, Contact.name.in_(_stored_matches(Contact.name, keys)))
+            .where(Contact.type == ContactType.COMPANY, _lower_in(self.session, Contact.name, keys))
             .order_by(Contact.no),
             names,
         ):
