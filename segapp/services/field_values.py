@@ -183,3 +183,29 @@ OPTION_ENUMS = {
     "initiated_by": InitiatedBy,
     "evaluation": Evaluation,
 }
+
+
+def parse_by_kind(session: Session, kind: str, value: Any, field: str) -> Any:
+    """Read a submitted header or line value of the given kind, or raise ServiceError for the field."""
+    if kind == "text100":
+        return parse_text(value, field, 100)
+    if kind == "text250":
+        return parse_text(value, field, 250)
+    if kind == "amount":
+        return parse_amount(value, field)
+    if kind == "date":
+        return parse_date(value, field)
+    if kind == "bool":
+        return parse_bool(value, field)
+    if kind == "option":
+        return parse_option(value, OPTION_ENUMS[field], field)
+    if kind == "salesperson":
+        return parse_salesperson(session, value, field)
+    if kind == "template":
+        return parse_template(session, value, field)
+    if kind == "language":
+        return parse_language(session, value, field)
+    if kind == "campaign":
+        return parse_campaign(session, value, field)
+    text = (value or "").strip()
+    return find_contact(session, text, field) if text else None

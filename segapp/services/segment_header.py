@@ -92,25 +92,7 @@ def parse_header_value(session: Session, field: str, value: Any) -> Any:
     kind = HEADER_FIELDS.get(field)
     if kind is None:
         raise ServiceError(_("This field cannot be changed."), field)
-    if kind == "text100":
-        return fv.parse_text(value, field, 100)
-    if kind == "text250":
-        return fv.parse_text(value, field, 250)
-    if kind == "amount":
-        return fv.parse_amount(value, field)
-    if kind == "date":
-        return fv.parse_date(value, field)
-    if kind == "bool":
-        return fv.parse_bool(value, field)
-    if kind == "option":
-        return fv.parse_option(value, fv.OPTION_ENUMS[field], field)
-    if kind == "salesperson":
-        return fv.parse_salesperson(session, value, field)
-    if kind == "template":
-        return fv.parse_template(session, value, field)
-    if kind == "language":
-        return fv.parse_language(session, value, field)
-    return fv.parse_campaign(session, value, field)
+    return fv.parse_by_kind(session, kind, value, field)
 
 
 def _header_values_for_template(header: SegmentHeader, template: InteractionTemplate | None) -> dict[str, Any]:
