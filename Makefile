@@ -29,7 +29,8 @@ test: $(VENV)/.dev-installed
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev-installed
-	$(VENV)/bin/ruff check segapp tests bench
+	$(VENV)/bin/ruff check segapp tests bench migrations
+	$(VENV)/bin/ruff format --check segapp tests bench migrations wsgi.py
 
 # Extract strings, merge them into the Italian catalogue, compile it (the .mo is committed).
 translations: $(VENV)/.dev-installed

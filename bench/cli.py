@@ -25,8 +25,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The options of the harness."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--n", type=int, default=100_000, help="number of contacts (default 100000)")
-    parser.add_argument("--db", choices=("sqlite", "postgresql", "all"), default="all",
-                        help="all = SQLite, plus PostgreSQL when BENCH_DATABASE_URL is set")
+    parser.add_argument(
+        "--db",
+        choices=("sqlite", "postgresql", "all"),
+        default="all",
+        help="all = SQLite, plus PostgreSQL when BENCH_DATABASE_URL is set",
+    )
     parser.add_argument("--scenarios", default=",".join(SCENARIO_NAMES), help="comma-separated scenario names")
     parser.add_argument("--repeats", type=int, default=5, help="runs of each side (default 5)")
     parser.add_argument("--seed", type=int, default=SEED)
@@ -34,8 +38,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--data-dir", type=Path, default=BENCH_DIR / "data", help="where the SQLite file goes")
     parser.add_argument("--keep-sqlite", action="store_true", help="keep the SQLite file after the run")
-    parser.add_argument("--sqlite-series", choices=("cte", "executemany"), default="cte",
-                        help="row source of the SQLite generation: recursive CTE or executemany into a temp table")
+    parser.add_argument(
+        "--sqlite-series",
+        choices=("cte", "executemany"),
+        default="cte",
+        help="row source of the SQLite generation: recursive CTE or executemany into a temp table",
+    )
     args = parser.parse_args(argv)
     args.scenario_list = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = [s for s in args.scenario_list if s not in SCENARIO_NAMES]
@@ -79,9 +87,16 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 gen = generate(db.engine, args.n, args.seed, sqlite_series=args.sqlite_series, progress=say)
                 say(f"  generated in {time.perf_counter() - started:.1f} s")
-            generation.append({"db": backend, "n": args.n, "seconds": {k: round(v, 2) for k, v in gen.seconds.items()},
-                               "total_s": round(gen.total_seconds, 1), "rows": gen.rows,
-                               "sqlite_series": args.sqlite_series if backend == "sqlite" else None})
+            generation.append(
+                {
+                    "db": backend,
+                    "n": args.n,
+                    "seconds": {k: round(v, 2) for k, v in gen.seconds.items()},
+                    "total_s": round(gen.total_seconds, 1),
+                    "rows": gen.rows,
+                    "sqlite_series": args.sqlite_series if backend == "sqlite" else None,
+                }
+            )
             ctx = Context(db=backend, url=url, n=args.n, seed=args.seed, app=app, repeats=args.repeats)
             for name in args.scenario_list:
                 outcome = _run(name, ctx, missing)

@@ -41,19 +41,68 @@ COMPANY_EVERY = 8
 EXECUTEMANY_CHUNK = 50_000
 SQLITE_CACHE_KB = 262_144
 
-FEMALE_FIRST = ["Giulia", "Francesca", "Chiara", "Sara", "Elena", "Martina", "Federica", "Valentina",
-                "Amelia", "Isla", "Ava", "Emily", "Sophie", "Grace", "Lily", "Chloe"]
-MALE_FIRST = ["Marco", "Luca", "Alessandro", "Matteo", "Davide", "Niccolò", "Giorgio", "Andrea",
-              "Oliver", "George", "Harry", "Jack", "Thomas", "James", "William", "Henry"]
+FEMALE_FIRST = [
+    "Giulia",
+    "Francesca",
+    "Chiara",
+    "Sara",
+    "Elena",
+    "Martina",
+    "Federica",
+    "Valentina",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Emily",
+    "Sophie",
+    "Grace",
+    "Lily",
+    "Chloe",
+]
+MALE_FIRST = [
+    "Marco",
+    "Luca",
+    "Alessandro",
+    "Matteo",
+    "Davide",
+    "Niccolò",
+    "Giorgio",
+    "Andrea",
+    "Oliver",
+    "George",
+    "Harry",
+    "Jack",
+    "Thomas",
+    "James",
+    "William",
+    "Henry",
+]
 LAST = demo.ITALIAN_LAST + demo.ENGLISH_LAST
 CITIES = demo.ITALIAN_CITIES + demo.ENGLISH_CITIES
 WORDS = demo.COMPANY_WORDS_IT + demo.COMPANY_WORDS_EN
 STREETS = demo.STREETS_IT + demo.STREETS_EN
-JOB_TITLES = ["Direttore acquisti", "Responsabile IT", "Amministratore", "Commerciale",
-              "Purchasing manager", "IT manager", "Managing director", "Sales rep"]
+JOB_TITLES = [
+    "Direttore acquisti",
+    "Responsabile IT",
+    "Amministratore",
+    "Commerciale",
+    "Purchasing manager",
+    "IT manager",
+    "Managing director",
+    "Sales rep",
+]
 SALESPEOPLE = ["MR", "LB", "JS", "AV"]
-TERRITORY_BY_CITY = {"Milano": "NORD", "Torino": "NORD", "Verona": "NORD", "Genova": "NORD", "Padova": "NORD",
-                     "Bologna": "NORD", "Roma": "CENTRO", "Firenze": "CENTRO", "Napoli": "SUD"}
+TERRITORY_BY_CITY = {
+    "Milano": "NORD",
+    "Torino": "NORD",
+    "Verona": "NORD",
+    "Genova": "NORD",
+    "Padova": "NORD",
+    "Bologna": "NORD",
+    "Roma": "CENTRO",
+    "Firenze": "CENTRO",
+    "Napoli": "SUD",
+}
 
 
 @dataclass
@@ -160,17 +209,25 @@ def insert_select(connection: Connection, sql: Sql, table: Table, values: dict[s
 
 def _is_autoincrement_pk(table: Table, name: str) -> bool:
     column = table.c[name]
-    return bool(column.primary_key and len(table.primary_key.columns) == 1 and column.autoincrement in (True, "auto")
-                and column.type.python_type is int)
+    return bool(
+        column.primary_key
+        and len(table.primary_key.columns) == 1
+        and column.autoincrement in (True, "auto")
+        and column.type.python_type is int
+    )
 
 
 def _contact_values(sql: Sql) -> dict[str, str]:
     """Expressions for a contact row of the source with columns i (row), co (1 = company), b (its base row)."""
     italian = f"({sql.h('b', 1, 10)} < 7)"
-    city_index = f"(CASE WHEN {italian} THEN {sql.h('b', 2, len(demo.ITALIAN_CITIES))} " \
-                 f"ELSE {len(demo.ITALIAN_CITIES)} + {sql.h('b', 2, len(demo.ENGLISH_CITIES))} END)"
-    company_name = (f"({sql.choose('b', 3, WORDS)} || ' ' || {sql.choose('b', 4, LAST)} || ' ' || "
-                    f"(CASE WHEN {italian} THEN 'S.r.l.' ELSE 'Ltd' END))")
+    city_index = (
+        f"(CASE WHEN {italian} THEN {sql.h('b', 2, len(demo.ITALIAN_CITIES))} "
+        f"ELSE {len(demo.ITALIAN_CITIES)} + {sql.h('b', 2, len(demo.ENGLISH_CITIES))} END)"
+    )
+    company_name = (
+        f"({sql.choose('b', 3, WORDS)} || ' ' || {sql.choose('b', 4, LAST)} || ' ' || "
+        f"(CASE WHEN {italian} THEN 'S.r.l.' ELSE 'Ltd' END))"
+    )
     female = f"({sql.h('i', 5, 2)} = 0)"
     first = f"(CASE WHEN {female} THEN {sql.choose('i', 6, FEMALE_FIRST)} ELSE {sql.choose('i', 6, MALE_FIRST)} END)"
     last = sql.choose("i", 7, LAST)
@@ -208,13 +265,16 @@ def _contact_values(sql: Sql) -> dict[str, str]:
 
 def _contact_source(sql: Sql, series: str) -> str:
     """Rows i with co (1 for a company) and b (the company row of a person, else i)."""
-    return (f"{series}\nFROM (SELECT i, CASE WHEN i % {COMPANY_EVERY} = 1 THEN 1 ELSE 0 END AS co, "
-            f"CASE WHEN i % {COMPANY_EVERY} = 1 OR {sql.h('i', 17, 20)} = 0 THEN i "
-            f"ELSE i - ((i - 1) % {COMPANY_EVERY}) END AS b FROM s) AS src")
+    return (
+        f"{series}\nFROM (SELECT i, CASE WHEN i % {COMPANY_EVERY} = 1 THEN 1 ELSE 0 END AS co, "
+        f"CASE WHEN i % {COMPANY_EVERY} = 1 OR {sql.h('i', 17, 20)} = 0 THEN i "
+        f"ELSE i - ((i - 1) % {COMPANY_EVERY}) END AS b FROM s) AS src"
+    )
 
 
-def generate(engine: Engine, n: int, seed: int = SEED, sqlite_series: str = "cte",
-             progress: Callable[[str], None] | None = None) -> GenerationReport:
+def generate(
+    engine: Engine, n: int, seed: int = SEED, sqlite_series: str = "cte", progress: Callable[[str], None] | None = None
+) -> GenerationReport:
     """Load the reference data, then N contacts and their relations; returns rows and seconds per table."""
     sql = Sql(engine.dialect.name, seed)
     report = GenerationReport()
@@ -223,8 +283,11 @@ def generate(engine: Engine, n: int, seed: int = SEED, sqlite_series: str = "cte
     started = time.perf_counter()
     with Session(engine) as session, session.begin():
         demo._load_reference_data(session)
-        session.execute(update(NumberSeries).where(NumberSeries.code == CONTACT_SERIES)
-                        .values(prefix=NO_PREFIX, width=NO_WIDTH, next_number=n + 1))
+        session.execute(
+            update(NumberSeries)
+            .where(NumberSeries.code == CONTACT_SERIES)
+            .values(prefix=NO_PREFIX, width=NO_WIDTH, next_number=n + 1)
+        )
         answers = list(session.scalars(select(ProfileAnswer.id).order_by(ProfileAnswer.id)))
     report.seconds["reference data"] = time.perf_counter() - started
 
@@ -288,8 +351,10 @@ def _series(connection: Connection, sql: Sql, n: int, sqlite_series: str, report
     connection.exec_driver_sql("CREATE TEMP TABLE bench_series (i INTEGER PRIMARY KEY)")
     raw = connection.connection.driver_connection
     for first in range(1, n + 1, EXECUTEMANY_CHUNK):
-        raw.executemany("INSERT INTO bench_series (i) VALUES (?)",
-                        ((i,) for i in range(first, min(first + EXECUTEMANY_CHUNK, n + 1))))
+        raw.executemany(
+            "INSERT INTO bench_series (i) VALUES (?)",
+            ((i,) for i in range(first, min(first + EXECUTEMANY_CHUNK, n + 1))),
+        )
     report.seconds["series (executemany)"] = time.perf_counter() - started
     return sql.series_cte(n, table="bench_series")
 
@@ -302,30 +367,75 @@ def _steps(sql: Sql, n: int, series: str, answers: list[int]) -> list[tuple[str,
         ("contact", Contact.__table__, _contact_values(sql), _contact_source(sql, series)),
     ]
     for slot, (group, percent) in enumerate((("NEWS", 30), ("XMAS", 30), ("EVENTS", 20))):
-        steps.append(("contact_mailing_group", ContactMailingGroup.__table__,
-                      {"contact_no": sql.contact_no("i"), "mailing_group_code": sql.literal(group)},
-                      f"{contacts} WHERE {sql.h('i', 20 + slot, 100)} < {percent}"))
+        steps.append(
+            (
+                "contact_mailing_group",
+                ContactMailingGroup.__table__,
+                {"contact_no": sql.contact_no("i"), "mailing_group_code": sql.literal(group)},
+                f"{contacts} WHERE {sql.h('i', 20 + slot, 100)} < {percent}",
+            )
+        )
     industries = ["RETAIL", "MANUF", "FOOD", "SERVICES"]
-    steps.append(("contact_industry_group", ContactIndustryGroup.__table__,
-                  {"contact_no": sql.contact_no("i"), "industry_group_code": sql.choose("i", 23, industries)}, companies))
-    steps.append(("contact_industry_group", ContactIndustryGroup.__table__,
-                  {"contact_no": sql.contact_no("i"),
-                   "industry_group_code": sql.pick(f"(({sql.h('i', 23, 4)} + 1) % 4)", industries)},
-                  f"{companies} AND {sql.h('i', 24, 5)} = 0"))
-    steps.append(("contact_business_relation", ContactBusinessRelation.__table__,
-                  {"contact_no": sql.contact_no("i"),
-                   "business_relation_code": sql.choose("i", 25, ["CUST", "CUST", "PROS", "SUPP"])}, companies))
-    steps.append(("contact_job_responsibility", ContactJobResponsibility.__table__,
-                  {"contact_no": sql.contact_no("i"),
-                   "job_responsibility_code": sql.choose("i", 26, ["CEO", "PURCH", "SALES", "IT"])},
-                  f"{persons} AND {sql.h('i', 27, 10)} < 7"))
+    steps.append(
+        (
+            "contact_industry_group",
+            ContactIndustryGroup.__table__,
+            {"contact_no": sql.contact_no("i"), "industry_group_code": sql.choose("i", 23, industries)},
+            companies,
+        )
+    )
+    steps.append(
+        (
+            "contact_industry_group",
+            ContactIndustryGroup.__table__,
+            {
+                "contact_no": sql.contact_no("i"),
+                "industry_group_code": sql.pick(f"(({sql.h('i', 23, 4)} + 1) % 4)", industries),
+            },
+            f"{companies} AND {sql.h('i', 24, 5)} = 0",
+        )
+    )
+    steps.append(
+        (
+            "contact_business_relation",
+            ContactBusinessRelation.__table__,
+            {
+                "contact_no": sql.contact_no("i"),
+                "business_relation_code": sql.choose("i", 25, ["CUST", "CUST", "PROS", "SUPP"]),
+            },
+            companies,
+        )
+    )
+    steps.append(
+        (
+            "contact_job_responsibility",
+            ContactJobResponsibility.__table__,
+            {
+                "contact_no": sql.contact_no("i"),
+                "job_responsibility_code": sql.choose("i", 26, ["CEO", "PURCH", "SALES", "IT"]),
+            },
+            f"{persons} AND {sql.h('i', 27, 10)} < 7",
+        )
+    )
     if answers:
-        steps.append(("contact_profile_answer", ContactProfileAnswer.__table__,
-                      {"contact_no": sql.contact_no("i"), "answer_id": sql.choose("i", 28, answers)}, companies))
-    steps.append(("interaction_log_entry", InteractionLogEntry.__table__, _log_values(sql),
-                  f"{series}\nFROM (SELECT i, j, CASE WHEN j % {COMPANY_EVERY} = 1 OR {sql.h('j', 17, 20)} = 0 "
-                  f"THEN j ELSE j - ((j - 1) % {COMPANY_EVERY}) END AS b "
-                  f"FROM (SELECT i, {sql.h('i', 30, n)} + 1 AS j FROM s) AS picked) AS src"))
+        steps.append(
+            (
+                "contact_profile_answer",
+                ContactProfileAnswer.__table__,
+                {"contact_no": sql.contact_no("i"), "answer_id": sql.choose("i", 28, answers)},
+                companies,
+            )
+        )
+    steps.append(
+        (
+            "interaction_log_entry",
+            InteractionLogEntry.__table__,
+            _log_values(sql),
+            f"{series}\nFROM (SELECT i, j, CASE WHEN j % {COMPANY_EVERY} = 1 OR {sql.h('j', 17, 20)} = 0 "
+            f"THEN j ELSE j - ((j - 1) % {COMPANY_EVERY}) END AS b "
+            f"FROM (SELECT i, {sql.h('i', 30, n)} + 1 AS j FROM s) AS picked) AS src",
+        )
+    )
     return steps
 
 

@@ -37,9 +37,24 @@ def gunicorn_server(database_url: str, workers: int | None = None, timeout: floa
     workers = workers or int(os.environ.get("WEB_CONCURRENCY", "2"))
     env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=BENCH_SECRET_KEY)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, process, timeout)
@@ -90,8 +105,9 @@ class Client:
         self.csrf_token = ""
         self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
 
-    def request(self, method: str, path: str, data: dict[str, str] | None = None,
-                headers: dict[str, str] | None = None) -> Response:
+    def request(
+        self, method: str, path: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> Response:
         """Send one request; redirects are not followed, HTTP errors are returned, not raised."""
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         all_headers = {"X-CSRFToken": self.csrf_token} if self.csrf_token and method != "GET" else {}
@@ -113,8 +129,7 @@ class Client:
         """Sign in through the sign-in form, keeping the session cookie and the CSRF token."""
         page = self.get("/auth/login")
         token = _csrf_token(page.body)
-        answer = self.request("POST", "/auth/login",
-                              {"username": username, "password": password, "csrf_token": token})
+        answer = self.request("POST", "/auth/login", {"username": username, "password": password, "csrf_token": token})
         if answer.status != 302:
             raise RuntimeError(f"sign-in as {username} failed: HTTP {answer.status}")
         self.csrf_token = _csrf_token(self.get("/").body)

@@ -89,8 +89,10 @@ def compare(scenario: Scenario, ctx: Context, say: Callable[[str], None]) -> dic
             scenario.reset(ctx)
             baseline.append(scenario.run_baseline(ctx))
             scenario.reset(ctx)
-            say(f"  {scenario.name} #{round_no + 1}: segapp {segapp[-1].seconds:.3f} s, "
-                f"baseline {baseline[-1].seconds:.3f} s")
+            say(
+                f"  {scenario.name} #{round_no + 1}: segapp {segapp[-1].seconds:.3f} s, "
+                f"baseline {baseline[-1].seconds:.3f} s"
+            )
         extra = scenario.extra(ctx)
     finally:
         scenario.finish(ctx)
@@ -112,8 +114,15 @@ def run_child(task: str, ctx: Context, **params: Any) -> Sample:
     """Run ``task`` (see bench.child) in a fresh Python process; its own time and peak RSS."""
     spec = {"task": task, "url": ctx.url, "n": ctx.n, "seed": ctx.seed, **params}
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    done = subprocess.run([sys.executable, "-m", "bench.child"], input=json.dumps(spec), capture_output=True,
-                          text=True, cwd=ROOT, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.child"],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"bench child {task} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")

@@ -71,13 +71,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
 def _configure_database_and_secret(app: Flask) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        url = os.environ.get("DATABASE_URL") or "sqlite:///" + os.path.join(
-            app.instance_path, "segapp.db"
-        )
+        url = os.environ.get("DATABASE_URL") or "sqlite:///" + os.path.join(app.instance_path, "segapp.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = url
-    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
-        app.config["SQLALCHEMY_DATABASE_URI"]
-    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
 

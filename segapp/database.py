@@ -13,9 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-_force_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "segapp_force_immediate", default=False
-)
+_force_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("segapp_force_immediate", default=False)
 
 
 @contextmanager

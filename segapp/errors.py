@@ -33,7 +33,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_error(400, str(_l("The form has expired or was not sent by segapp. Reload the page and try again.")))
+        return render_error(
+            400, str(_l("The form has expired or was not sent by segapp. Reload the page and try again."))
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

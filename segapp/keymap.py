@@ -55,8 +55,7 @@ def action_url(shortcut: Shortcut, segment_no: str) -> str:
 def keymap_for_js(segment_no: str) -> list[dict[str, Any]]:
     """The map as grid.js reads it from a data attribute."""
     return [
-        {"action": s.action, "keys": list(s.keys), "scope": s.scope, "url": action_url(s, segment_no)}
-        for s in KEYMAP
+        {"action": s.action, "keys": list(s.keys), "scope": s.scope, "url": action_url(s, segment_no)} for s in KEYMAP
     ]
 
 

@@ -27,7 +27,13 @@ def nav_items() -> list[tuple[str, str, bool]]:
         if endpoint not in current_app.view_functions:
             continue
         blueprint = endpoint.split(".")[0]
-        items.append((endpoint, str(label), blueprint == current_blueprint and endpoint != "main.index" or request.endpoint == endpoint))
+        items.append(
+            (
+                endpoint,
+                str(label),
+                blueprint == current_blueprint and endpoint != "main.index" or request.endpoint == endpoint,
+            )
+        )
     return items
 
 

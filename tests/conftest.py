@@ -172,7 +172,9 @@ def make_contact(db: Any) -> Callable[..., Contact]:
     from segapp.models import Contact, ContactType
     from segapp.services.number_series import CONTACT_SERIES, next_number
 
-    def _make(name: str = "Acme S.r.l.", company: Contact | None = None, type: ContactType | None = None, **fields: Any) -> Contact:
+    def _make(
+        name: str = "Acme S.r.l.", company: Contact | None = None, type: ContactType | None = None, **fields: Any
+    ) -> Contact:
         contact_type = type or (ContactType.PERSON if company is not None else ContactType.COMPANY)
         no = fields.pop("no", None) or next_number(db.session, CONTACT_SERIES)
         contact = Contact(no=no, type=contact_type, name=name, **fields)

@@ -1,8 +1,8 @@
 """Counting the SQL statements that code runs, so that an N+1 regression fails a test.
 
-    with count_statements(db.engine) as counted:
-        client.get("/segments/SEG00001")
-    assert counted.count <= 6, counted.statements
+with count_statements(db.engine) as counted:
+    client.get("/segments/SEG00001")
+assert counted.count <= 6, counted.statements
 """
 
 from collections.abc import Iterator

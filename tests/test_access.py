@@ -48,7 +48,9 @@ def csrf_app(app: Flask) -> Iterator[Flask]:
         app.config["WTF_CSRF_ENABLED"] = False
 
 
-def test_every_change_without_csrf_token_is_refused(csrf_app: Flask, client: FlaskClient, make_user: Callable[..., User]) -> None:
+def test_every_change_without_csrf_token_is_refused(
+    csrf_app: Flask, client: FlaskClient, make_user: Callable[..., User]
+) -> None:
     make_user("admin", role=Role.ADMIN)
     checked = 0
     for rule, method in _changing(csrf_app):
@@ -59,7 +61,9 @@ def test_every_change_without_csrf_token_is_refused(csrf_app: Flask, client: Fla
     assert checked >= 4
 
 
-def test_anonymous_requests_are_sent_to_sign_in(client: FlaskClient, app: Flask, make_user: Callable[..., User]) -> None:
+def test_anonymous_requests_are_sent_to_sign_in(
+    client: FlaskClient, app: Flask, make_user: Callable[..., User]
+) -> None:
     make_user("admin", role=Role.ADMIN)
     for rule in _rules(app):
         if rule.endpoint in PUBLIC_ENDPOINTS:
@@ -92,7 +96,9 @@ def test_viewer_cannot_change_anything(csrf_app: Flask, client: FlaskClient, log
     assert checked >= 0
 
 
-def test_no_get_route_gives_a_server_error_to_an_admin(client: FlaskClient, app: Flask, login: Callable[..., User]) -> None:
+def test_no_get_route_gives_a_server_error_to_an_admin(
+    client: FlaskClient, app: Flask, login: Callable[..., User]
+) -> None:
     login("admin", role=Role.ADMIN)
     for rule in _rules(app):
         if "GET" not in (rule.methods or ()) or rule.endpoint == "auth.first_admin":

@@ -21,7 +21,13 @@ def test_first_visit_opens_the_create_admin_page(client: FlaskClient) -> None:
 def test_creating_the_first_admin_signs_in_and_closes_the_page(client: FlaskClient, db) -> None:
     response = client.post(
         "/auth/first-admin",
-        data={"username": "boss", "full_name": "Big Boss", "password": "longenough", "confirm": "longenough", "language": ""},
+        data={
+            "username": "boss",
+            "full_name": "Big Boss",
+            "password": "longenough",
+            "confirm": "longenough",
+            "language": "",
+        },
     )
     assert response.status_code == 302
     home = client.get("/")
@@ -44,7 +50,9 @@ def test_first_admin_form_reports_short_password_and_mismatch(client: FlaskClien
     assert "The passwords differ." in page
 
 
-def test_wrong_password_is_refused_and_repeated_failures_are_slowed(client: FlaskClient, make_user: Callable[..., User], db) -> None:
+def test_wrong_password_is_refused_and_repeated_failures_are_slowed(
+    client: FlaskClient, make_user: Callable[..., User], db
+) -> None:
     make_user("ann")
     for _ in range(3):
         response = client.post("/auth/login", data={"username": "ann", "password": "wrong-one"})
@@ -89,10 +97,16 @@ def test_italian_from_the_browser_and_from_the_profile(client: FlaskClient, logi
 
 def test_change_password_checks_the_current_one(client: FlaskClient, login: Callable[..., User]) -> None:
     login("ann")
-    response = client.post("/auth/password", data={"pw-current_password": "nope", "pw-password": "newpassword", "pw-confirm": "newpassword"})
+    response = client.post(
+        "/auth/password",
+        data={"pw-current_password": "nope", "pw-password": "newpassword", "pw-confirm": "newpassword"},
+    )
     assert response.status_code == 422
     assert "current password is wrong" in response.get_data(as_text=True)
-    response = client.post("/auth/password", data={"pw-current_password": PASSWORD, "pw-password": "newpassword", "pw-confirm": "newpassword"})
+    response = client.post(
+        "/auth/password",
+        data={"pw-current_password": PASSWORD, "pw-password": "newpassword", "pw-confirm": "newpassword"},
+    )
     assert response.status_code == 302
 
 

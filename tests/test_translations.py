@@ -19,16 +19,33 @@ def _key(message_id: str | tuple) -> str:
 def test_every_string_in_the_code_has_an_italian_translation(tmp_path: Path) -> None:
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
-         "-k", "lazy_gettext", "-o", str(pot), "--no-location", "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            "--no-location",
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with pot.open("rb") as f:
         wanted = {_key(m.id) for m in read_po(f) if m.id}
     with PO.open("rb") as f:
         catalog = read_po(f)
     translated = {
-        _key(m.id) for m in catalog
+        _key(m.id)
+        for m in catalog
         if m.id and m.string and not m.fuzzy and (isinstance(m.string, str) or all(m.string))
     }
     missing = sorted(wanted - translated)

@@ -18,8 +18,14 @@ from segapp.services.number_series import CONTACT_SERIES, format_number
 
 IMPORT_MODULE = "segapp.services.contact_import"
 COLUMNS = ["Name", "Address", "Post code", "City", "E-mail", "Phone"]
-MAPPING = {"Name": "name", "Address": "address", "Post code": "post_code", "City": "city",
-           "E-mail": "email", "Phone": "phone"}
+MAPPING = {
+    "Name": "name",
+    "Address": "address",
+    "Post code": "post_code",
+    "City": "city",
+    "E-mail": "email",
+    "Phone": "phone",
+}
 CHUNK = 5_000
 CITIES = [("Milano", "20121"), ("Roma", "00184"), ("Torino", "10121"), ("London", "EC1A 1BB"), ("Leeds", "LS1 4AP")]
 WORDS = ["Officine", "Tessuti", "Logistica", "Engineering", "Foods", "Software"]
@@ -30,8 +36,14 @@ def import_rows(n: int, seed: int) -> Iterator[list[str]]:
     rng = random.Random(seed)
     for k in range(1, n + 1):
         city, post_code = rng.choice(CITIES)
-        yield [f"{rng.choice(WORDS)} Import {k} S.r.l.", f"Via Nuova {rng.randint(1, 300)}", post_code, city,
-               f"import{k}@example.org", f"+39 02 {rng.randint(1000000, 9999999)}"]
+        yield [
+            f"{rng.choice(WORDS)} Import {k} S.r.l.",
+            f"Via Nuova {rng.randint(1, 300)}",
+            post_code,
+            city,
+            f"import{k}@example.org",
+            f"+39 02 {rng.randint(1000000, 9999999)}",
+        ]
 
 
 def import_files(rows: Iterator[list[str]], n: int, per_file: int) -> Iterator[Iterable[list[str]]]:
@@ -49,8 +61,9 @@ def segapp_task(spec: dict[str, Any]) -> float:
     created = 0
     started = time.perf_counter()
     for file_rows in import_files(import_rows(spec["n"], spec["seed"]), spec["n"], per_file):
-        result = contact_import.import_contacts(db.session, COLUMNS, file_rows,
-                                                contact_import.ImportOptions(mapping=dict(MAPPING), duplicates="skip"))
+        result = contact_import.import_contacts(
+            db.session, COLUMNS, file_rows, contact_import.ImportOptions(mapping=dict(MAPPING), duplicates="skip")
+        )
         db.session.commit()
         if result.errors:
             raise RuntimeError(f"import refused rows: {result.errors[:5]}")
@@ -67,9 +80,11 @@ def baseline_task(spec: dict[str, Any]) -> float:
     started = time.perf_counter()
     with db.engine.begin() as connection:
         prefix, width, after = connection.execute(
-            update(NumberSeries).where(NumberSeries.code == CONTACT_SERIES)
+            update(NumberSeries)
+            .where(NumberSeries.code == CONTACT_SERIES)
             .values(next_number=NumberSeries.next_number + n)
-            .returning(NumberSeries.prefix, NumberSeries.width, NumberSeries.next_number)).one()
+            .returning(NumberSeries.prefix, NumberSeries.width, NumberSeries.next_number)
+        ).one()
         _bulk_insert(connection, import_rows(n, spec["seed"]), prefix, width, after - n)
     return time.perf_counter() - started
 
@@ -82,9 +97,20 @@ def _bulk_insert(connection: Connection, rows: Iterator[list[str]], prefix: str,
         for name, address, post_code, city, email, phone in chunk:
             no = format_number(prefix, width, number)
             number += 1
-            values.append({"no": no, "type": ContactType.COMPANY, "name": name, "company_no": no,
-                           "company_name": name, "address": address, "post_code": post_code, "city": city,
-                           "email": email, "phone": phone})
+            values.append(
+                {
+                    "no": no,
+                    "type": ContactType.COMPANY,
+                    "name": name,
+                    "company_no": no,
+                    "company_name": name,
+                    "address": address,
+                    "post_code": post_code,
+                    "city": city,
+                    "email": email,
+                    "phone": phone,
+                }
+            )
         connection.execute(insert(table), values)
 
 
@@ -111,8 +137,9 @@ class ImportScenario(Scenario):
         last_generated = format_number(NO_PREFIX, NO_WIDTH, ctx.n)
         with ctx.app.app_context(), db.engine.begin() as connection:
             connection.execute(delete(Contact).where(Contact.no > last_generated, Contact.no.like(NO_PREFIX + "%")))
-            connection.execute(update(NumberSeries).where(NumberSeries.code == CONTACT_SERIES)
-                               .values(next_number=ctx.n + 1))
+            connection.execute(
+                update(NumberSeries).where(NumberSeries.code == CONTACT_SERIES).values(next_number=ctx.n + 1)
+            )
         if ctx.db == "postgresql":
             # Each round starts from a table without the previous round's dead rows.
             with ctx.app.app_context(), db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:

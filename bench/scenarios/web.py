@@ -54,16 +54,38 @@ def create_segment(app: Flask, no: str, where: str) -> None:
     """A segment whose lines are the contacts chosen by ``where`` (over r, the contact's rank by number)."""
     with app.app_context(), db.engine.begin() as connection:
         sql = Sql(connection.dialect.name, 0)
-        connection.execute(insert(SegmentHeader), [{"no": no, "description": f"Benchmark {no}", "salesperson_code": "MR",
-                                                    "interaction_template_code": "LETTER", "language_code": "ITA",
-                                                    "subject": "La nostra offerta"}])
-        insert_select(connection, sql, SegmentLine.__table__, {
-            "segment_no": sql.literal(no), "line_no": "(r * 10000)", "contact_no": "no",
-            "contact_company_no": "company_no", "correspondence_type": "correspondence_type",
-            "salesperson_code": "'MR'", "interaction_template_code": "'LETTER'", "language_code": "'ITA'",
-            "subject": "'La nostra offerta'", "date": sql.day("0"),
-        }, "\nFROM (SELECT no, company_no, correspondence_type, ROW_NUMBER() OVER (ORDER BY no) AS r "
-           f"FROM contact) AS ranked WHERE {where}")
+        connection.execute(
+            insert(SegmentHeader),
+            [
+                {
+                    "no": no,
+                    "description": f"Benchmark {no}",
+                    "salesperson_code": "MR",
+                    "interaction_template_code": "LETTER",
+                    "language_code": "ITA",
+                    "subject": "La nostra offerta",
+                }
+            ],
+        )
+        insert_select(
+            connection,
+            sql,
+            SegmentLine.__table__,
+            {
+                "segment_no": sql.literal(no),
+                "line_no": "(r * 10000)",
+                "contact_no": "no",
+                "contact_company_no": "company_no",
+                "correspondence_type": "correspondence_type",
+                "salesperson_code": "'MR'",
+                "interaction_template_code": "'LETTER'",
+                "language_code": "'ITA'",
+                "subject": "'La nostra offerta'",
+                "date": sql.day("0"),
+            },
+            "\nFROM (SELECT no, company_no, correspondence_type, ROW_NUMBER() OVER (ORDER BY no) AS r "
+            f"FROM contact) AS ranked WHERE {where}",
+        )
         # Fresh statistics, as after the data generation: without them PostgreSQL plans the page of a segment it
         # still believes empty (bitmap scan of every line, then sort) until autovacuum analyses it, ~1 min later.
         connection.exec_driver_sql("ANALYZE segment_line")
@@ -142,9 +164,12 @@ class LoadScenario(Scenario):
         if not self._edit_urls:
             return client.get(self._urls[index])
         line = iteration % SMALL_LINES
-        response = client.request("PUT", self._edit_urls[index][line],
-                                  {"field": "description", "value": f"Load {index}.{iteration}",
-                                   "version": str(self._versions[index][line])}, headers={"HX-Request": "true"})
+        response = client.request(
+            "PUT",
+            self._edit_urls[index][line],
+            {"field": "description", "value": f"Load {index}.{iteration}", "version": str(self._versions[index][line])},
+            headers={"HX-Request": "true"},
+        )
         if response.status == 200:
             self._versions[index][line] += 1
         return response
@@ -152,8 +177,10 @@ class LoadScenario(Scenario):
     def _line_edit_urls(self, app: Flask, k: int, no: str) -> list[str]:
         """URLs of the 20 lines of client k's segment (line no. = contact rank x 10000, see create_segment)."""
         with app.test_request_context():
-            return [url_for(LINE_EDIT, segment_no=no, line_no=r * 10000)
-                    for r in range(k * SMALL_LINES + 1, (k + 1) * SMALL_LINES + 1)]
+            return [
+                url_for(LINE_EDIT, segment_no=no, line_no=r * 10000)
+                for r in range(k * SMALL_LINES + 1, (k + 1) * SMALL_LINES + 1)
+            ]
 
     def run_absolute(self, ctx: Context) -> dict[str, Any]:
         """Serve, sign the clients in, and load the server for the given time."""
@@ -163,8 +190,11 @@ class LoadScenario(Scenario):
             create_segment(ctx.app, no, f"r > {k * SMALL_LINES} AND r <= {(k + 1) * SMALL_LINES}")
         try:
             self._urls = [endpoint_url(ctx.app, SEGMENT_PAGE, no) for no in self.numbers()]
-            self._edit_urls = ([self._line_edit_urls(ctx.app, k, no) for k, no in enumerate(self.numbers())]
-                               if LINE_EDIT in ctx.app.view_functions else [])
+            self._edit_urls = (
+                [self._line_edit_urls(ctx.app, k, no) for k, no in enumerate(self.numbers())]
+                if LINE_EDIT in ctx.app.view_functions
+                else []
+            )
             self._versions = [[1] * SMALL_LINES for _ in self.numbers()]
             with gunicorn_server(ctx.url) as base:
                 clients = [Client(base) for _ in self._urls]
@@ -174,6 +204,13 @@ class LoadScenario(Scenario):
         finally:
             drop_segments(ctx.app, self.numbers())
         figures = result.figures()
-        return {"segapp_s": round(figures["p50_ms"] / 1000, 4), "baseline_s": None, "ratio": None,
-                "peak_rss_mb": None, "clients": LOAD_CLIENTS, "seconds": round(result.seconds, 1),
-                "action": "edit line" if self._edit_urls else "reload page", **figures}
+        return {
+            "segapp_s": round(figures["p50_ms"] / 1000, 4),
+            "baseline_s": None,
+            "ratio": None,
+            "peak_rss_mb": None,
+            "clients": LOAD_CLIENTS,
+            "seconds": round(result.seconds, 1),
+            "action": "edit line" if self._edit_urls else "reload page",
+            **figures,
+        }

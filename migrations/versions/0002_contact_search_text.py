@@ -5,31 +5,36 @@ Revises: 0001
 Create Date: 2026-11-23 19:14:42.770454
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-SEARCH_SOURCE = "coalesce(no, '') || ' ' || coalesce(name, '') || ' ' || coalesce(city, '') || ' ' || coalesce(email, '')"
+SEARCH_SOURCE = (
+    "coalesce(no, '') || ' ' || coalesce(name, '') || ' ' || coalesce(city, '') || ' ' || coalesce(email, '')"
+)
 
 
 def upgrade():
-    with op.batch_alter_table('contact', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('search_text', sa.String(length=500), nullable=False, server_default=''))
+    with op.batch_alter_table("contact", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("search_text", sa.String(length=500), nullable=False, server_default=""))
     # Fill the column for existing contacts in one statement, folded like str.casefold().
     bind = op.get_bind()
-    if bind.dialect.name == 'sqlite':
-        bind.connection.driver_connection.create_function('segapp_casefold', 1, lambda v: (v or '').casefold()[:500], deterministic=True)
+    if bind.dialect.name == "sqlite":
+        bind.connection.driver_connection.create_function(
+            "segapp_casefold", 1, lambda v: (v or "").casefold()[:500], deterministic=True
+        )
         op.execute(f"UPDATE contact SET search_text = segapp_casefold({SEARCH_SOURCE})")
     else:
         op.execute(f"UPDATE contact SET search_text = left(lower({SEARCH_SOURCE}), 500)")
 
 
 def downgrade():
-    with op.batch_alter_table('contact', schema=None) as batch_op:
-        batch_op.drop_column('search_text')
+    with op.batch_alter_table("contact", schema=None) as batch_op:
+        batch_op.drop_column("search_text")

@@ -23,7 +23,9 @@ class FirstAdminForm(SafeForm):
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=50)])
     full_name = StringField(_l("Full name"), validators=[Length(max=100)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200, message=PASSWORD_LENGTH_MESSAGE)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(min=8, max=200, message=PASSWORD_LENGTH_MESSAGE)]
+    )
     confirm = PasswordField(
         _l("Repeat password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
@@ -44,7 +46,9 @@ class ChangePasswordForm(SafeForm):
     """The user's own password."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200, message=PASSWORD_LENGTH_MESSAGE)])
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=8, max=200, message=PASSWORD_LENGTH_MESSAGE)]
+    )
     confirm = PasswordField(
         _l("Repeat new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],

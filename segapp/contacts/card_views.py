@@ -63,23 +63,34 @@ def _relation_context(contact: Contact, kind: str, error: str = "") -> dict[str,
     table = REFERENCE_TABLES[kind]
     linked = relation_codes(db.session, contact, kind)
     taken = {code for code, _description in linked}
-    options = [(code, description) for code, description in db.session.execute(select(table.code, table.description).order_by(table.code)) if code not in taken]
+    options = [
+        (code, description)
+        for code, description in db.session.execute(select(table.code, table.description).order_by(table.code))
+        if code not in taken
+    ]
     return dict(contact=contact, kind=kind, linked=linked, options=options, error=error)
 
 
 def _entries_page(contact: Contact, page: int) -> Any:
     return db.paginate(
-        select(InteractionLogEntry).where(InteractionLogEntry.contact_no == contact.no)
+        select(InteractionLogEntry)
+        .where(InteractionLogEntry.contact_no == contact.no)
         .order_by(InteractionLogEntry.date.desc(), InteractionLogEntry.entry_no.desc()),
-        page=page, per_page=ENTRIES_PER_PAGE, error_out=False,
+        page=page,
+        per_page=ENTRIES_PER_PAGE,
+        error_out=False,
     )
 
 
 def _profile_context(contact: Contact) -> dict[str, Any]:
     questionnaires = questionnaires_for(db.session, contact)
     question_ids = [q.id for questionnaire in questionnaires for q in questionnaire.questions]
-    return dict(contact=contact, questionnaires=questionnaires, answers=answers_by_question(db.session, question_ids),
-                chosen=profile_answer_ids(db.session, contact))
+    return dict(
+        contact=contact,
+        questionnaires=questionnaires,
+        answers=answers_by_question(db.session, question_ids),
+        chosen=profile_answer_ids(db.session, contact),
+    )
 
 
 def _page_arg(name: str) -> int:
@@ -93,25 +104,42 @@ def show_contact(no: str) -> str:
     contact = _contact_or_404(no)
     persons, persons_total = [], 0
     if contact.type == ContactType.COMPANY:
-        persons = list(db.session.scalars(
-            select(Contact).where(Contact.company_no == contact.no, Contact.type == ContactType.PERSON)
-            .order_by(Contact.name, Contact.no).limit(PERSONS_LIMIT)
-        ))
+        persons = list(
+            db.session.scalars(
+                select(Contact)
+                .where(Contact.company_no == contact.no, Contact.type == ContactType.PERSON)
+                .order_by(Contact.name, Contact.no)
+                .limit(PERSONS_LIMIT)
+            )
+        )
         persons_total = db.session.scalar(
-            select(func.count()).select_from(Contact).where(Contact.company_no == contact.no, Contact.type == ContactType.PERSON)
+            select(func.count())
+            .select_from(Contact)
+            .where(Contact.company_no == contact.no, Contact.type == ContactType.PERSON)
         )
     segments = db.session.execute(
         select(SegmentHeader.no, SegmentHeader.description, func.count(SegmentLine.line_no))
         .join(SegmentLine, SegmentLine.segment_no == SegmentHeader.no)
         .where(SegmentLine.contact_no == contact.no)
-        .group_by(SegmentHeader.no, SegmentHeader.description).order_by(SegmentHeader.no)
+        .group_by(SegmentHeader.no, SegmentHeader.description)
+        .order_by(SegmentHeader.no)
     ).all()
-    company = db.session.get(Contact, contact.company_no) if contact.type == ContactType.PERSON and contact.company_no else None
+    company = (
+        db.session.get(Contact, contact.company_no)
+        if contact.type == ContactType.PERSON and contact.company_no
+        else None
+    )
     return render_template(
-        "contacts/card.html", contact=contact, company=company, persons=persons, persons_total=persons_total,
-        segments=segments, entries=_entries_page(contact, _page_arg("entries_page")),
+        "contacts/card.html",
+        contact=contact,
+        company=company,
+        persons=persons,
+        persons_total=persons_total,
+        segments=segments,
+        entries=_entries_page(contact, _page_arg("entries_page")),
         relations=[_relation_context(contact, kind) for kind in _relation_kinds(contact)],
-        profile=_profile_context(contact), confirm_form=ConfirmForm(),
+        profile=_profile_context(contact),
+        confirm_form=ConfirmForm(),
         segment_links="segments.show_segment" in current_app.view_functions,
     )
 
@@ -191,7 +219,10 @@ def set_contact_privacy(no: str) -> Response:
     blocked = request.form.get("blocked") == "1"
     set_privacy_blocked(db.session, contact, blocked)
     db.session.commit()
-    flash(_("%(no)s is privacy blocked.", no=no) if blocked else _("%(no)s is no longer privacy blocked.", no=no), "success")
+    flash(
+        _("%(no)s is privacy blocked.", no=no) if blocked else _("%(no)s is no longer privacy blocked.", no=no),
+        "success",
+    )
     return redirect(url_for("contacts.show_contact", no=no))
 
 

@@ -29,8 +29,12 @@ def code_field(label: Any) -> StringField:
 class ContactForm(SafeForm):
     """All fields of a company or a person (the template shows those of its type)."""
 
-    no = StringField(_l("No."), validators=[Length(max=20)], filters=[_upper],
-                     description=_l("Leave blank to take the next number of the series."))
+    no = StringField(
+        _l("No."),
+        validators=[Length(max=20)],
+        filters=[_upper],
+        description=_l("Leave blank to take the next number of the series."),
+    )
     name = StringField(_l("Name"), validators=[Length(max=100)])
     first_name = StringField(_l("First name"), validators=[Length(max=30)])
     middle_name = StringField(_l("Middle name"), validators=[Length(max=30)])
@@ -48,7 +52,9 @@ class ContactForm(SafeForm):
     salesperson_code = code_field(_l("Salesperson code"))
     language_code = code_field(_l("Language code"))
     correspondence_type = SelectField(_l("Correspondence type"), choices=CORRESPONDENCE_CHOICES)
-    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254), Email(message=EMAIL_MESSAGE, check_deliverability=False)])
+    email = StringField(
+        _l("E-mail"), validators=[Optional(), Length(max=254), Email(message=EMAIL_MESSAGE, check_deliverability=False)]
+    )
     phone = StringField(_l("Phone"), validators=[Length(max=50)])
     mobile = StringField(_l("Mobile phone"), validators=[Length(max=50)])
     job_title = StringField(_l("Job title"), validators=[Length(max=50)])

@@ -41,7 +41,9 @@ def mapping_form(columns: list[str], guessed: dict[str, str], **kwargs: Any) -> 
 
     for position, column in enumerate(columns):
         label = column or _l("Column %(n)d", n=position + 1)
-        setattr(MappingForm, f"col_{position}", SelectField(label, choices=field_choices(), default=guessed.get(column, "")))
+        setattr(
+            MappingForm, f"col_{position}", SelectField(label, choices=field_choices(), default=guessed.get(column, ""))
+        )
     return MappingForm(**kwargs)
 
 

@@ -113,8 +113,13 @@ def _preview_context(table: ImportFile, mapping: dict[str, str]) -> dict[str, An
 def _mapping_page(table: ImportFile, filename: str, form: Any, status: int = 200, error: str = "") -> tuple[str, int]:
     mapping = chosen_mapping(form, table.columns)
     return render_template(
-        "contacts/import_mapping.html", table=table, filename=filename, form=form, error=error,
-        column_fields=column_fields(form, table.columns), **_preview_context(table, mapping),
+        "contacts/import_mapping.html",
+        table=table,
+        filename=filename,
+        form=form,
+        error=error,
+        column_fields=column_fields(form, table.columns),
+        **_preview_context(table, mapping),
     ), status
 
 
@@ -169,6 +174,10 @@ def import_run() -> Any:
     else:
         db.session.rollback()
     return render_template(
-        "contacts/import_report.html", result=result, imported=imported, filename=filename,
-        errors=result.errors[:REPORT_ROWS], more_errors=max(0, len(result.errors) - REPORT_ROWS),
+        "contacts/import_report.html",
+        result=result,
+        imported=imported,
+        filename=filename,
+        errors=result.errors[:REPORT_ROWS],
+        more_errors=max(0, len(result.errors) - REPORT_ROWS),
     )

@@ -40,7 +40,9 @@ def list_contacts() -> str:
         return render_template("contacts/_table.html", **context)
     context.update(
         salespeople=db.session.execute(select(Salesperson.code, Salesperson.name).order_by(Salesperson.code)).all(),
-        mailing_groups=db.session.execute(select(MailingGroup.code, MailingGroup.description).order_by(MailingGroup.code)).all(),
+        mailing_groups=db.session.execute(
+            select(MailingGroup.code, MailingGroup.description).order_by(MailingGroup.code)
+        ).all(),
     )
     return render_template("contacts/list.html", **context)
 
@@ -62,16 +64,22 @@ CODE_SUGGESTIONS: dict[str, Any] = {
 }
 
 
-def _form_page(form: ContactForm, contact_type: ContactType, contact: Contact | None, status: int = 200) -> tuple[str, int]:
+def _form_page(
+    form: ContactForm, contact_type: ContactType, contact: Contact | None, status: int = 200
+) -> tuple[str, int]:
     suggestions = {}
     for name, (code, label) in CODE_SUGGESTIONS.items():
         form[name].render_kw = {"list": f"list-{name}", "autocomplete": "off"}
         suggestions[name] = db.session.execute(select(code, label).order_by(code).limit(500)).all()
     form.company_no.render_kw = {
-        "hx-get": url_for("contacts.company_lookup"), "hx-trigger": "input changed delay:300ms",
-        "hx-target": "#company-name", "autocomplete": "off",
+        "hx-get": url_for("contacts.company_lookup"),
+        "hx-trigger": "input changed delay:300ms",
+        "hx-target": "#company-name",
+        "autocomplete": "off",
     }
-    return render_template("contacts/form.html", form=form, contact_type=contact_type, contact=contact, suggestions=suggestions), status
+    return render_template(
+        "contacts/form.html", form=form, contact_type=contact_type, contact=contact, suggestions=suggestions
+    ), status
 
 
 @bp.route("/company-lookup")

@@ -58,9 +58,7 @@ class Contact(Base):
     )
 
     no: Mapped[str] = mapped_column(String(NO_LENGTH), primary_key=True)
-    type: Mapped[ContactType] = mapped_column(
-        enum_column(ContactType, "contact_type"), default=ContactType.COMPANY
-    )
+    type: Mapped[ContactType] = mapped_column(enum_column(ContactType, "contact_type"), default=ContactType.COMPANY)
     name: Mapped[str] = mapped_column(String(100), default="")
     first_name: Mapped[str] = mapped_column(String(30), default="")
     middle_name: Mapped[str] = mapped_column(String(30), default="")
@@ -74,9 +72,7 @@ class Contact(Base):
     post_code: Mapped[str] = mapped_column(String(20), default="")
     city: Mapped[str] = mapped_column(String(50), default="")
     county: Mapped[str] = mapped_column(String(50), default="")
-    country_code: Mapped[Optional[str]] = mapped_column(
-        ForeignKey("country_region.code"), index=True
-    )
+    country_code: Mapped[Optional[str]] = mapped_column(ForeignKey("country_region.code"), index=True)
     territory_code: Mapped[Optional[str]] = mapped_column(ForeignKey("territory.code"), index=True)
     salesperson_code: Mapped[Optional[str]] = mapped_column(ForeignKey("salesperson.code"))
     language_code: Mapped[Optional[str]] = mapped_column(ForeignKey("language.code"))
@@ -94,9 +90,7 @@ class Contact(Base):
     # of no., name, city or e-mail call services.contacts.refresh_search_text.
     search_text: Mapped[str] = mapped_column(String(SEARCH_TEXT_LENGTH), default=_search_text_default)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    modified_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     @property
     def is_company(self) -> bool:
@@ -115,60 +109,38 @@ class ContactMailingGroup(Base):
     __tablename__ = "contact_mailing_group"
     __table_args__ = (Index("ix_contact_mailing_group_group", "mailing_group_code", "contact_no"),)
 
-    contact_no: Mapped[str] = mapped_column(
-        ForeignKey("contact.no", ondelete="CASCADE"), primary_key=True
-    )
-    mailing_group_code: Mapped[str] = mapped_column(
-        ForeignKey("mailing_group.code"), primary_key=True
-    )
+    contact_no: Mapped[str] = mapped_column(ForeignKey("contact.no", ondelete="CASCADE"), primary_key=True)
+    mailing_group_code: Mapped[str] = mapped_column(ForeignKey("mailing_group.code"), primary_key=True)
 
 
 class ContactIndustryGroup(Base):
     """Industry group of a company (persons inherit their company's)."""
 
     __tablename__ = "contact_industry_group"
-    __table_args__ = (
-        Index("ix_contact_industry_group_group", "industry_group_code", "contact_no"),
-    )
+    __table_args__ = (Index("ix_contact_industry_group_group", "industry_group_code", "contact_no"),)
 
-    contact_no: Mapped[str] = mapped_column(
-        ForeignKey("contact.no", ondelete="CASCADE"), primary_key=True
-    )
-    industry_group_code: Mapped[str] = mapped_column(
-        ForeignKey("industry_group.code"), primary_key=True
-    )
+    contact_no: Mapped[str] = mapped_column(ForeignKey("contact.no", ondelete="CASCADE"), primary_key=True)
+    industry_group_code: Mapped[str] = mapped_column(ForeignKey("industry_group.code"), primary_key=True)
 
 
 class ContactBusinessRelation(Base):
     """Business relation of a company (persons inherit their company's)."""
 
     __tablename__ = "contact_business_relation"
-    __table_args__ = (
-        Index("ix_contact_business_relation_rel", "business_relation_code", "contact_no"),
-    )
+    __table_args__ = (Index("ix_contact_business_relation_rel", "business_relation_code", "contact_no"),)
 
-    contact_no: Mapped[str] = mapped_column(
-        ForeignKey("contact.no", ondelete="CASCADE"), primary_key=True
-    )
-    business_relation_code: Mapped[str] = mapped_column(
-        ForeignKey("business_relation.code"), primary_key=True
-    )
+    contact_no: Mapped[str] = mapped_column(ForeignKey("contact.no", ondelete="CASCADE"), primary_key=True)
+    business_relation_code: Mapped[str] = mapped_column(ForeignKey("business_relation.code"), primary_key=True)
 
 
 class ContactJobResponsibility(Base):
     """Job responsibility of a person."""
 
     __tablename__ = "contact_job_responsibility"
-    __table_args__ = (
-        Index("ix_contact_job_responsibility_resp", "job_responsibility_code", "contact_no"),
-    )
+    __table_args__ = (Index("ix_contact_job_responsibility_resp", "job_responsibility_code", "contact_no"),)
 
-    contact_no: Mapped[str] = mapped_column(
-        ForeignKey("contact.no", ondelete="CASCADE"), primary_key=True
-    )
-    job_responsibility_code: Mapped[str] = mapped_column(
-        ForeignKey("job_responsibility.code"), primary_key=True
-    )
+    contact_no: Mapped[str] = mapped_column(ForeignKey("contact.no", ondelete="CASCADE"), primary_key=True)
+    job_responsibility_code: Mapped[str] = mapped_column(ForeignKey("job_responsibility.code"), primary_key=True)
 
 
 class ContactProfileAnswer(Base):
@@ -177,9 +149,7 @@ class ContactProfileAnswer(Base):
     __tablename__ = "contact_profile_answer"
     __table_args__ = (Index("ix_contact_profile_answer_answer", "answer_id", "contact_no"),)
 
-    contact_no: Mapped[str] = mapped_column(
-        ForeignKey("contact.no", ondelete="CASCADE"), primary_key=True
-    )
+    contact_no: Mapped[str] = mapped_column(ForeignKey("contact.no", ondelete="CASCADE"), primary_key=True)
     answer_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("profile_answer.id", ondelete="CASCADE"), primary_key=True
     )

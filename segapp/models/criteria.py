@@ -47,13 +47,9 @@ class SegmentCriteriaAction(Base):
     __table_args__ = (UniqueConstraint("segment_no", "sequence_no", name="uq_segment_criteria_action_sequence"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    segment_no: Mapped[str] = mapped_column(
-        ForeignKey("segment_header.no", ondelete="CASCADE"), index=True
-    )
+    segment_no: Mapped[str] = mapped_column(ForeignKey("segment_header.no", ondelete="CASCADE"), index=True)
     sequence_no: Mapped[int] = mapped_column(Integer)
-    action_type: Mapped[CriteriaActionType] = mapped_column(
-        enum_column(CriteriaActionType, "criteria_action_type")
-    )
+    action_type: Mapped[CriteriaActionType] = mapped_column(enum_column(CriteriaActionType, "criteria_action_type"))
     # True when the action was recorded by a manual edit of a line (typing or deleting a contact).
     manual: Mapped[bool] = mapped_column(Boolean, default=False)
     allow_existing_contacts: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -82,9 +78,7 @@ class SegmentCriteriaFilter(Base):
     __tablename__ = "segment_criteria_filter"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    action_id: Mapped[int] = mapped_column(
-        ForeignKey("segment_criteria_action.id", ondelete="CASCADE"), index=True
-    )
+    action_id: Mapped[int] = mapped_column(ForeignKey("segment_criteria_action.id", ondelete="CASCADE"), index=True)
     group_no: Mapped[int] = mapped_column(Integer, default=1)
     table_name: Mapped[str] = mapped_column(String(50))
     field_name: Mapped[str] = mapped_column(String(50))
@@ -100,9 +94,7 @@ class SegmentLineHistory(Base):
     __table_args__ = (Index("ix_segment_line_history_segment", "segment_no", "line_no"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    action_id: Mapped[int] = mapped_column(
-        ForeignKey("segment_criteria_action.id", ondelete="CASCADE"), index=True
-    )
+    action_id: Mapped[int] = mapped_column(ForeignKey("segment_criteria_action.id", ondelete="CASCADE"), index=True)
     # The columns of segment_line, without foreign keys: the history outlives the codes it names.
     segment_no: Mapped[str] = mapped_column(String(NO_LENGTH))
     line_no: Mapped[int] = mapped_column(BigInteger)
@@ -117,9 +109,7 @@ class SegmentLineHistory(Base):
     interaction_group_code: Mapped[Optional[str]] = mapped_column(String(20))
     language_code: Mapped[Optional[str]] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(250), default="")
-    evaluation: Mapped[Evaluation] = mapped_column(
-        enum_column(Evaluation, "evaluation"), default=Evaluation.BLANK
-    )
+    evaluation: Mapped[Evaluation] = mapped_column(enum_column(Evaluation, "evaluation"), default=Evaluation.BLANK)
     cost: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
     duration: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
     date: Mapped[Optional[date]] = mapped_column(Date)

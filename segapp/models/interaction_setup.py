@@ -32,9 +32,7 @@ class InteractionTemplate(Base):
 
     code: Mapped[str] = mapped_column(String(CODE_LENGTH), primary_key=True)
     description: Mapped[str] = mapped_column(String(100), default="")
-    interaction_group_code: Mapped[str] = mapped_column(
-        ForeignKey("interaction_group.code"), index=True
-    )
+    interaction_group_code: Mapped[str] = mapped_column(ForeignKey("interaction_group.code"), index=True)
     unit_cost: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
     unit_duration: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
     information_flow: Mapped[InformationFlow] = mapped_column(

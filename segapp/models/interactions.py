@@ -49,9 +49,7 @@ class InteractionLogEntry(Base):
         Index("ix_interaction_log_entry_delivery", "delivery_status"),
     )
 
-    entry_no: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True
-    )
+    entry_no: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     contact_no: Mapped[str] = mapped_column(ForeignKey("contact.no"))
     contact_company_no: Mapped[Optional[str]] = mapped_column(String(NO_LENGTH))
     date: Mapped[Optional[date]] = mapped_column(Date)
@@ -63,12 +61,8 @@ class InteractionLogEntry(Base):
     initiated_by: Mapped[InitiatedBy] = mapped_column(
         enum_column(InitiatedBy, "initiated_by"), default=InitiatedBy.BLANK
     )
-    interaction_group_code: Mapped[Optional[str]] = mapped_column(
-        ForeignKey("interaction_group.code")
-    )
-    interaction_template_code: Mapped[Optional[str]] = mapped_column(
-        ForeignKey("interaction_template.code")
-    )
+    interaction_group_code: Mapped[Optional[str]] = mapped_column(ForeignKey("interaction_group.code"))
+    interaction_template_code: Mapped[Optional[str]] = mapped_column(ForeignKey("interaction_template.code"))
     salesperson_code: Mapped[Optional[str]] = mapped_column(ForeignKey("salesperson.code"))
     campaign_no: Mapped[Optional[str]] = mapped_column(ForeignKey("campaign.no"))
     campaign_entry_no: Mapped[Optional[int]] = mapped_column(Integer)
@@ -79,9 +73,7 @@ class InteractionLogEntry(Base):
     logged_segment_entry_no: Mapped[Optional[int]] = mapped_column(
         ForeignKey("logged_segment.entry_no", ondelete="SET NULL")
     )
-    evaluation: Mapped[Evaluation] = mapped_column(
-        enum_column(Evaluation, "evaluation"), default=Evaluation.BLANK
-    )
+    evaluation: Mapped[Evaluation] = mapped_column(enum_column(Evaluation, "evaluation"), default=Evaluation.BLANK)
     cost: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
     duration: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
     attempt_failed: Mapped[bool] = mapped_column(Boolean, default=False)

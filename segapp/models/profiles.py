@@ -47,9 +47,7 @@ class ProfileAnswer(Base):
     __tablename__ = "profile_answer"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("profile_question.id", ondelete="CASCADE"), index=True
-    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("profile_question.id", ondelete="CASCADE"), index=True)
     line_no: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str] = mapped_column(String(250), default="")
 

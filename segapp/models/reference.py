@@ -99,9 +99,7 @@ class SalutationFormula(Base):
 
     __tablename__ = "salutation_formula"
 
-    salutation_code: Mapped[str] = mapped_column(
-        ForeignKey("salutation.code", ondelete="CASCADE"), primary_key=True
-    )
+    salutation_code: Mapped[str] = mapped_column(ForeignKey("salutation.code", ondelete="CASCADE"), primary_key=True)
     language_code: Mapped[str] = mapped_column(ForeignKey("language.code"), primary_key=True)
     formal: Mapped[str] = mapped_column(String(200), default="")
     informal: Mapped[str] = mapped_column(String(200), default="")
@@ -116,9 +114,7 @@ class Campaign(Base):
     description: Mapped[str] = mapped_column(String(100), default="")
     starting_date: Mapped[Optional[date]] = mapped_column(Date)
     ending_date: Mapped[Optional[date]] = mapped_column(Date)
-    salesperson_code: Mapped[Optional[str]] = mapped_column(
-        ForeignKey("salesperson.code"), index=True
-    )
+    salesperson_code: Mapped[Optional[str]] = mapped_column(ForeignKey("salesperson.code"), index=True)
     status: Mapped[CampaignStatus] = mapped_column(
         enum_column(CampaignStatus, "campaign_status"), default=CampaignStatus.PLANNED
     )

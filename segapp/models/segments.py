@@ -26,16 +26,10 @@ class SegmentHeader(Base):
 
     no: Mapped[str] = mapped_column(String(NO_LENGTH), primary_key=True)
     description: Mapped[str] = mapped_column(String(100), default="")
-    salesperson_code: Mapped[Optional[str]] = mapped_column(
-        ForeignKey("salesperson.code"), index=True
-    )
+    salesperson_code: Mapped[Optional[str]] = mapped_column(ForeignKey("salesperson.code"), index=True)
     date: Mapped[Optional[date]] = mapped_column(Date)
-    interaction_template_code: Mapped[Optional[str]] = mapped_column(
-        ForeignKey("interaction_template.code")
-    )
-    interaction_group_code: Mapped[Optional[str]] = mapped_column(
-        ForeignKey("interaction_group.code")
-    )
+    interaction_template_code: Mapped[Optional[str]] = mapped_column(ForeignKey("interaction_template.code"))
+    interaction_group_code: Mapped[Optional[str]] = mapped_column(ForeignKey("interaction_group.code"))
     language_code: Mapped[Optional[str]] = mapped_column(ForeignKey("language.code"))
     subject: Mapped[str] = mapped_column(String(250), default="")
     ignore_contact_corr_type: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -56,9 +50,7 @@ class SegmentHeader(Base):
     campaign_response: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    modified_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -71,9 +63,7 @@ class SegmentLine(Base):
         Index("ix_segment_line_segment_company", "segment_no", "contact_company_no"),
     )
 
-    segment_no: Mapped[str] = mapped_column(
-        ForeignKey("segment_header.no", ondelete="CASCADE"), primary_key=True
-    )
+    segment_no: Mapped[str] = mapped_column(ForeignKey("segment_header.no", ondelete="CASCADE"), primary_key=True)
     line_no: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     contact_no: Mapped[Optional[str]] = mapped_column(ForeignKey("contact.no"))
     contact_company_no: Mapped[Optional[str]] = mapped_column(String(NO_LENGTH))
@@ -82,17 +72,11 @@ class SegmentLine(Base):
     )
     description: Mapped[str] = mapped_column(String(100), default="")
     salesperson_code: Mapped[Optional[str]] = mapped_column(ForeignKey("salesperson.code"))
-    interaction_template_code: Mapped[Optional[str]] = mapped_column(
-        ForeignKey("interaction_template.code")
-    )
-    interaction_group_code: Mapped[Optional[str]] = mapped_column(
-        ForeignKey("interaction_group.code")
-    )
+    interaction_template_code: Mapped[Optional[str]] = mapped_column(ForeignKey("interaction_template.code"))
+    interaction_group_code: Mapped[Optional[str]] = mapped_column(ForeignKey("interaction_group.code"))
     language_code: Mapped[Optional[str]] = mapped_column(ForeignKey("language.code"))
     subject: Mapped[str] = mapped_column(String(250), default="")
-    evaluation: Mapped[Evaluation] = mapped_column(
-        enum_column(Evaluation, "evaluation"), default=Evaluation.BLANK
-    )
+    evaluation: Mapped[Evaluation] = mapped_column(enum_column(Evaluation, "evaluation"), default=Evaluation.BLANK)
     cost: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
     duration: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
     date: Mapped[Optional[date]] = mapped_column(Date)

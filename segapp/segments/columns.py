@@ -12,15 +12,23 @@ from segapp.templating import show_date, show_decimal
 
 OPTION_LABELS: dict[str, dict[str, Any]] = {
     "correspondence_type": {
-        CorrespondenceType.BLANK: "", CorrespondenceType.HARD_COPY: _l("Hard copy"), CorrespondenceType.EMAIL: _l("E-mail"),
+        CorrespondenceType.BLANK: "",
+        CorrespondenceType.HARD_COPY: _l("Hard copy"),
+        CorrespondenceType.EMAIL: _l("E-mail"),
     },
     "information_flow": {
-        InformationFlow.BLANK: "", InformationFlow.OUTBOUND: _l("Outbound"), InformationFlow.INBOUND: _l("Inbound"),
+        InformationFlow.BLANK: "",
+        InformationFlow.OUTBOUND: _l("Outbound"),
+        InformationFlow.INBOUND: _l("Inbound"),
     },
     "initiated_by": {InitiatedBy.BLANK: "", InitiatedBy.US: _l("Us"), InitiatedBy.THEM: _l("Them")},
     "evaluation": {
-        Evaluation.BLANK: "", Evaluation.VERY_POSITIVE: _l("Very positive"), Evaluation.POSITIVE: _l("Positive"),
-        Evaluation.NEUTRAL: _l("Neutral"), Evaluation.NEGATIVE: _l("Negative"), Evaluation.VERY_NEGATIVE: _l("Very negative"),
+        Evaluation.BLANK: "",
+        Evaluation.VERY_POSITIVE: _l("Very positive"),
+        Evaluation.POSITIVE: _l("Positive"),
+        Evaluation.NEUTRAL: _l("Neutral"),
+        Evaluation.NEGATIVE: _l("Negative"),
+        Evaluation.VERY_NEGATIVE: _l("Very negative"),
     },
     "bool": {"": _l("No"), "1": _l("Yes")},
 }
@@ -38,30 +46,39 @@ class Column:
 
 
 HEADER_SECTIONS: list[tuple[Any, list[Column]]] = [
-    (_l("General"), [
-        Column("no", _l("No."), "readonly"),
-        Column("description", _l("Description")),
-        Column("salesperson_code", _l("Salesperson"), "code", "salesperson-options"),
-        Column("date", _l("Date"), "date"),
-    ]),
-    (_l("Interaction"), [
-        Column("interaction_template_code", _l("Interaction template"), "code", "template-options"),
-        Column("interaction_group_code", _l("Interaction group"), "readonly"),
-        Column("language_code", _l("Language (default)"), "code", "language-options"),
-        Column("subject", _l("Subject (default)")),
-        Column("ignore_contact_corr_type", _l("Ignore contact correspondence type"), "bool"),
-        Column("correspondence_type", _l("Correspondence type (default)"), "option"),
-        Column("information_flow", _l("Information flow"), "option"),
-        Column("initiated_by", _l("Initiated by"), "option"),
-        Column("unit_cost", _l("Unit cost"), "amount"),
-        Column("unit_duration", _l("Unit duration (min.)"), "amount"),
-        Column("send_word_docs_as_attachment", _l("Send Word documents as attachment"), "bool"),
-    ]),
-    (_l("Campaign"), [
-        Column("campaign_no", _l("Campaign no."), "code", "campaign-options"),
-        Column("campaign_target", _l("Campaign target"), "bool"),
-        Column("campaign_response", _l("Campaign response"), "bool"),
-    ]),
+    (
+        _l("General"),
+        [
+            Column("no", _l("No."), "readonly"),
+            Column("description", _l("Description")),
+            Column("salesperson_code", _l("Salesperson"), "code", "salesperson-options"),
+            Column("date", _l("Date"), "date"),
+        ],
+    ),
+    (
+        _l("Interaction"),
+        [
+            Column("interaction_template_code", _l("Interaction template"), "code", "template-options"),
+            Column("interaction_group_code", _l("Interaction group"), "readonly"),
+            Column("language_code", _l("Language (default)"), "code", "language-options"),
+            Column("subject", _l("Subject (default)")),
+            Column("ignore_contact_corr_type", _l("Ignore contact correspondence type"), "bool"),
+            Column("correspondence_type", _l("Correspondence type (default)"), "option"),
+            Column("information_flow", _l("Information flow"), "option"),
+            Column("initiated_by", _l("Initiated by"), "option"),
+            Column("unit_cost", _l("Unit cost"), "amount"),
+            Column("unit_duration", _l("Unit duration (min.)"), "amount"),
+            Column("send_word_docs_as_attachment", _l("Send Word documents as attachment"), "bool"),
+        ],
+    ),
+    (
+        _l("Campaign"),
+        [
+            Column("campaign_no", _l("Campaign no."), "code", "campaign-options"),
+            Column("campaign_target", _l("Campaign target"), "bool"),
+            Column("campaign_response", _l("Campaign response"), "bool"),
+        ],
+    ),
 ]
 HEADER_COLUMNS = {column.name: column for _, columns in HEADER_SECTIONS for column in columns}
 
@@ -126,4 +143,3 @@ def grid_context(segment_no: str) -> dict[str, Any]:
 def template_helpers() -> dict[str, Any]:
     """Formatting helpers for the segment templates (a blueprint context processor)."""
     return {"display_value": display_value, "edit_value": edit_value, "options_of": options_of}
-

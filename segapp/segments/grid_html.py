@@ -61,12 +61,16 @@ class RowRenderer:
                 values.append((self._display(column, value), str(escape(edit_value(value)))))
         return values
 
-    def row(self, row: Any, error: str = "", error_field: str = "", rejected: str | None = None, oob: bool = False) -> str:
+    def row(
+        self, row: Any, error: str = "", error_field: str = "", rejected: str | None = None, oob: bool = False
+    ) -> str:
         """One ``<tr>``; with ``error`` the cell ``error_field`` shows it (and the refused value, if any)."""
         line_no = str(row.line.line_no)
         swap = ' hx-swap-oob="true"' if oob else ""
-        parts = [f'<tr id="line-{line_no}" data-line-no="{line_no}" data-version="{row.line.version}" '
-                 f'data-url="{self.line_url}{line_no}"{swap}>']
+        parts = [
+            f'<tr id="line-{line_no}" data-line-no="{line_no}" data-version="{row.line.version}" '
+            f'data-url="{self.line_url}{line_no}"{swap}>'
+        ]
         for (column, editable, opening, closing), (shown, value) in zip(self.plan, self._values(row), strict=True):
             if error and column.name == error_field:
                 parts.append(self._failed_cell(column, editable, line_no, shown, value, error, rejected))
@@ -77,14 +81,17 @@ class RowRenderer:
         parts.append("\n</tr>\n")
         return "".join(parts)
 
-    def _failed_cell(self, column: Column, editable: bool, line_no: str, shown: str, value: str, error: str,
-                     rejected: str | None) -> str:
+    def _failed_cell(
+        self, column: Column, editable: bool, line_no: str, shown: str, value: str, error: str, rejected: str | None
+    ) -> str:
         edit = f' data-edit="{column.kind}" data-value="{value}"' if editable else ""
         described = f"err-{line_no}-{column.name}"
         refused = f' data-rejected="{escape(rejected)}"' if rejected is not None else ""
-        return (f'\n<td tabindex="-1" data-field="{column.name}"{edit} class="{_cell_class(column)} has-error"{refused}'
-                f' aria-invalid="true" aria-describedby="{described}">{shown}'
-                f'<span class="cell-error" role="alert" id="{described}">{escape(error)}</span></td>')
+        return (
+            f'\n<td tabindex="-1" data-field="{column.name}"{edit} class="{_cell_class(column)} has-error"{refused}'
+            f' aria-invalid="true" aria-describedby="{described}">{shown}'
+            f'<span class="cell-error" role="alert" id="{described}">{escape(error)}</span></td>'
+        )
 
 
 def render_rows(rows: Iterable[Any], line_url: str, can_edit: bool) -> Markup:
@@ -93,8 +100,15 @@ def render_rows(rows: Iterable[Any], line_url: str, can_edit: bool) -> Markup:
     return Markup("".join(renderer.row(row) for row in rows))
 
 
-def render_row(row: Any, line_url: str, can_edit: bool, error: str = "", error_field: str = "",
-               rejected: str | None = None, oob: bool = False) -> Markup:
+def render_row(
+    row: Any,
+    line_url: str,
+    can_edit: bool,
+    error: str = "",
+    error_field: str = "",
+    rejected: str | None = None,
+    oob: bool = False,
+) -> Markup:
     """The ``<tr>`` of one row, after an edit (with the message at the refused cell)."""
     return Markup(RowRenderer(line_url, can_edit).row(row, error, error_field, rejected, oob))
 

@@ -45,11 +45,17 @@ def create_line(segment_no: str) -> tuple[str, int]:
         result = add_line(db.session, segment_no, typed, current_user.id)
     except ServiceError as error:
         db.session.rollback()
-        return render_template("segments/_new_line.html", typed=typed, error=error.message, **grid_context(segment_no)), 422
+        return render_template(
+            "segments/_new_line.html", typed=typed, error=error.message, **grid_context(segment_no)
+        ), 422
     db.session.commit()
     row = grid_row(db.session, segment_no, result.line.line_no)
     return render_template(
-        "segments/_line_created.html", row=row, notice=result.notice, **totals_context(segment_no), **grid_context(segment_no)
+        "segments/_line_created.html",
+        row=row,
+        notice=result.notice,
+        **totals_context(segment_no),
+        **grid_context(segment_no),
     ), 200
 
 
@@ -106,8 +112,14 @@ def remove_line(segment_no: str, line_no: int) -> tuple[str, int]:
         db.session.rollback()
         row = grid_row(db.session, segment_no, line_no)
         return render_template(
-            "segments/_line_updated.html", row=row, error_field="contact_no", error=conflict.message, rejected=None,
-            notice="", **totals_context(segment_no), **grid_context(segment_no),
+            "segments/_line_updated.html",
+            row=row,
+            error_field="contact_no",
+            error=conflict.message,
+            rejected=None,
+            notice="",
+            **totals_context(segment_no),
+            **grid_context(segment_no),
         ), 409
     db.session.commit()
     return render_template("segments/_totals.html", oob=True, **totals_context(segment_no)), 200

@@ -53,7 +53,10 @@ def page_context(header: SegmentHeader) -> dict[str, Any]:
 
 def totals_context(segment_no: str) -> dict[str, Any]:
     """No. of lines, cost and duration totals, no. of criteria actions: computed by the database."""
-    return {"totals": segment_totals(db.session, segment_no), "action_count": criteria_action_count(db.session, segment_no)}
+    return {
+        "totals": segment_totals(db.session, segment_no),
+        "action_count": criteria_action_count(db.session, segment_no),
+    }
 
 
 @bp.get("/")
@@ -157,8 +160,9 @@ def update_header(segment_no: str, field: str) -> tuple[str, int]:
     return _header_response(header, field, dependent, change=change), 200
 
 
-def _header_response(header: SegmentHeader, field: str, others: list[str], error: str = "", typed: str | None = None,
-                     change: Any = None) -> str:
+def _header_response(
+    header: SegmentHeader, field: str, others: list[str], error: str = "", typed: str | None = None, change: Any = None
+) -> str:
     return render_template(
         "segments/_header_update.html",
         **page_context(header),

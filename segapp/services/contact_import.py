@@ -40,17 +40,40 @@ DUPLICATE_CHOICES = ("skip", "update")
 # (an int) until then; a contact that exists, or whose no. the file gives, by its no. (a str).
 Ref = Union[int, str]
 INSERT_DEFAULTS: dict[str, Any] = {
-    "no": "", "type": ContactType.COMPANY, "name": "", "first_name": "", "middle_name": "", "surname": "",
-    "title": "", "salutation_code": None, "company_no": None, "company_name": "", "address": "",
-    "address_2": "", "post_code": "", "city": "", "county": "", "country_code": None, "territory_code": None,
-    "salesperson_code": None, "language_code": None, "correspondence_type": CorrespondenceType.BLANK,
-    "email": "", "phone": "", "mobile": "", "job_title": "", "exclude_from_segment": False,
-    "privacy_blocked": False, "anonymised": False,
+    "no": "",
+    "type": ContactType.COMPANY,
+    "name": "",
+    "first_name": "",
+    "middle_name": "",
+    "surname": "",
+    "title": "",
+    "salutation_code": None,
+    "company_no": None,
+    "company_name": "",
+    "address": "",
+    "address_2": "",
+    "post_code": "",
+    "city": "",
+    "county": "",
+    "country_code": None,
+    "territory_code": None,
+    "salesperson_code": None,
+    "language_code": None,
+    "correspondence_type": CorrespondenceType.BLANK,
+    "email": "",
+    "phone": "",
+    "mobile": "",
+    "job_title": "",
+    "exclude_from_segment": False,
+    "privacy_blocked": False,
+    "anonymised": False,
 }
 
 CONTACT_COLUMNS = tuple(Contact.__table__.columns.keys())
 COPY_STATEMENT = f"COPY contact ({', '.join(CONTACT_COLUMNS)}) FROM STDIN"
-INSERT_STATEMENT = f"INSERT INTO contact ({', '.join(CONTACT_COLUMNS)}) VALUES ({', '.join('?' for _ in CONTACT_COLUMNS)})"
+INSERT_STATEMENT = (
+    f"INSERT INTO contact ({', '.join(CONTACT_COLUMNS)}) VALUES ({', '.join('?' for _ in CONTACT_COLUMNS)})"
+)
 
 
 @dataclass
@@ -184,8 +207,16 @@ def _stored_timestamp(dialect: Dialect, moment: datetime) -> Any:
 
 def _pack(parsed: ParsedRow) -> tuple[Any, ...]:
     """A checked row as a plain tuple (quick to pickle)."""
-    return (parsed.row_number, parsed.type, parsed.values, parsed.company_no, parsed.company_name,
-            parsed.no, parsed.email_key, parsed.name_key)
+    return (
+        parsed.row_number,
+        parsed.type,
+        parsed.values,
+        parsed.company_no,
+        parsed.company_name,
+        parsed.no,
+        parsed.email_key,
+        parsed.name_key,
+    )
 
 
 def _unpack(packed: tuple[Any, ...]) -> ParsedRow:
@@ -282,16 +313,20 @@ class _ImportRun:
             self.by_no[no] = no
         email_of = func.lower(Contact.email)
         for email, no in self._in_keys(
-            lambda keys: select(email_of, func.min(Contact.no))
-            .where(_lower_in(self.session, Contact.email, keys))
-            .group_by(email_of),
+            lambda keys: (
+                select(email_of, func.min(Contact.no))
+                .where(_lower_in(self.session, Contact.email, keys))
+                .group_by(email_of)
+            ),
             emails,
         ):
             self.by_email[email] = no
         for key, no, name in self._in_keys(
-            lambda keys: select(func.lower(Contact.name), Contact.no, Contact.name)
-            .where(Contact.type == ContactType.COMPANY, _lower_in(self.session, Contact.name, keys))
-            .order_by(Contact.no),
+            lambda keys: (
+                select(func.lower(Contact.name), Contact.no, Contact.name)
+                .where(Contact.type == ContactType.COMPANY, _lower_in(self.session, Contact.name, keys))
+                .order_by(Contact.no)
+            ),
             names,
         ):
             self.companies_by_name.setdefault(key, (no, name))
@@ -341,7 +376,10 @@ class _ImportRun:
         elif parsed.company_name:
             self.wanted_names.setdefault(
                 parsed.company_name.lower(),
-                {"name": parsed.company_name, **{k: parsed.values[k] for k in COMPANY_ADDRESS_FIELDS if k in parsed.values}},
+                {
+                    "name": parsed.company_name,
+                    **{k: parsed.values[k] for k in COMPANY_ADDRESS_FIELDS if k in parsed.values},
+                },
             )
 
     def _new_ref(self) -> int:
@@ -409,8 +447,16 @@ class _ImportRun:
                 if row_number in self.bad_rows:
                     continue
                 no = final(ref)
-                rows.append({**defaults, **values, "no": no, "type": ContactType.COMPANY,
-                             "company_no": no, "company_name": values["name"]})
+                rows.append(
+                    {
+                        **defaults,
+                        **values,
+                        "no": no,
+                        "type": ContactType.COMPANY,
+                        "company_no": no,
+                        "company_name": values["name"],
+                    }
+                )
             created += self._insert(rows)
         for chunk in self.persons.chunks():
             rows = []

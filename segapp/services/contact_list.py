@@ -80,6 +80,7 @@ class ContactFilter:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> "ContactFilter":
         """Read the filter from request arguments, ignoring values that make no sense."""
+
         def text(name: str, length: int = 100) -> str:
             return (args.get(name) or "").strip()[:length]
 
@@ -99,9 +100,14 @@ class ContactFilter:
     def args(self, **changes: Any) -> dict[str, str]:
         """Query-string arguments for this filter, with some changed (for links)."""
         values = {
-            "q": self.search, "type": self.type, "company": self.company, "city": self.city,
-            "salesperson": self.salesperson, "mailing_group": self.mailing_group,
-            "sort": self.sort, "desc": "1" if self.desc else "",
+            "q": self.search,
+            "type": self.type,
+            "company": self.company,
+            "city": self.city,
+            "salesperson": self.salesperson,
+            "mailing_group": self.mailing_group,
+            "sort": self.sort,
+            "desc": "1" if self.desc else "",
         }
         values.update(changes)
         return {key: value for key, value in values.items() if value and not (key == "sort" and value == "no")}
@@ -131,10 +137,12 @@ def contact_select(flt: ContactFilter, small: bool = False, entity: Any = Contac
     if flt.salesperson:
         query = query.where(entity.salesperson_code == flt.salesperson)
     if flt.mailing_group:
-        query = query.where(exists().where(
-            ContactMailingGroup.contact_no == entity.no,
-            ContactMailingGroup.mailing_group_code == flt.mailing_group,
-        ))
+        query = query.where(
+            exists().where(
+                ContactMailingGroup.contact_no == entity.no,
+                ContactMailingGroup.mailing_group_code == flt.mailing_group,
+            )
+        )
     column, no = getattr(entity, SORTS[flt.sort]), entity.no
     if small:
         column = column.concat("")  # an expression: no index walk
@@ -205,7 +213,9 @@ def fetch_page(session: Session, flt: ContactFilter, page: int, per_page: int) -
         rows = list(session.scalars(query.offset(offset).limit(limit)))
     else:
         rows = _page_of_many(session, flt, offset, limit, more)
-    return ContactPage(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page, total=total, more=more)
+    return ContactPage(
+        items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page, total=total, more=more
+    )
 
 
 def _page_of_many(session: Session, flt: ContactFilter, offset: int, limit: int, more: bool) -> list[Contact]:
@@ -217,7 +227,9 @@ def _page_of_many(session: Session, flt: ContactFilter, offset: int, limit: int,
     it is the right page; otherwise sort all matches (one scan, bounded).
     """
     if more:
-        window = aliased(Contact, contact_select(ContactFilter(sort=flt.sort, desc=flt.desc)).limit(WALK_LIMIT).subquery())
+        window = aliased(
+            Contact, contact_select(ContactFilter(sort=flt.sort, desc=flt.desc)).limit(WALK_LIMIT).subquery()
+        )
         query = contact_select(flt, small=True, entity=window)
         rows = list(session.scalars(query.offset(offset).limit(limit)))
         if len(rows) == limit:

@@ -46,26 +46,74 @@ CODE_FIELDS: dict[str, Any] = {
 
 # Plain fields a user edits on the card; type, no. and company are handled apart.
 EDITABLE_FIELDS = (
-    "name", "first_name", "middle_name", "surname", "title", "salutation_code",
-    "address", "address_2", "post_code", "city", "county", "country_code", "territory_code",
-    "salesperson_code", "language_code", "correspondence_type", "email", "phone", "mobile",
-    "job_title", "exclude_from_segment", "privacy_blocked",
+    "name",
+    "first_name",
+    "middle_name",
+    "surname",
+    "title",
+    "salutation_code",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "country_code",
+    "territory_code",
+    "salesperson_code",
+    "language_code",
+    "correspondence_type",
+    "email",
+    "phone",
+    "mobile",
+    "job_title",
+    "exclude_from_segment",
+    "privacy_blocked",
 )
 
 # Fields erased by anonymise.
 PERSONAL_FIELDS = (
-    "name", "first_name", "middle_name", "surname", "title", "address", "address_2",
-    "post_code", "city", "county", "email", "phone", "mobile", "job_title",
+    "name",
+    "first_name",
+    "middle_name",
+    "surname",
+    "title",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "email",
+    "phone",
+    "mobile",
+    "job_title",
 )
 
 # Relation kind -> (link model, its code column, the reference model's code column, for companies, for persons).
 RELATIONS: dict[str, tuple[Any, Any, Any, bool, bool]] = {
     "mailing_group": (ContactMailingGroup, ContactMailingGroup.mailing_group_code, MailingGroup.code, True, True),
     "industry_group": (ContactIndustryGroup, ContactIndustryGroup.industry_group_code, IndustryGroup.code, True, False),
-    "business_relation": (ContactBusinessRelation, ContactBusinessRelation.business_relation_code, BusinessRelation.code, True, False),
-    "job_responsibility": (ContactJobResponsibility, ContactJobResponsibility.job_responsibility_code, JobResponsibility.code, False, True),
+    "business_relation": (
+        ContactBusinessRelation,
+        ContactBusinessRelation.business_relation_code,
+        BusinessRelation.code,
+        True,
+        False,
+    ),
+    "job_responsibility": (
+        ContactJobResponsibility,
+        ContactJobResponsibility.job_responsibility_code,
+        JobResponsibility.code,
+        False,
+        True,
+    ),
 }
-RELATION_MODELS = (ContactMailingGroup, ContactIndustryGroup, ContactBusinessRelation, ContactJobResponsibility, ContactProfileAnswer)
+RELATION_MODELS = (
+    ContactMailingGroup,
+    ContactIndustryGroup,
+    ContactBusinessRelation,
+    ContactJobResponsibility,
+    ContactProfileAnswer,
+)
 
 
 def get_contact(session: Session, no: str) -> Contact:
@@ -174,7 +222,11 @@ def _change_company(session: Session, contact: Contact, company_no: str | None) 
     segment_no = on_segment_line(session, contact.no)
     if segment_no:
         raise ServiceError(
-            _("The company of %(no)s cannot change while the contact is on segment %(segment)s.", no=contact.no, segment=segment_no),
+            _(
+                "The company of %(no)s cannot change while the contact is on segment %(segment)s.",
+                no=contact.no,
+                segment=segment_no,
+            ),
             field="company_no",
         )
     if company_no is None:
@@ -194,16 +246,23 @@ def delete_contact(session: Session, contact: Contact) -> None:
     """Delete a contact with its relations; refused while it is on a segment line, has persons or history."""
     segment_no = on_segment_line(session, contact.no)
     if segment_no:
-        raise ServiceError(_("%(no)s is on segment %(segment)s and cannot be deleted.", no=contact.no, segment=segment_no))
+        raise ServiceError(
+            _("%(no)s is on segment %(segment)s and cannot be deleted.", no=contact.no, segment=segment_no)
+        )
     if contact.type == ContactType.COMPANY:
         persons = session.scalar(
-            select(func.count()).select_from(Contact)
+            select(func.count())
+            .select_from(Contact)
             .where(Contact.company_no == contact.no, Contact.type == ContactType.PERSON)
         )
         if persons:
-            raise ServiceError(_("The company %(no)s still has %(n)d persons and cannot be deleted.", no=contact.no, n=persons))
+            raise ServiceError(
+                _("The company %(no)s still has %(n)d persons and cannot be deleted.", no=contact.no, n=persons)
+            )
     if session.scalar(select(exists().where(InteractionLogEntry.contact_no == contact.no))):
-        raise ServiceError(_("%(no)s has interaction log entries and cannot be deleted; anonymise it instead.", no=contact.no))
+        raise ServiceError(
+            _("%(no)s has interaction log entries and cannot be deleted; anonymise it instead.", no=contact.no)
+        )
     _remove_relations(session, contact.no)
     session.delete(contact)
     session.flush()
@@ -218,7 +277,9 @@ def anonymise_contact(session: Session, contact: Contact) -> None:
     """Erase a contact's personal fields and relations; its interaction log entries stay."""
     segment_no = on_segment_line(session, contact.no)
     if segment_no:
-        raise ServiceError(_("%(no)s is on segment %(segment)s and cannot be anonymised.", no=contact.no, segment=segment_no))
+        raise ServiceError(
+            _("%(no)s is on segment %(segment)s and cannot be anonymised.", no=contact.no, segment=segment_no)
+        )
     for field in PERSONAL_FIELDS:
         setattr(contact, field, "")
     contact.salutation_code = None
@@ -268,8 +329,10 @@ def relation_codes(session: Session, contact: Contact, kind: str) -> list[tuple[
     model, column, reference = RELATIONS[kind][:3]
     table = reference.class_
     rows = session.execute(
-        select(column, table.description).join(table, reference == column)
-        .where(model.contact_no == contact.no).order_by(column)
+        select(column, table.description)
+        .join(table, reference == column)
+        .where(model.contact_no == contact.no)
+        .order_by(column)
     )
     return [(code, description) for code, description in rows]
 
@@ -277,14 +340,20 @@ def relation_codes(session: Session, contact: Contact, kind: str) -> list[tuple[
 def questionnaires_for(session: Session, contact: Contact) -> list[ProfileQuestionnaire]:
     """The questionnaires that apply to this contact's type."""
     applies = QuestionnaireAppliesTo.COMPANY if contact.type == ContactType.COMPANY else QuestionnaireAppliesTo.PERSON
-    return list(session.scalars(
-        select(ProfileQuestionnaire).where(ProfileQuestionnaire.applies_to == applies).order_by(ProfileQuestionnaire.code)
-    ))
+    return list(
+        session.scalars(
+            select(ProfileQuestionnaire)
+            .where(ProfileQuestionnaire.applies_to == applies)
+            .order_by(ProfileQuestionnaire.code)
+        )
+    )
 
 
 def profile_answer_ids(session: Session, contact: Contact) -> set[int]:
     """The ids of the profile answers given for this contact."""
-    return set(session.scalars(select(ContactProfileAnswer.answer_id).where(ContactProfileAnswer.contact_no == contact.no)))
+    return set(
+        session.scalars(select(ContactProfileAnswer.answer_id).where(ContactProfileAnswer.contact_no == contact.no))
+    )
 
 
 def set_profile_answer(session: Session, contact: Contact, question_id: int, answer_id: int | None) -> None:
@@ -299,8 +368,9 @@ def set_profile_answer(session: Session, contact: Contact, question_id: int, ans
         raise ServiceError(_("The answer does not belong to this question."))
     if answer_ids:
         session.execute(
-            delete(ContactProfileAnswer)
-            .where(ContactProfileAnswer.contact_no == contact.no, ContactProfileAnswer.answer_id.in_(answer_ids))
+            delete(ContactProfileAnswer).where(
+                ContactProfileAnswer.contact_no == contact.no, ContactProfileAnswer.answer_id.in_(answer_ids)
+            )
         )
     if answer_id is not None:
         session.add(ContactProfileAnswer(contact_no=contact.no, answer_id=answer_id))
@@ -314,7 +384,9 @@ def refresh_search_text(session: Session, where: ColumnElement[bool] | None = No
         source = source + " " + func.coalesce(getattr(Contact, field), "")
     if session.get_bind().dialect.name == "sqlite":
         raw = session.connection().connection.driver_connection
-        raw.create_function("segapp_casefold", 1, lambda v: (v or "").casefold()[:SEARCH_TEXT_LENGTH], deterministic=True)
+        raw.create_function(
+            "segapp_casefold", 1, lambda v: (v or "").casefold()[:SEARCH_TEXT_LENGTH], deterministic=True
+        )
         folded = func.segapp_casefold(source)
     else:
         folded = func.left(func.lower(source), SEARCH_TEXT_LENGTH)
@@ -327,6 +399,8 @@ def refresh_search_text(session: Session, where: ColumnElement[bool] | None = No
 def answers_by_question(session: Session, question_ids: list[int]) -> dict[int, list[ProfileAnswer]]:
     """The possible answers of the given questions."""
     result: dict[int, list[ProfileAnswer]] = {qid: [] for qid in question_ids}
-    for answer in session.scalars(select(ProfileAnswer).where(ProfileAnswer.question_id.in_(question_ids)).order_by(ProfileAnswer.line_no)):
+    for answer in session.scalars(
+        select(ProfileAnswer).where(ProfileAnswer.question_id.in_(question_ids)).order_by(ProfileAnswer.line_no)
+    ):
         result[answer.question_id].append(answer)
     return result

@@ -42,24 +42,120 @@ from segapp.models import (
 )
 from segapp.services.number_series import CONTACT_SERIES, next_numbers, series_for
 
-ITALIAN_FIRST = ["Giulia", "Marco", "Francesca", "Luca", "Chiara", "Alessandro", "Sara", "Matteo",
-                 "Elena", "Davide", "Martina", "Niccolò", "Federica", "Giorgio", "Valentina", "Andrea"]
-ITALIAN_LAST = ["Rossi", "Bianchi", "Esposito", "Romano", "Colombo", "Ricci", "Marino", "Greco",
-                "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "D'Amico", "Fontana"]
-ENGLISH_FIRST = ["Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Emily", "Thomas",
-                 "Sophie", "James", "Grace", "William", "Lily", "Henry", "Chloe"]
-ENGLISH_LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies",
-                "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green"]
-ITALIAN_CITIES = [("Milano", "20121", "MI"), ("Roma", "00184", "RM"), ("Torino", "10121", "TO"),
-                  ("Napoli", "80133", "NA"), ("Bologna", "40121", "BO"), ("Firenze", "50122", "FI"),
-                  ("Verona", "37121", "VR"), ("Genova", "16121", "GE"), ("Padova", "35122", "PD")]
-ENGLISH_CITIES = [("London", "EC1A 1BB", "Greater London"), ("Manchester", "M1 1AE", "Greater Manchester"),
-                  ("Leeds", "LS1 4AP", "West Yorkshire"), ("Bristol", "BS1 4DJ", "Bristol"),
-                  ("Edinburgh", "EH1 1YZ", "Midlothian")]
-COMPANY_WORDS_IT = ["Officine", "Costruzioni", "Tessuti", "Alimentari", "Meccanica", "Logistica",
-                    "Arredamenti", "Ceramiche", "Vini", "Informatica"]
-COMPANY_WORDS_EN = ["Engineering", "Foods", "Logistics", "Textiles", "Software", "Furniture",
-                    "Consulting", "Print", "Energy", "Retail"]
+ITALIAN_FIRST = [
+    "Giulia",
+    "Marco",
+    "Francesca",
+    "Luca",
+    "Chiara",
+    "Alessandro",
+    "Sara",
+    "Matteo",
+    "Elena",
+    "Davide",
+    "Martina",
+    "Niccolò",
+    "Federica",
+    "Giorgio",
+    "Valentina",
+    "Andrea",
+]
+ITALIAN_LAST = [
+    "Rossi",
+    "Bianchi",
+    "Esposito",
+    "Romano",
+    "Colombo",
+    "Ricci",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "Conti",
+    "De Luca",
+    "Mancini",
+    "Costa",
+    "D'Amico",
+    "Fontana",
+]
+ENGLISH_FIRST = [
+    "Oliver",
+    "Amelia",
+    "George",
+    "Isla",
+    "Harry",
+    "Ava",
+    "Jack",
+    "Emily",
+    "Thomas",
+    "Sophie",
+    "James",
+    "Grace",
+    "William",
+    "Lily",
+    "Henry",
+    "Chloe",
+]
+ENGLISH_LAST = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+]
+ITALIAN_CITIES = [
+    ("Milano", "20121", "MI"),
+    ("Roma", "00184", "RM"),
+    ("Torino", "10121", "TO"),
+    ("Napoli", "80133", "NA"),
+    ("Bologna", "40121", "BO"),
+    ("Firenze", "50122", "FI"),
+    ("Verona", "37121", "VR"),
+    ("Genova", "16121", "GE"),
+    ("Padova", "35122", "PD"),
+]
+ENGLISH_CITIES = [
+    ("London", "EC1A 1BB", "Greater London"),
+    ("Manchester", "M1 1AE", "Greater Manchester"),
+    ("Leeds", "LS1 4AP", "West Yorkshire"),
+    ("Bristol", "BS1 4DJ", "Bristol"),
+    ("Edinburgh", "EH1 1YZ", "Midlothian"),
+]
+COMPANY_WORDS_IT = [
+    "Officine",
+    "Costruzioni",
+    "Tessuti",
+    "Alimentari",
+    "Meccanica",
+    "Logistica",
+    "Arredamenti",
+    "Ceramiche",
+    "Vini",
+    "Informatica",
+]
+COMPANY_WORDS_EN = [
+    "Engineering",
+    "Foods",
+    "Logistics",
+    "Textiles",
+    "Software",
+    "Furniture",
+    "Consulting",
+    "Print",
+    "Energy",
+    "Retail",
+]
 STREETS_IT = ["Via Roma", "Corso Italia", "Via Garibaldi", "Via Dante", "Viale Europa", "Via Manzoni"]
 STREETS_EN = ["High Street", "Station Road", "Church Lane", "Victoria Road", "Park Avenue", "Mill Lane"]
 
@@ -80,68 +176,136 @@ def load_demo_data(session: Session, companies: int = 300, persons_per_company: 
 
 
 def _load_reference_data(session: Session) -> None:
-    session.add_all([
-        Language(code="ITA", name="Italiano"), Language(code="ENU", name="English"),
-        CountryRegion(code="IT", name="Italia"), CountryRegion(code="GB", name="United Kingdom"),
-        Territory(code="NORD", name="Nord Italia"), Territory(code="CENTRO", name="Centro Italia"),
-        Territory(code="SUD", name="Sud Italia"), Territory(code="UK", name="United Kingdom"),
-        Salesperson(code="MR", name="Mario Rossi", email="mario.rossi@example.com", job_title="Account manager"),
-        Salesperson(code="LB", name="Laura Bianchi", email="laura.bianchi@example.com", job_title="Sales director"),
-        Salesperson(code="JS", name="John Smith", email="john.smith@example.com", job_title="Key account"),
-        Salesperson(code="AV", name="Anna Verdi", email="anna.verdi@example.com", job_title="Inside sales"),
-        Salesperson(code="OLD", name="Piero Vecchi", blocked=True),
-        MailingGroup(code="NEWS", description="Newsletter"),
-        MailingGroup(code="XMAS", description="Christmas card"),
-        MailingGroup(code="EVENTS", description="Event invitations"),
-        IndustryGroup(code="RETAIL", description="Retail"),
-        IndustryGroup(code="MANUF", description="Manufacturing"),
-        IndustryGroup(code="FOOD", description="Food and beverage"),
-        IndustryGroup(code="SERVICES", description="Services"),
-        BusinessRelation(code="CUST", description="Customer"),
-        BusinessRelation(code="PROS", description="Prospect"),
-        BusinessRelation(code="SUPP", description="Supplier"),
-        JobResponsibility(code="CEO", description="Chief executive"),
-        JobResponsibility(code="PURCH", description="Purchasing"),
-        JobResponsibility(code="SALES", description="Sales"),
-        JobResponsibility(code="IT", description="IT"),
-        Salutation(code="M", description="Man"), Salutation(code="F", description="Woman"),
-        Salutation(code="C", description="Company"),
-        InteractionGroup(code="LETTER", description="Letters"),
-        InteractionGroup(code="EMAIL", description="E-mails"),
-        InteractionGroup(code="PHONE", description="Phone calls"),
-    ])
+    session.add_all(
+        [
+            Language(code="ITA", name="Italiano"),
+            Language(code="ENU", name="English"),
+            CountryRegion(code="IT", name="Italia"),
+            CountryRegion(code="GB", name="United Kingdom"),
+            Territory(code="NORD", name="Nord Italia"),
+            Territory(code="CENTRO", name="Centro Italia"),
+            Territory(code="SUD", name="Sud Italia"),
+            Territory(code="UK", name="United Kingdom"),
+            Salesperson(code="MR", name="Mario Rossi", email="mario.rossi@example.com", job_title="Account manager"),
+            Salesperson(code="LB", name="Laura Bianchi", email="laura.bianchi@example.com", job_title="Sales director"),
+            Salesperson(code="JS", name="John Smith", email="john.smith@example.com", job_title="Key account"),
+            Salesperson(code="AV", name="Anna Verdi", email="anna.verdi@example.com", job_title="Inside sales"),
+            Salesperson(code="OLD", name="Piero Vecchi", blocked=True),
+            MailingGroup(code="NEWS", description="Newsletter"),
+            MailingGroup(code="XMAS", description="Christmas card"),
+            MailingGroup(code="EVENTS", description="Event invitations"),
+            IndustryGroup(code="RETAIL", description="Retail"),
+            IndustryGroup(code="MANUF", description="Manufacturing"),
+            IndustryGroup(code="FOOD", description="Food and beverage"),
+            IndustryGroup(code="SERVICES", description="Services"),
+            BusinessRelation(code="CUST", description="Customer"),
+            BusinessRelation(code="PROS", description="Prospect"),
+            BusinessRelation(code="SUPP", description="Supplier"),
+            JobResponsibility(code="CEO", description="Chief executive"),
+            JobResponsibility(code="PURCH", description="Purchasing"),
+            JobResponsibility(code="SALES", description="Sales"),
+            JobResponsibility(code="IT", description="IT"),
+            Salutation(code="M", description="Man"),
+            Salutation(code="F", description="Woman"),
+            Salutation(code="C", description="Company"),
+            InteractionGroup(code="LETTER", description="Letters"),
+            InteractionGroup(code="EMAIL", description="E-mails"),
+            InteractionGroup(code="PHONE", description="Phone calls"),
+        ]
+    )
     session.flush()
-    session.add_all([
-        SalutationFormula(salutation_code="M", language_code="ITA", formal="Egregio {title} {surname}", informal="Caro {first_name}"),
-        SalutationFormula(salutation_code="F", language_code="ITA", formal="Gentile {title} {surname}", informal="Cara {first_name}"),
-        SalutationFormula(salutation_code="C", language_code="ITA", formal="Spettabile {company_name}", informal="Spettabile {company_name}"),
-        SalutationFormula(salutation_code="M", language_code="ENU", formal="Dear Mr {surname}", informal="Dear {first_name}"),
-        SalutationFormula(salutation_code="F", language_code="ENU", formal="Dear Ms {surname}", informal="Dear {first_name}"),
-        SalutationFormula(salutation_code="C", language_code="ENU", formal="Dear Sir or Madam", informal="Dear all"),
-        Campaign(no="CP0001", description="Spring trade fair", starting_date=date.today(),
-                 ending_date=date.today() + timedelta(days=60), salesperson_code="LB", status=CampaignStatus.ACTIVE),
-    ])
+    session.add_all(
+        [
+            SalutationFormula(
+                salutation_code="M",
+                language_code="ITA",
+                formal="Egregio {title} {surname}",
+                informal="Caro {first_name}",
+            ),
+            SalutationFormula(
+                salutation_code="F",
+                language_code="ITA",
+                formal="Gentile {title} {surname}",
+                informal="Cara {first_name}",
+            ),
+            SalutationFormula(
+                salutation_code="C",
+                language_code="ITA",
+                formal="Spettabile {company_name}",
+                informal="Spettabile {company_name}",
+            ),
+            SalutationFormula(
+                salutation_code="M", language_code="ENU", formal="Dear Mr {surname}", informal="Dear {first_name}"
+            ),
+            SalutationFormula(
+                salutation_code="F", language_code="ENU", formal="Dear Ms {surname}", informal="Dear {first_name}"
+            ),
+            SalutationFormula(
+                salutation_code="C", language_code="ENU", formal="Dear Sir or Madam", informal="Dear all"
+            ),
+            Campaign(
+                no="CP0001",
+                description="Spring trade fair",
+                starting_date=date.today(),
+                ending_date=date.today() + timedelta(days=60),
+                salesperson_code="LB",
+                status=CampaignStatus.ACTIVE,
+            ),
+        ]
+    )
     session.flush()
-    session.add_all([
-        InteractionTemplate(code="LETTER", description="Sales letter", interaction_group_code="LETTER",
-                            unit_cost=Decimal("1.20"), unit_duration=Decimal("5"),
-                            information_flow=InformationFlow.OUTBOUND, initiated_by=InitiatedBy.US,
-                            correspondence_type=CorrespondenceType.HARD_COPY, language_code="ITA",
-                            languages=[InteractionTemplateLanguage(language_code="ITA", subject="La nostra offerta"),
-                                       InteractionTemplateLanguage(language_code="ENU", subject="Our offer")]),
-        InteractionTemplate(code="INVITE", description="Trade fair invitation", interaction_group_code="EMAIL",
-                            unit_cost=Decimal("0.10"), unit_duration=Decimal("1"),
-                            information_flow=InformationFlow.OUTBOUND, initiated_by=InitiatedBy.US,
-                            campaign_no="CP0001", campaign_target=True,
-                            correspondence_type=CorrespondenceType.EMAIL, language_code="ITA",
-                            languages=[InteractionTemplateLanguage(language_code="ITA", subject="Invito alla fiera"),
-                                       InteractionTemplateLanguage(language_code="ENU", subject="Invitation to the fair")]),
-        ProfileQuestionnaire(code="SIZE", description="Company size", applies_to=QuestionnaireAppliesTo.COMPANY,
-                             questions=[ProfileQuestion(line_no=10, description="Employees", answers=[
-                                 ProfileAnswer(line_no=10, description="1-9"),
-                                 ProfileAnswer(line_no=20, description="10-49"),
-                                 ProfileAnswer(line_no=30, description="50+")])]),
-    ])
+    session.add_all(
+        [
+            InteractionTemplate(
+                code="LETTER",
+                description="Sales letter",
+                interaction_group_code="LETTER",
+                unit_cost=Decimal("1.20"),
+                unit_duration=Decimal("5"),
+                information_flow=InformationFlow.OUTBOUND,
+                initiated_by=InitiatedBy.US,
+                correspondence_type=CorrespondenceType.HARD_COPY,
+                language_code="ITA",
+                languages=[
+                    InteractionTemplateLanguage(language_code="ITA", subject="La nostra offerta"),
+                    InteractionTemplateLanguage(language_code="ENU", subject="Our offer"),
+                ],
+            ),
+            InteractionTemplate(
+                code="INVITE",
+                description="Trade fair invitation",
+                interaction_group_code="EMAIL",
+                unit_cost=Decimal("0.10"),
+                unit_duration=Decimal("1"),
+                information_flow=InformationFlow.OUTBOUND,
+                initiated_by=InitiatedBy.US,
+                campaign_no="CP0001",
+                campaign_target=True,
+                correspondence_type=CorrespondenceType.EMAIL,
+                language_code="ITA",
+                languages=[
+                    InteractionTemplateLanguage(language_code="ITA", subject="Invito alla fiera"),
+                    InteractionTemplateLanguage(language_code="ENU", subject="Invitation to the fair"),
+                ],
+            ),
+            ProfileQuestionnaire(
+                code="SIZE",
+                description="Company size",
+                applies_to=QuestionnaireAppliesTo.COMPANY,
+                questions=[
+                    ProfileQuestion(
+                        line_no=10,
+                        description="Employees",
+                        answers=[
+                            ProfileAnswer(line_no=10, description="1-9"),
+                            ProfileAnswer(line_no=20, description="10-49"),
+                            ProfileAnswer(line_no=30, description="50+"),
+                        ],
+                    )
+                ],
+            ),
+        ]
+    )
     info = session.get(CompanyInformation, 1) or CompanyInformation(id=1)
     info.name, info.address, info.post_code, info.city = "Segapp Demo S.r.l.", "Via Torino 10", "20123", "Milano"
     info.country_code, info.phone, info.email = "IT", "+39 02 1234567", "info@example.com"
@@ -153,7 +317,9 @@ def _load_reference_data(session: Session) -> None:
     session.flush()
 
 
-def _contact_rows(session: Session, rng: random.Random, companies: int, per_company: int) -> tuple[list[dict], list[dict]]:
+def _contact_rows(
+    session: Session, rng: random.Random, companies: int, per_company: int
+) -> tuple[list[dict], list[dict]]:
     """Build company and person rows; persons belong to companies."""
     person_counts = [rng.randint(max(1, per_company - 4), per_company + 4) for _ in range(companies)]
     numbers = iter(next_numbers(session, series_for(session, CONTACT_SERIES), companies + sum(person_counts)))
@@ -168,40 +334,98 @@ def _contact_rows(session: Session, rng: random.Random, companies: int, per_comp
         name = f"{word} {surname} {'S.p.A.' if italian and index % 3 == 0 else 'S.r.l.' if italian else 'Ltd'}"
         company_no = next(numbers)
         domain = f"{word}{surname}".lower().replace("'", "").replace(" ", "") + (".it" if italian else ".co.uk")
-        company_rows.append(dict(
-            no=company_no, type=ContactType.COMPANY, name=name, company_no=company_no, company_name=name,
-            address=f"{rng.choice(STREETS_IT if italian else STREETS_EN)} {rng.randint(1, 200)}",
-            post_code=post_code, city=city, county=county, country_code="IT" if italian else "GB",
-            territory_code=("NORD" if city in ("Milano", "Torino", "Verona", "Genova", "Padova", "Bologna") else "CENTRO" if city in ("Roma", "Firenze") else "SUD") if italian else "UK",
-            salesperson_code=rng.choice(salespeople), language_code="ITA" if italian else "ENU",
-            correspondence_type=rng.choice([CorrespondenceType.EMAIL, CorrespondenceType.HARD_COPY, CorrespondenceType.BLANK]),
-            email=f"info@{domain}", phone=f"+39 0{rng.randint(10, 99)} {rng.randint(100000, 999999)}" if italian else f"+44 20 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
-            salutation_code="C", exclude_from_segment=rng.random() < 0.02,
-        ))
+        company_rows.append(
+            dict(
+                no=company_no,
+                type=ContactType.COMPANY,
+                name=name,
+                company_no=company_no,
+                company_name=name,
+                address=f"{rng.choice(STREETS_IT if italian else STREETS_EN)} {rng.randint(1, 200)}",
+                post_code=post_code,
+                city=city,
+                county=county,
+                country_code="IT" if italian else "GB",
+                territory_code=(
+                    "NORD"
+                    if city in ("Milano", "Torino", "Verona", "Genova", "Padova", "Bologna")
+                    else "CENTRO"
+                    if city in ("Roma", "Firenze")
+                    else "SUD"
+                )
+                if italian
+                else "UK",
+                salesperson_code=rng.choice(salespeople),
+                language_code="ITA" if italian else "ENU",
+                correspondence_type=rng.choice(
+                    [CorrespondenceType.EMAIL, CorrespondenceType.HARD_COPY, CorrespondenceType.BLANK]
+                ),
+                email=f"info@{domain}",
+                phone=f"+39 0{rng.randint(10, 99)} {rng.randint(100000, 999999)}"
+                if italian
+                else f"+44 20 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+                salutation_code="C",
+                exclude_from_segment=rng.random() < 0.02,
+            )
+        )
         for _ in range(person_counts[index]):
             first = rng.choice(ITALIAN_FIRST if italian else ENGLISH_FIRST)
             last = rng.choice(ITALIAN_LAST if italian else ENGLISH_LAST)
-            female = first.endswith("a") or first in ("Isla", "Ava", "Emily", "Sophie", "Grace", "Lily", "Chloe", "Elena", "Amelia")
-            person_rows.append(dict(
-                no=next(numbers), type=ContactType.PERSON, name=f"{first} {last}", first_name=first, surname=last,
-                title=("Dott.ssa" if female else "Dott.") if italian and rng.random() < 0.4 else "",
-                salutation_code="F" if female else "M", company_no=company_no, company_name=name,
-                address=company_rows[-1]["address"], post_code=post_code, city=city, county=county,
-                country_code=company_rows[-1]["country_code"], territory_code=company_rows[-1]["territory_code"],
-                salesperson_code=company_rows[-1]["salesperson_code"], language_code=company_rows[-1]["language_code"],
-                correspondence_type=rng.choice([CorrespondenceType.EMAIL, CorrespondenceType.EMAIL, CorrespondenceType.HARD_COPY]),
-                email=f"{first}.{last}@{domain}".lower().replace("'", "").replace(" ", "").replace("ò", "o"),
-                mobile=f"+39 3{rng.randint(10, 99)} {rng.randint(1000000, 9999999)}" if italian else f"+44 7{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
-                job_title=rng.choice(["Direttore acquisti", "Responsabile IT", "Amministratore", "Commerciale"] if italian else ["Purchasing manager", "IT manager", "Managing director", "Sales rep"]),
-                privacy_blocked=rng.random() < 0.01, exclude_from_segment=rng.random() < 0.02,
-            ))
+            female = first.endswith("a") or first in (
+                "Isla",
+                "Ava",
+                "Emily",
+                "Sophie",
+                "Grace",
+                "Lily",
+                "Chloe",
+                "Elena",
+                "Amelia",
+            )
+            person_rows.append(
+                dict(
+                    no=next(numbers),
+                    type=ContactType.PERSON,
+                    name=f"{first} {last}",
+                    first_name=first,
+                    surname=last,
+                    title=("Dott.ssa" if female else "Dott.") if italian and rng.random() < 0.4 else "",
+                    salutation_code="F" if female else "M",
+                    company_no=company_no,
+                    company_name=name,
+                    address=company_rows[-1]["address"],
+                    post_code=post_code,
+                    city=city,
+                    county=county,
+                    country_code=company_rows[-1]["country_code"],
+                    territory_code=company_rows[-1]["territory_code"],
+                    salesperson_code=company_rows[-1]["salesperson_code"],
+                    language_code=company_rows[-1]["language_code"],
+                    correspondence_type=rng.choice(
+                        [CorrespondenceType.EMAIL, CorrespondenceType.EMAIL, CorrespondenceType.HARD_COPY]
+                    ),
+                    email=f"{first}.{last}@{domain}".lower().replace("'", "").replace(" ", "").replace("ò", "o"),
+                    mobile=f"+39 3{rng.randint(10, 99)} {rng.randint(1000000, 9999999)}"
+                    if italian
+                    else f"+44 7{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
+                    job_title=rng.choice(
+                        ["Direttore acquisti", "Responsabile IT", "Amministratore", "Commerciale"]
+                        if italian
+                        else ["Purchasing manager", "IT manager", "Managing director", "Sales rep"]
+                    ),
+                    privacy_blocked=rng.random() < 0.01,
+                    exclude_from_segment=rng.random() < 0.02,
+                )
+            )
     return company_rows, person_rows
 
 
 def _load_relations(session: Session, rng: random.Random, companies: list[dict], persons: list[dict]) -> None:
     mailing, industry, relation, jobs = [], [], [], []
     for row in companies:
-        industry.append(dict(contact_no=row["no"], industry_group_code=rng.choice(["RETAIL", "MANUF", "FOOD", "SERVICES"])))
+        industry.append(
+            dict(contact_no=row["no"], industry_group_code=rng.choice(["RETAIL", "MANUF", "FOOD", "SERVICES"]))
+        )
         relation.append(dict(contact_no=row["no"], business_relation_code=rng.choice(["CUST", "CUST", "PROS", "SUPP"])))
         for group in ("NEWS", "XMAS"):
             if rng.random() < 0.4:
@@ -213,8 +437,12 @@ def _load_relations(session: Session, rng: random.Random, companies: list[dict],
         jobs.append(dict(contact_no=row["no"], job_responsibility_code=rng.choice(["CEO", "PURCH", "SALES", "IT"])))
     answers = session.scalars(select(ProfileAnswer.id).order_by(ProfileAnswer.id)).all()
     profile = [dict(contact_no=row["no"], answer_id=rng.choice(answers)) for row in companies if answers]
-    for model, rows in ((ContactMailingGroup, mailing), (ContactIndustryGroup, industry),
-                        (ContactBusinessRelation, relation), (ContactJobResponsibility, jobs),
-                        (ContactProfileAnswer, profile)):
+    for model, rows in (
+        (ContactMailingGroup, mailing),
+        (ContactIndustryGroup, industry),
+        (ContactBusinessRelation, relation),
+        (ContactJobResponsibility, jobs),
+        (ContactProfileAnswer, profile),
+    ):
         if rows:
             session.execute(insert(model), rows)

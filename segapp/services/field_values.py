@@ -145,9 +145,7 @@ def find_contact(session: Session, value: str, field: str = "contact_no") -> Con
     if contact is None:
         raise ServiceError(_("There is no contact %(no)s.", no=value.strip()), field)
     if contact.privacy_blocked:
-        raise ServiceError(
-            _("The contact %(no)s is privacy blocked and cannot be put on a segment.", no=no), field
-        )
+        raise ServiceError(_("The contact %(no)s is privacy blocked and cannot be put on a segment.", no=no), field)
     return contact
 
 
@@ -167,10 +165,7 @@ def contact_search(session: Session, text: str, limit: int = 10) -> list[Contact
     query = (
         select(Contact)
         .where(Contact.privacy_blocked.is_(False))
-        .where(
-            Contact.no.ilike(pattern + "%", escape="\\")
-            | Contact.name.ilike("%" + pattern + "%", escape="\\")
-        )
+        .where(Contact.no.ilike(pattern + "%", escape="\\") | Contact.name.ilike("%" + pattern + "%", escape="\\"))
         .order_by(Contact.no)
         .limit(limit)
     )

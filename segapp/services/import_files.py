@@ -22,10 +22,24 @@ READ_CHUNK = 1024 * 1024
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1c-\x1f]")
 # Guesses for Latin-script text: short files tell these apart poorly, so Windows-1252 (what
 # Excel and Outlook write in Western Europe) is tried first.
-_LATIN = frozenset({
-    "ascii", "latin_1", "cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "cp437", "cp850", "cp858",
-    "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish",
-})
+_LATIN = frozenset(
+    {
+        "ascii",
+        "latin_1",
+        "cp1250",
+        "cp1252",
+        "cp1254",
+        "cp1257",
+        "cp1258",
+        "cp437",
+        "cp850",
+        "cp858",
+        "mac_roman",
+        "mac_latin2",
+        "mac_iceland",
+        "mac_turkish",
+    }
+)
 _NON_LATIN_ISO = frozenset({"iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8", "iso8859_11"})
 ENCODING_LABELS = {
     "utf-8": "UTF-8",

@@ -61,29 +61,54 @@ CODE_TABLES: dict[str, tuple[type, Any]] = {
     "language_code": (Language, Language.name),
     "salutation_code": (Salutation, Salutation.description),
 }
-TEXT_FIELDS = frozenset(f for f in IMPORT_FIELDS if f not in BOOLEAN_FIELDS | set(CODE_TABLES) | {"type", "correspondence_type"})
+TEXT_FIELDS = frozenset(
+    f for f in IMPORT_FIELDS if f not in BOOLEAN_FIELDS | set(CODE_TABLES) | {"type", "correspondence_type"}
+)
 LENGTHS = {f: Contact.__table__.columns[f].type.length for f in TEXT_FIELDS}
 # Company rows copy these to a company created for a person's company name.
 COMPANY_ADDRESS_FIELDS = (
-    "address", "address_2", "post_code", "city", "county", "country_code", "territory_code",
-    "salesperson_code", "language_code",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "country_code",
+    "territory_code",
+    "salesperson_code",
+    "language_code",
 )
 # Words compared after normalise_header (lower case, no accents, no spaces or punctuation).
 TRUE_WORDS = frozenset({"yes", "y", "si", "s", "true", "t", "1", "x", "vero", "v", "on"})
 FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "falso", "off"})
 TYPE_WORDS = {
-    "company": ContactType.COMPANY, "c": ContactType.COMPANY, "societa": ContactType.COMPANY,
-    "azienda": ContactType.COMPANY, "ditta": ContactType.COMPANY, "organization": ContactType.COMPANY,
-    "organisation": ContactType.COMPANY, "person": ContactType.PERSON, "p": ContactType.PERSON,
-    "persona": ContactType.PERSON, "individual": ContactType.PERSON, "individuo": ContactType.PERSON,
+    "company": ContactType.COMPANY,
+    "c": ContactType.COMPANY,
+    "societa": ContactType.COMPANY,
+    "azienda": ContactType.COMPANY,
+    "ditta": ContactType.COMPANY,
+    "organization": ContactType.COMPANY,
+    "organisation": ContactType.COMPANY,
+    "person": ContactType.PERSON,
+    "p": ContactType.PERSON,
+    "persona": ContactType.PERSON,
+    "individual": ContactType.PERSON,
+    "individuo": ContactType.PERSON,
 }
 CORRESPONDENCE_WORDS = {
-    "blank": CorrespondenceType.BLANK, "none": CorrespondenceType.BLANK, "nessuno": CorrespondenceType.BLANK,
-    "hardcopy": CorrespondenceType.HARD_COPY, "paper": CorrespondenceType.HARD_COPY,
-    "letter": CorrespondenceType.HARD_COPY, "post": CorrespondenceType.HARD_COPY,
-    "cartaceo": CorrespondenceType.HARD_COPY, "carta": CorrespondenceType.HARD_COPY,
-    "copiacartacea": CorrespondenceType.HARD_COPY, "lettera": CorrespondenceType.HARD_COPY,
-    "posta": CorrespondenceType.HARD_COPY, "email": CorrespondenceType.EMAIL, "mail": CorrespondenceType.EMAIL,
+    "blank": CorrespondenceType.BLANK,
+    "none": CorrespondenceType.BLANK,
+    "nessuno": CorrespondenceType.BLANK,
+    "hardcopy": CorrespondenceType.HARD_COPY,
+    "paper": CorrespondenceType.HARD_COPY,
+    "letter": CorrespondenceType.HARD_COPY,
+    "post": CorrespondenceType.HARD_COPY,
+    "cartaceo": CorrespondenceType.HARD_COPY,
+    "carta": CorrespondenceType.HARD_COPY,
+    "copiacartacea": CorrespondenceType.HARD_COPY,
+    "lettera": CorrespondenceType.HARD_COPY,
+    "posta": CorrespondenceType.HARD_COPY,
+    "email": CorrespondenceType.EMAIL,
+    "mail": CorrespondenceType.EMAIL,
     "postaelettronica": CorrespondenceType.EMAIL,
 }
 EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -117,8 +142,12 @@ def field_positions(columns: Sequence[str], mapping: dict[str, str]) -> dict[int
             raise ServiceError(_("%(field)s is not a contact field.", field=target), "mapping")
         if target in used:
             raise ServiceError(
-                _("The columns %(first)s and %(second)s both go to %(field)s: choose one.",
-                  first=used[target], second=column, field=FIELD_LABELS[target]),
+                _(
+                    "The columns %(first)s and %(second)s both go to %(field)s: choose one.",
+                    first=used[target],
+                    second=column,
+                    field=FIELD_LABELS[target],
+                ),
                 "mapping",
             )
         used[target] = column
@@ -183,9 +212,11 @@ class RowParser:
     def _value(self, name: str, text: str, errors: list[str]) -> Any:
         if name in TEXT_FIELDS:
             if len(text) > LENGTHS[name]:
-                errors.append(_("%(field)s is longer than %(max)d characters.", field=FIELD_LABELS[name], max=LENGTHS[name]))
+                errors.append(
+                    _("%(field)s is longer than %(max)d characters.", field=FIELD_LABELS[name], max=LENGTHS[name])
+                )
             elif name == "email" and not EMAIL_PATTERN.match(text):
-                errors.append(_("\"%(value)s\" is not a valid e-mail address.", value=text))
+                errors.append(_('"%(value)s" is not a valid e-mail address.', value=text))
             else:
                 return text
             return None
@@ -194,20 +225,20 @@ class RowParser:
         if name in BOOLEAN_FIELDS:
             if word in TRUE_WORDS or word in FALSE_WORDS:
                 return word in TRUE_WORDS
-            errors.append(_("%(field)s must be yes or no, not \"%(value)s\".", field=label, value=text))
+            errors.append(_('%(field)s must be yes or no, not "%(value)s".', field=label, value=text))
         elif name == "type":
             if word in TYPE_WORDS:
                 return TYPE_WORDS[word]
-            errors.append(_("Type must be company or person, not \"%(value)s\".", value=text))
+            errors.append(_('Type must be company or person, not "%(value)s".', value=text))
         elif name == "correspondence_type":
             if word in CORRESPONDENCE_WORDS:
                 return CORRESPONDENCE_WORDS[word]
-            errors.append(_("Correspondence type must be blank, hard copy or e-mail, not \"%(value)s\".", value=text))
+            errors.append(_('Correspondence type must be blank, hard copy or e-mail, not "%(value)s".', value=text))
         elif name in CODE_TABLES:
             code = self.lookups[name].get(text.casefold()) or self.lookups[name].get(word)
             if code:
                 return code
-            errors.append(_("%(field)s \"%(value)s\" does not exist.", field=label, value=text))
+            errors.append(_('%(field)s "%(value)s" does not exist.', field=label, value=text))
         return None
 
     def _decide_type(self, parsed: ParsedRow) -> None:
@@ -228,7 +259,9 @@ class RowParser:
         if not name:
             parsed.errors.append(_("The row has no name."))
         elif len(name) > LENGTHS["name"]:
-            parsed.errors.append(_("%(field)s is longer than %(max)d characters.", field=FIELD_LABELS["name"], max=LENGTHS["name"]))
+            parsed.errors.append(
+                _("%(field)s is longer than %(max)d characters.", field=FIELD_LABELS["name"], max=LENGTHS["name"])
+            )
         else:
             values["name"] = name
         parsed.no = values.get("no", "")

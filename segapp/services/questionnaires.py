@@ -43,7 +43,9 @@ def rename_question(session: Session, question: ProfileQuestion, description: st
 def add_answer(session: Session, question: ProfileQuestion, description: str) -> ProfileAnswer:
     """Append a possible answer to a question."""
     last = session.scalar(select(func.max(ProfileAnswer.line_no)).where(ProfileAnswer.question_id == question.id))
-    answer = ProfileAnswer(question_id=question.id, line_no=(last or 0) + LINE_STEP, description=_description(description))
+    answer = ProfileAnswer(
+        question_id=question.id, line_no=(last or 0) + LINE_STEP, description=_description(description)
+    )
     session.add(answer)
     session.flush()
     return answer

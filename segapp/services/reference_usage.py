@@ -12,12 +12,14 @@ from segapp.models import Base
 from segapp.services.errors import ServiceError
 
 # Child rows that belong to their parent and go with it (their own usage still counts).
-OWNED_CHILDREN = frozenset({
-    ("salutation_formula", "salutation_code"),
-    ("interaction_template_language", "template_code"),
-    ("profile_question", "questionnaire_code"),
-    ("profile_answer", "question_id"),
-})
+OWNED_CHILDREN = frozenset(
+    {
+        ("salutation_formula", "salutation_code"),
+        ("interaction_template_language", "template_code"),
+        ("profile_question", "questionnaire_code"),
+        ("profile_answer", "question_id"),
+    }
+)
 
 # How a referencing table is named in "used by ..."; n is the number of rows.
 USAGE_LABELS: dict[str, Callable[[int], str]] = {
@@ -32,12 +34,8 @@ USAGE_LABELS: dict[str, Callable[[int], str]] = {
     "app_user": lambda n: ngettext("%(num)d user", "%(num)d users", n),
     "segment_header": lambda n: ngettext("%(num)d segment", "%(num)d segments", n),
     "segment_line": lambda n: ngettext("%(num)d segment line", "%(num)d segment lines", n),
-    "interaction_log_entry": lambda n: ngettext(
-        "%(num)d interaction log entry", "%(num)d interaction log entries", n
-    ),
-    "interaction_template": lambda n: ngettext(
-        "%(num)d interaction template", "%(num)d interaction templates", n
-    ),
+    "interaction_log_entry": lambda n: ngettext("%(num)d interaction log entry", "%(num)d interaction log entries", n),
+    "interaction_template": lambda n: ngettext("%(num)d interaction template", "%(num)d interaction templates", n),
     "interaction_template_language": lambda n: ngettext(
         "%(num)d interaction template language", "%(num)d interaction template languages", n
     ),
@@ -89,8 +87,12 @@ def ensure_deletable(session: Session, row: object, thing: str, name: str) -> No
     counts = usage_counts(session, table, condition)
     if counts:
         raise ServiceError(
-            _("%(thing)s %(name)s is used by %(usage)s, so it cannot be deleted.",
-              thing=thing, name=name, usage=describe_usage(counts))
+            _(
+                "%(thing)s %(name)s is used by %(usage)s, so it cannot be deleted.",
+                thing=thing,
+                name=name,
+                usage=describe_usage(counts),
+            )
         )
 
 

@@ -33,7 +33,9 @@ def check_formula(formula: str | None, field: str) -> str:
     return formula
 
 
-def save_formula(session: Session, salutation: Salutation, language_code: str, formal: str, informal: str) -> SalutationFormula:
+def save_formula(
+    session: Session, salutation: Salutation, language_code: str, formal: str, informal: str
+) -> SalutationFormula:
     """Set the formal and informal formula of a salutation in one language (created if new)."""
     if not language_code or session.get(Language, language_code) is None:
         raise ServiceError(_("Choose a language from the list."), field="language_code")

@@ -59,9 +59,7 @@ def save_lines_to_history(session: Session, action_id: int, where: object) -> in
     """Copy the lines matching ``where`` into the history of an action, exactly as they are."""
     columns = [getattr(SegmentLine, key) for key in HISTORY_COLUMNS]
     source = select(*columns, literal(action_id, Integer).label("action_id")).where(where)  # type: ignore[arg-type]
-    result = session.execute(
-        insert(SegmentLineHistory).from_select([*HISTORY_COLUMNS, "action_id"], source)
-    )
+    result = session.execute(insert(SegmentLineHistory).from_select([*HISTORY_COLUMNS, "action_id"], source))
     return result.rowcount or 0
 
 
@@ -80,7 +78,9 @@ def record_manual_add(session: Session, segment_no: str, contact_no: str, user_i
     )
 
 
-def record_manual_reduce(session: Session, segment_no: str, line_no: int, contact_no: str, user_id: int | None) -> SegmentCriteriaAction:
+def record_manual_reduce(
+    session: Session, segment_no: str, line_no: int, contact_no: str, user_id: int | None
+) -> SegmentCriteriaAction:
     """Deleting a line or clearing its contact: a reduce "no. = X", the line saved as it was."""
     action = record_action(
         session,
@@ -91,7 +91,5 @@ def record_manual_reduce(session: Session, segment_no: str, line_no: int, contac
         manual=True,
         lines_removed=1,
     )
-    save_lines_to_history(
-        session, action.id, (SegmentLine.segment_no == segment_no) & (SegmentLine.line_no == line_no)
-    )
+    save_lines_to_history(session, action.id, (SegmentLine.segment_no == segment_no) & (SegmentLine.line_no == line_no))
     return action

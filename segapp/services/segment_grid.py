@@ -44,8 +44,15 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def grid_page(session: Session, segment_no: str, offset: int = 0, sort: str = "line", descending: bool = False,
-              search: str = "", limit: int = PAGE_SIZE) -> GridPage:
+def grid_page(
+    session: Session,
+    segment_no: str,
+    offset: int = 0,
+    sort: str = "line",
+    descending: bool = False,
+    search: str = "",
+    limit: int = PAGE_SIZE,
+) -> GridPage:
     """``limit`` lines from ``offset`` in the chosen order; the filter matches contact no., name or city."""
     query = _rows_query().where(SegmentLine.segment_no == segment_no)
     text = search.strip()
@@ -77,12 +84,19 @@ def _rows_query() -> Any:
         InteractionTemplateLanguage.language_code == SegmentLine.language_code,
     )
     return select(
-        SegmentLine, Contact.company_name, Contact.name, Contact.type, Contact.city, Contact.phone,
-        Contact.email, has_document.label("has_document"),
+        SegmentLine,
+        Contact.company_name,
+        Contact.name,
+        Contact.type,
+        Contact.city,
+        Contact.phone,
+        Contact.email,
+        has_document.label("has_document"),
     ).outerjoin(Contact, Contact.no == SegmentLine.contact_no)
 
 
 def _grid_row(row: Any) -> GridRow:
     line, company, name, kind, city, phone, email, doc = row
-    return GridRow(line, company or "", name if kind == ContactType.PERSON else "", city or "", phone or "",
-                   email or "", bool(doc))
+    return GridRow(
+        line, company or "", name if kind == ContactType.PERSON else "", city or "", phone or "", email or "", bool(doc)
+    )

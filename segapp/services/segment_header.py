@@ -108,13 +108,17 @@ def _header_values_for_template(header: SegmentHeader, template: InteractionTemp
     return values
 
 
-def update_header_field(session: Session, segment_no: str, field: str, value: Any, expected_version: int) -> HeaderChange:
+def update_header_field(
+    session: Session, segment_no: str, field: str, value: Any, expected_version: int
+) -> HeaderChange:
     """Validate and save one header field, apply the 3.3 rules, and say which lines would follow."""
     header = get_segment(session, segment_no)
     parsed = parse_header_value(session, field, value)
     if header.version != expected_version:
         raise Conflict(
-            _("Someone else changed this segment in the meantime. The current values are shown; check them and try again."),
+            _(
+                "Someone else changed this segment in the meantime. The current values are shown; check them and try again."
+            ),
             field,
         )
     if field == "correspondence_type" and not header.ignore_contact_corr_type:
@@ -199,9 +203,7 @@ def apply_header_to_lines(session: Session, segment_no: str, field: str, old_sub
         values = {"subject": header.subject}
         where = _subject_lines(header, old_subject)
     elif field in PROPAGATED:
-        values = {
-            column: getattr(header, HEADER_FOR_LINE.get(column, column)) for column in PROPAGATED[field]
-        }
+        values = {column: getattr(header, HEADER_FOR_LINE.get(column, column)) for column in PROPAGATED[field]}
         where = lines_of(segment_no, same_template(header.interaction_template_code))
     else:
         raise ServiceError(_("This field is not carried to the lines."), field)

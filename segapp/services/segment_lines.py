@@ -56,7 +56,11 @@ def _next_line_no(session: Session, segment_no: str) -> int:
 
 def _exclusion_notice(contact: Any) -> str:
     if contact.exclude_from_segment:
-        return _("%(no)s %(name)s is marked exclude from segment; it was added because you typed it.", no=contact.no, name=contact.name)
+        return _(
+            "%(no)s %(name)s is marked exclude from segment; it was added because you typed it.",
+            no=contact.no,
+            name=contact.name,
+        )
     return ""
 
 
@@ -107,7 +111,13 @@ def _conflict(field: str) -> Conflict:
 
 
 def update_line_field(
-    session: Session, segment_no: str, line_no: int, field: str, value: Any, expected_version: int, user_id: int | None = None
+    session: Session,
+    segment_no: str,
+    line_no: int,
+    field: str,
+    value: Any,
+    expected_version: int,
+    user_id: int | None = None,
 ) -> LineResult:
     """Validate and save one cell; a stale version is a Conflict carrying nothing changed."""
     header = get_segment(session, segment_no)
@@ -156,7 +166,9 @@ def _versioned_update(session: Session, line: SegmentLine, expected_version: int
     session.expire(line)
 
 
-def _change_contact(session: Session, header: SegmentHeader, line: SegmentLine, contact: Any, user_id: int | None) -> LineResult:
+def _change_contact(
+    session: Session, header: SegmentHeader, line: SegmentLine, contact: Any, user_id: int | None
+) -> LineResult:
     """Typing, changing or clearing the contact of a line, recorded as reduce and/or add actions."""
     old = line.contact_no
     new = contact.no if contact is not None else None
@@ -177,7 +189,9 @@ def _change_contact(session: Session, header: SegmentHeader, line: SegmentLine, 
     return LineResult(get_line(session, line.segment_no, line.line_no), _exclusion_notice(contact) if contact else "")
 
 
-def delete_line(session: Session, segment_no: str, line_no: int, expected_version: int | None = None, user_id: int | None = None) -> None:
+def delete_line(
+    session: Session, segment_no: str, line_no: int, expected_version: int | None = None, user_id: int | None = None
+) -> None:
     """Delete a line; a line with a contact is recorded as a reduce action with the line kept in history."""
     line = get_line(session, segment_no, line_no)
     if expected_version is not None and line.version != expected_version:
@@ -190,6 +204,3 @@ def delete_line(session: Session, segment_no: str, line_no: int, expected_versio
         .execution_options(synchronize_session=False)
     )
     session.expunge(line)
-
-
-

@@ -88,9 +88,14 @@ def segment_totals(session: Session, segment_no: str) -> SegmentTotals:
 
 def criteria_action_count(session: Session, segment_no: str) -> int:
     """No. of criteria actions of a segment."""
-    return session.scalar(
-        select(func.count()).select_from(SegmentCriteriaAction).where(SegmentCriteriaAction.segment_no == segment_no)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(SegmentCriteriaAction)
+            .where(SegmentCriteriaAction.segment_no == segment_no)
+        )
+        or 0
+    )
 
 
 def segments_query(search: str = "") -> Select:

@@ -152,7 +152,9 @@ def delete_reference(session: Session, row: Any, thing: str) -> None:
         session.flush()
     except IntegrityError:
         # A reference was added between the check and the delete.
-        raise ServiceError(_("%(thing)s %(name)s is in use, so it cannot be deleted.", thing=thing, name=name)) from None
+        raise ServiceError(
+            _("%(thing)s %(name)s is in use, so it cannot be deleted.", thing=thing, name=name)
+        ) from None
 
 
 from segapp.services import campaigns  # noqa: E402,F401  (registers the campaign rule)

@@ -71,7 +71,9 @@ def save_marketing_setup(session: Session, values: dict[str, Any]) -> MarketingS
     return row
 
 
-def save_number_series(session: Session, series: NumberSeries, description: str, prefix: str, width: int, next_number: int) -> None:
+def save_number_series(
+    session: Session, series: NumberSeries, description: str, prefix: str, width: int, next_number: int
+) -> None:
     """Change a number series: the next number is at least 1 and the numbers fit their column."""
     if not 1 <= width <= 10:
         raise ServiceError(_("Enter a whole number from %(low)d to %(high)d.", low=1, high=10), field="width")
@@ -80,7 +82,9 @@ def save_number_series(session: Session, series: NumberSeries, description: str,
     if len(prefix) > 10:
         raise ServiceError(_("At most %(n)d characters.", n=10), field="prefix")
     if len(format_number(prefix, width, next_number)) > NO_LENGTH:
-        raise ServiceError(_("Numbers of this series would be longer than %(n)d characters.", n=NO_LENGTH), field="width")
+        raise ServiceError(
+            _("Numbers of this series would be longer than %(n)d characters.", n=NO_LENGTH), field="width"
+        )
     check_columns(session, NumberSeries, {"description": description}, is_new=False)
     series.description, series.prefix, series.width, series.next_number = description, prefix, width, next_number
     session.flush()

@@ -80,22 +80,16 @@ def throttle_seconds_left(user: User, after: int, max_seconds: int, now: datetim
     return max(0, int(left + 0.999))
 
 
-def authenticate(
-    session: Session, username: str, password: str, throttle_after: int, throttle_max: int
-) -> User:
+def authenticate(session: Session, username: str, password: str, throttle_after: int, throttle_max: int) -> User:
     """Return the user for these credentials or raise; repeated failures are slowed down."""
     now = datetime.now(UTC)
-    user = session.scalar(
-        select(User).where(func.lower(User.username) == username.strip().lower())
-    )
+    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         raise ServiceError(_("Unknown username or wrong password."))
     left = throttle_seconds_left(user, throttle_after, throttle_max, now)
     if left:
-        raise ServiceError(
-            _("Too many failed sign-ins. Try again in %(s)d seconds.", s=left)
-        )
+        raise ServiceError(_("Too many failed sign-ins. Try again in %(s)d seconds.", s=left))
     if not check_password_hash(user.password_hash, password) or not user.active:
         user.failed_logins += 1
         user.last_failed_login_at = now
@@ -139,21 +133,42 @@ def ensure_an_admin_remains(session: Session, user: User, role: Role, active: bo
 
 
 def add_user(
-    session: Session, username: str, password: str, role: Role, full_name: str = "", email: str = "",
-    salesperson_code: str | None = None, language: str = "",
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    full_name: str = "",
+    email: str = "",
+    salesperson_code: str | None = None,
+    language: str = "",
 ) -> User:
     """Create a user from the user management page (salesperson checked, e-mail kept)."""
     salesperson_code = _check_salesperson(session, salesperson_code)
-    user = create_user(session, username or "", password or "", role=role, full_name=full_name or "",
-                       salesperson_code=salesperson_code, language=language or "")
+    user = create_user(
+        session,
+        username or "",
+        password or "",
+        role=role,
+        full_name=full_name or "",
+        salesperson_code=salesperson_code,
+        language=language or "",
+    )
     user.email = email or ""
     session.flush()
     return user
 
 
 def update_user(
-    session: Session, user: User, *, full_name: str, email: str, role: Role, salesperson_code: str | None,
-    language: str, active: bool, new_password: str = "",
+    session: Session,
+    user: User,
+    *,
+    full_name: str,
+    email: str,
+    role: Role,
+    salesperson_code: str | None,
+    language: str,
+    active: bool,
+    new_password: str = "",
 ) -> None:
     """Change a user's role, salesperson, activity and, when given, password."""
     role = Role(role)

@@ -31,10 +31,14 @@ def _with_languages(form: Any) -> Any:
 
 def _salutation_context(row: Salutation, formula_form: Any = None) -> dict[str, Any]:
     formulas = db.session.scalars(
-        select(SalutationFormula).where(SalutationFormula.salutation_code == row.code)
+        select(SalutationFormula)
+        .where(SalutationFormula.salutation_code == row.code)
         .order_by(SalutationFormula.language_code)
     ).all()
-    return {"formulas": formulas, "formula_form": formula_form or _with_languages(FormulaForm(formdata=None, prefix="formula"))}
+    return {
+        "formulas": formulas,
+        "formula_form": formula_form or _with_languages(FormulaForm(formdata=None, prefix="formula")),
+    }
 
 
 def _template_context(row: InteractionTemplate, language_form: Any = None) -> dict[str, Any]:
@@ -45,11 +49,13 @@ def _questionnaire_context(row: ProfileQuestionnaire, question_form: Any = None)
     return {"question_form": question_form or DescriptionForm(formdata=None, prefix="question")}
 
 
-DETAIL_CONTEXT.update({
-    "salutations": _salutation_context,
-    "interaction-templates": _template_context,
-    "profile-questionnaires": _questionnaire_context,
-})
+DETAIL_CONTEXT.update(
+    {
+        "salutations": _salutation_context,
+        "interaction-templates": _template_context,
+        "profile-questionnaires": _questionnaire_context,
+    }
+)
 
 
 def _back(kind: str, key: str) -> Response:

@@ -44,8 +44,9 @@ def _form_field(model: type, spec: Field) -> Any:
         validators = [DataRequired()] if spec.required else []
         return SelectField(spec.label, validators=validators, default=spec.default)
     if spec.kind == "decimal":
-        return DecimalField(spec.label, places=2, default=spec.default,
-                            validators=[InputRequired(), NumberRange(min=0, max=MAX_AMOUNT)])
+        return DecimalField(
+            spec.label, places=2, default=spec.default, validators=[InputRequired(), NumberRange(min=0, max=MAX_AMOUNT)]
+        )
     if spec.kind == "date":
         return DateField(spec.label, validators=[Optional()])
     if spec.kind == "textarea":
@@ -161,16 +162,18 @@ class MarketingSetupForm(SafeForm):
     contact_series_code = SelectField(_l("Contact number series"))
     segment_series_code = SelectField(_l("Segment number series"))
     campaign_series_code = SelectField(_l("Campaign number series"))
-    default_correspondence_type = SelectField(_l("Default correspondence type"),
-                                              choices=lambda: enum_choices(CorrespondenceType))
+    default_correspondence_type = SelectField(
+        _l("Default correspondence type"), choices=lambda: enum_choices(CorrespondenceType)
+    )
     default_language_code = SelectField(_l("Default language"))
     max_attachment_kb = _whole(_l("Largest attachment (KB)"), 1, 2**31 - 1)
     max_storage_mb = _whole(_l("Document storage limit (MB)"), 1, 2**31 - 1)
     smtp_host = StringField(_l("SMTP server"), validators=[Length(max=200)])
     smtp_port = _whole(_l("SMTP port"), 1, 65535)
     smtp_user = StringField(_l("SMTP user"), validators=[Length(max=200)])
-    smtp_password = PasswordField(_l("SMTP password"), validators=[Length(max=200)],
-                                  description=_l("Leave blank to keep the stored password."))
+    smtp_password = PasswordField(
+        _l("SMTP password"), validators=[Length(max=200)], description=_l("Leave blank to keep the stored password.")
+    )
     smtp_starttls = BooleanField(_l("Use STARTTLS"))
     sender_email = EmailField(_l("Sender e-mail"), validators=[Optional(), Email(), Length(max=254)])
     sender_name = StringField(_l("Sender name"), validators=[Length(max=100)])

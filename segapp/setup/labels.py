@@ -15,7 +15,12 @@ ENUM_LABELS = {
     CorrespondenceType: {"": _l("(none)"), "hard_copy": _l("Hard copy"), "email": _l("E-mail")},
     InformationFlow: {"": _l("(none)"), "outbound": _l("Outbound"), "inbound": _l("Inbound")},
     InitiatedBy: {"": _l("(none)"), "us": _l("Us"), "them": _l("Them")},
-    CampaignStatus: {"planned": _l("Planned"), "active": _l("Active"), "completed": _l("Completed"), "cancelled": _l("Cancelled")},
+    CampaignStatus: {
+        "planned": _l("Planned"),
+        "active": _l("Active"),
+        "completed": _l("Completed"),
+        "cancelled": _l("Cancelled"),
+    },
     QuestionnaireAppliesTo: {"company": _l("Companies"), "person": _l("Persons")},
     Role: {"admin": _l("Administrator"), "user": _l("User"), "viewer": _l("Viewer")},
 }

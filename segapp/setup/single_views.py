@@ -94,8 +94,9 @@ def edit_number_series(code: str) -> Any:
     form = NumberSeriesForm(obj=series)
     if form.validate_on_submit():
         try:
-            save_number_series(db.session, series, form.description.data, form.prefix.data,
-                               form.width.data, form.next_number.data)
+            save_number_series(
+                db.session, series, form.description.data, form.prefix.data, form.width.data, form.next_number.data
+            )
         except ServiceError as error:
             db.session.rollback()
             apply_form_error(form, error)

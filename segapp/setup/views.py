@@ -78,8 +78,9 @@ def list_rows(kind: str) -> str:
     statement = select(table.model).order_by(getattr(table.model, table.key))
     if query:
         statement = statement.where(or_(*(c.icontains(query, autoescape=True) for c in table.search_columns)))
-    page = db.paginate(statement, page=request.args.get("page", 1, type=int),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(
+        statement, page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
     template = "setup/_rows.html" if wants_fragment() else "setup/list.html"
     return render_template(template, table=table, page=page, query=query)
 

@@ -22,7 +22,9 @@ class NewUserForm(UserForm):
     """A new user, with a username and a first password."""
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=50)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200, message=PASSWORD_LENGTH_MESSAGE)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(min=8, max=200, message=PASSWORD_LENGTH_MESSAGE)]
+    )
 
 
 class EditUserForm(UserForm):
@@ -30,6 +32,7 @@ class EditUserForm(UserForm):
 
     active = BooleanField(_l("Active"))
     new_password = PasswordField(
-        _l("New password"), validators=[Optional(), Length(min=8, max=200, message=PASSWORD_LENGTH_MESSAGE)],
+        _l("New password"),
+        validators=[Optional(), Length(min=8, max=200, message=PASSWORD_LENGTH_MESSAGE)],
         description=_l("Leave blank to keep the current password."),
     )

@@ -31,11 +31,16 @@ def list_users() -> str:
     query = request.args.get("q", "").strip()
     statement = select(User).order_by(User.username)
     if query:
-        statement = statement.where(or_(User.username.icontains(query, autoescape=True),
-                                        User.full_name.icontains(query, autoescape=True),
-                                        User.email.icontains(query, autoescape=True)))
-    page = db.paginate(statement, page=request.args.get("page", 1, type=int),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+        statement = statement.where(
+            or_(
+                User.username.icontains(query, autoescape=True),
+                User.full_name.icontains(query, autoescape=True),
+                User.email.icontains(query, autoescape=True),
+            )
+        )
+    page = db.paginate(
+        statement, page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
     template = "users/_rows.html" if wants_fragment() else "users/list.html"
     return render_template(template, page=page, query=query)
 
@@ -48,9 +53,16 @@ def new_user() -> Any:
         form.role.data = Role.USER.value
     if form.validate_on_submit():
         try:
-            user = add_user(db.session, form.username.data, form.password.data, Role(form.role.data),
-                            full_name=form.full_name.data, email=form.email.data,
-                            salesperson_code=form.salesperson_code.data, language=form.language.data)
+            user = add_user(
+                db.session,
+                form.username.data,
+                form.password.data,
+                Role(form.role.data),
+                full_name=form.full_name.data,
+                email=form.email.data,
+                salesperson_code=form.salesperson_code.data,
+                language=form.language.data,
+            )
         except ServiceError as error:
             db.session.rollback()
             apply_form_error(form, error)
@@ -74,10 +86,17 @@ def edit_user(user_id: int) -> Any:
         form.salesperson_code.data = user.salesperson_code or ""
     if form.validate_on_submit():
         try:
-            update_user(db.session, user, full_name=form.full_name.data, email=form.email.data,
-                        role=Role(form.role.data), salesperson_code=form.salesperson_code.data,
-                        language=form.language.data, active=form.active.data,
-                        new_password=form.new_password.data or "")
+            update_user(
+                db.session,
+                user,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                role=Role(form.role.data),
+                salesperson_code=form.salesperson_code.data,
+                language=form.language.data,
+                active=form.active.data,
+                new_password=form.new_password.data or "",
+            )
         except ServiceError as error:
             db.session.rollback()
             apply_form_error(form, error)

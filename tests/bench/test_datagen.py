@@ -26,14 +26,23 @@ def test_generates_n_contacts_in_realistic_proportions(db: Any) -> None:
     assert report.rows["contact"] == 400
     companies = _count(db, select(func.count()).select_from(Contact).where(Contact.type == ContactType.COMPANY))
     assert companies == 50
-    orphans = _count(db, select(func.count()).select_from(Contact).where(
-        Contact.type == ContactType.PERSON, Contact.company_no.is_(None)))
+    orphans = _count(
+        db,
+        select(func.count())
+        .select_from(Contact)
+        .where(Contact.type == ContactType.PERSON, Contact.company_no.is_(None)),
+    )
     assert 0 < orphans < 40
     # every person with a company points at a company with the same name
     company = Contact.__table__.alias("company")
-    mismatched = _count(db, select(func.count()).select_from(Contact).join(company, company.c.no == Contact.company_no)
-                        .where(Contact.type == ContactType.PERSON)
-                        .where((company.c.type != "company") | (company.c.name != Contact.company_name)))
+    mismatched = _count(
+        db,
+        select(func.count())
+        .select_from(Contact)
+        .join(company, company.c.no == Contact.company_no)
+        .where(Contact.type == ContactType.PERSON)
+        .where((company.c.type != "company") | (company.c.name != Contact.company_name)),
+    )
     assert mismatched == 0
     assert _count(db, select(func.count()).select_from(ContactIndustryGroup)) >= companies
     assert _count(db, select(func.count()).select_from(ContactBusinessRelation)) == companies
@@ -54,7 +63,8 @@ def test_generated_contacts_are_found_by_the_contact_search(db: Any) -> None:
     generate(db.engine, 40)
     contacts = db.session.scalars(select(Contact).order_by(Contact.no)).all()
     assert contacts and all(
-        c.search_text == contact_search_text({k: getattr(c, k) for k in SEARCH_FIELDS}) for c in contacts)
+        c.search_text == contact_search_text({k: getattr(c, k) for k in SEARCH_FIELDS}) for c in contacts
+    )
 
 
 def test_new_contacts_are_numbered_after_the_generated_ones(db: Any) -> None:

@@ -22,9 +22,28 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Comp
     if TEST_DATABASE_URL.startswith(("postgres://", "postgresql")):
         env["BENCH_DATABASE_URL"] = TEST_DATABASE_URL
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--n", str(N), "--repeats", "2", "--out", str(out),
-         "--docs", str(out / "benchmarks.md"), "--data-dir", str(out / "data")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--n",
+            str(N),
+            "--repeats",
+            "2",
+            "--out",
+            str(out),
+            "--docs",
+            str(out / "benchmarks.md"),
+            "--data-dir",
+            str(out / "data"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     return done, out
 
 

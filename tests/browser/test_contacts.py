@@ -71,9 +71,7 @@ def test_the_search_narrows_the_list_as_one_types_and_a_card_opens_from_the_keyb
     expect(persons).not_to_contain_text("Carla Verdi")
 
 
-def test_pictures_of_the_main_pages_with_demo_data(
-    signed_in: Callable[..., Any], live_server: str, db: Any
-) -> None:
+def test_pictures_of_the_main_pages_with_demo_data(signed_in: Callable[..., Any], live_server: str, db: Any) -> None:
     from playwright.sync_api import expect
     from sqlalchemy import func, select
 

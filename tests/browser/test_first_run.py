@@ -47,7 +47,10 @@ def test_the_first_visit_creates_the_administrator_then_signs_out_and_in(live_se
 
 
 def test_an_italian_browser_sees_italian_pages(
-    live_server: str, new_browser_page: Callable[..., Any], make_user: Callable[..., User], make_contact: Callable[..., Any]
+    live_server: str,
+    new_browser_page: Callable[..., Any],
+    make_user: Callable[..., User],
+    make_contact: Callable[..., Any],
 ) -> None:
     from playwright.sync_api import expect
 

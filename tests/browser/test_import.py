@@ -58,4 +58,8 @@ def test_a_csv_file_is_uploaded_mapped_and_imported(
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Contact)) == 4
     anna = db.session.scalars(select(Contact).where(Contact.name == "Anna Rossi")).one()
-    assert (anna.company_name, anna.city, anna.email) == ("Rossi Arredamenti S.r.l.", "Milano", "anna@rossiarredamenti.it")
+    assert (anna.company_name, anna.city, anna.email) == (
+        "Rossi Arredamenti S.r.l.",
+        "Milano",
+        "anna@rossiarredamenti.it",
+    )

@@ -38,7 +38,9 @@ def put_on_segment(db: Any) -> Callable[[Contact], SegmentLine]:
         if db.session.get(SegmentHeader, segment_no) is None:
             db.session.add(SegmentHeader(no=segment_no, description="Spring mailing"))
             db.session.flush()
-        line = SegmentLine(segment_no=segment_no, line_no=10000, contact_no=contact.no, contact_company_no=contact.company_no)
+        line = SegmentLine(
+            segment_no=segment_no, line_no=10000, contact_no=contact.no, contact_company_no=contact.company_no
+        )
         db.session.add(line)
         db.session.commit()
         return line
@@ -51,7 +53,9 @@ def log_entry(db: Any) -> Callable[..., InteractionLogEntry]:
     """Record an interaction log entry for a contact."""
 
     def _log(contact: Contact, description: str = "Letter") -> InteractionLogEntry:
-        entry = InteractionLogEntry(contact_no=contact.no, contact_company_no=contact.company_no, description=description)
+        entry = InteractionLogEntry(
+            contact_no=contact.no, contact_company_no=contact.company_no, description=description
+        )
         db.session.add(entry)
         db.session.commit()
         return entry

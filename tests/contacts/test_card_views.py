@@ -53,7 +53,9 @@ def test_company_card_shows_its_persons_relations_history_and_segments(
     assert "Spring letter" in html
 
 
-def test_person_card_links_its_company_and_has_job_responsibilities(client: FlaskClient, login: Callable, make_contact: Callable) -> None:
+def test_person_card_links_its_company_and_has_job_responsibilities(
+    client: FlaskClient, login: Callable, make_contact: Callable
+) -> None:
     login("ann")
     acme = make_contact("Acme S.r.l.")
     anna = make_contact("Anna Rossi", company=acme)
@@ -67,7 +69,9 @@ def test_unknown_contact_is_404(client: FlaskClient, login: Callable) -> None:
     assert client.get("/contacts/NOPE").status_code == 404
 
 
-def test_relation_add_and_remove_in_place(db: Any, client: FlaskClient, login: Callable, make_contact: Callable) -> None:
+def test_relation_add_and_remove_in_place(
+    db: Any, client: FlaskClient, login: Callable, make_contact: Callable
+) -> None:
     login("ann")
     acme = make_contact("Acme")
     added = client.post(f"/contacts/{acme.no}/relations/mailing_group", data={"code": "XMAS"}, headers=HX)
@@ -81,19 +85,29 @@ def test_relation_add_and_remove_in_place(db: Any, client: FlaskClient, login: C
     assert _codes(db, ContactMailingGroup, ContactMailingGroup.mailing_group_code) == []
 
 
-def test_relation_without_htmx_redirects_to_the_card(db: Any, client: FlaskClient, login: Callable, make_contact: Callable) -> None:
+def test_relation_without_htmx_redirects_to_the_card(
+    db: Any, client: FlaskClient, login: Callable, make_contact: Callable
+) -> None:
     login("ann")
     acme = make_contact("Acme")
     response = client.post(f"/contacts/{acme.no}/relations/industry_group", data={"code": "RETAIL"})
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/contacts/{acme.no}#rel-industry_group")
-    response = client.post(f"/contacts/{acme.no}/relations/job_responsibility", data={"code": "CEO"}, follow_redirects=True)
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/contacts/{acme.no}#rel-industry_group"
+    )
+    response = client.post(
+        f"/contacts/{acme.no}/relations/job_responsibility", data={"code": "CEO"}, follow_redirects=True
+    )
     assert "does not apply" in response.get_data(as_text=True)
 
 
 def test_profile_answer_is_set_in_place(db: Any, client: FlaskClient, login: Callable, make_contact: Callable) -> None:
     login("ann")
-    questionnaire = ProfileQuestionnaire(code="SIZE", description="Company size", applies_to=QuestionnaireAppliesTo.COMPANY)
-    question = ProfileQuestion(description="Employees", answers=[ProfileAnswer(description="1-10"), ProfileAnswer(description="11-100")])
+    questionnaire = ProfileQuestionnaire(
+        code="SIZE", description="Company size", applies_to=QuestionnaireAppliesTo.COMPANY
+    )
+    question = ProfileQuestion(
+        description="Employees", answers=[ProfileAnswer(description="1-10"), ProfileAnswer(description="11-100")]
+    )
     questionnaire.questions.append(question)
     db.session.add(questionnaire)
     db.session.commit()
@@ -110,36 +124,59 @@ def test_profile_answer_is_set_in_place(db: Any, client: FlaskClient, login: Cal
 
 def test_create_company_and_person_through_the_form(db: Any, client: FlaskClient, login: Callable) -> None:
     login("ann")
-    response = client.post("/contacts/new?type=company", data={"name": "Acme S.r.l.", "city": "Milano", "salesperson_code": "mr", "correspondence_type": "email"})
+    response = client.post(
+        "/contacts/new?type=company",
+        data={"name": "Acme S.r.l.", "city": "Milano", "salesperson_code": "mr", "correspondence_type": "email"},
+    )
     assert response.status_code == 302
     acme = _fresh(db, "CT000001")
-    assert (acme.name, acme.company_no, acme.salesperson_code, acme.correspondence_type.value) == ("Acme S.r.l.", "CT000001", "MR", "email")
-    response = client.post("/contacts/new?type=person", data={"first_name": "Anna", "surname": "Rossi", "company_no": "CT000001", "correspondence_type": ""})
+    assert (acme.name, acme.company_no, acme.salesperson_code, acme.correspondence_type.value) == (
+        "Acme S.r.l.",
+        "CT000001",
+        "MR",
+        "email",
+    )
+    response = client.post(
+        "/contacts/new?type=person",
+        data={"first_name": "Anna", "surname": "Rossi", "company_no": "CT000001", "correspondence_type": ""},
+    )
     assert response.status_code == 302
     anna = _fresh(db, "CT000002")
     assert (anna.type, anna.name, anna.company_name) == (ContactType.PERSON, "Anna Rossi", "Acme S.r.l.")
 
 
-def test_form_shows_messages_next_to_fields(db: Any, client: FlaskClient, login: Callable, make_contact: Callable) -> None:
+def test_form_shows_messages_next_to_fields(
+    db: Any, client: FlaskClient, login: Callable, make_contact: Callable
+) -> None:
     login("ann")
     anna = make_contact("Anna", company=make_contact("Acme"))
     response = client.post("/contacts/new?type=company", data={"name": "X", "email": "bad@", "correspondence_type": ""})
     assert response.status_code == 422
     assert 'id="email-error"' in response.get_data(as_text=True)
-    response = client.post("/contacts/new?type=company", data={"name": "X", "salesperson_code": "ZZ", "correspondence_type": ""})
+    response = client.post(
+        "/contacts/new?type=company", data={"name": "X", "salesperson_code": "ZZ", "correspondence_type": ""}
+    )
     assert response.status_code == 422
-    assert '<p class="error" id="salesperson_code-error">The code ZZ does not exist.</p>' in response.get_data(as_text=True)
-    response = client.post("/contacts/new?type=person", data={"name": "Y", "company_no": anna.no, "correspondence_type": ""})
+    assert '<p class="error" id="salesperson_code-error">The code ZZ does not exist.</p>' in response.get_data(
+        as_text=True
+    )
+    response = client.post(
+        "/contacts/new?type=person", data={"name": "Y", "company_no": anna.no, "correspondence_type": ""}
+    )
     assert response.status_code == 422 and "is a person, not a company" in response.get_data(as_text=True)
     assert _fresh(db, "CT000003") is None
 
 
-def test_edit_refuses_company_change_while_on_a_segment(db: Any, client: FlaskClient, login: Callable, make_contact: Callable, put_on_segment: Callable) -> None:
+def test_edit_refuses_company_change_while_on_a_segment(
+    db: Any, client: FlaskClient, login: Callable, make_contact: Callable, put_on_segment: Callable
+) -> None:
     login("ann")
     acme, beta = make_contact("Acme"), make_contact("Beta")
     anna = make_contact("Anna", company=acme)
     put_on_segment(anna)
-    response = client.post(f"/contacts/{anna.no}/edit", data={"name": "Anna R.", "company_no": beta.no, "correspondence_type": ""})
+    response = client.post(
+        f"/contacts/{anna.no}/edit", data={"name": "Anna R.", "company_no": beta.no, "correspondence_type": ""}
+    )
     assert response.status_code == 422 and "SEG00001" in response.get_data(as_text=True)
     fresh = _fresh(db, anna.no)
     assert (fresh.name, fresh.company_no) == ("Anna", acme.no)
@@ -147,13 +184,18 @@ def test_edit_refuses_company_change_while_on_a_segment(db: Any, client: FlaskCl
 
 def test_hostile_text_on_the_card_is_escaped(client: FlaskClient, login: Callable) -> None:
     login("ann")
-    client.post("/contacts/new?type=company", data={"no": "X1", "name": "<script>alert(1)</script>", "city": "<b>x</b>", "correspondence_type": ""})
+    client.post(
+        "/contacts/new?type=company",
+        data={"no": "X1", "name": "<script>alert(1)</script>", "city": "<b>x</b>", "correspondence_type": ""},
+    )
     html = client.get("/contacts/X1").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "<b>x</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_delete_asks_then_deletes_or_refuses(db: Any, client: FlaskClient, login: Callable, make_contact: Callable, put_on_segment: Callable) -> None:
+def test_delete_asks_then_deletes_or_refuses(
+    db: Any, client: FlaskClient, login: Callable, make_contact: Callable, put_on_segment: Callable
+) -> None:
     login("ann")
     acme, beta = make_contact("Acme"), make_contact("Beta")
     assert f'action="/contacts/{acme.no}/delete"' in client.get(f"/contacts/{acme.no}/delete").get_data(as_text=True)
@@ -165,7 +207,9 @@ def test_delete_asks_then_deletes_or_refuses(db: Any, client: FlaskClient, login
     assert _fresh(db, acme.no) is None
 
 
-def test_anonymise_and_privacy_through_the_card(db: Any, client: FlaskClient, login: Callable, make_contact: Callable, log_entry: Callable) -> None:
+def test_anonymise_and_privacy_through_the_card(
+    db: Any, client: FlaskClient, login: Callable, make_contact: Callable, log_entry: Callable
+) -> None:
     login("ann")
     anna = make_contact("Anna Rossi", company=make_contact("Acme"), email="anna@acme.it")
     log_entry(anna, "Call")
@@ -194,19 +238,28 @@ def test_entries_are_paged(client: FlaskClient, login: Callable, make_contact: C
     assert client.get(f"/contacts/{acme.no}/entries?entries_page=2").status_code == 302
 
 
-def test_company_lookup_names_the_company_while_typing(client: FlaskClient, login: Callable, make_contact: Callable) -> None:
+def test_company_lookup_names_the_company_while_typing(
+    client: FlaskClient, login: Callable, make_contact: Callable
+) -> None:
     login("ann")
     acme = make_contact("Acme <S.r.l.>")
     anna = make_contact("Anna", company=acme)
-    assert client.get(f"/contacts/company-lookup?company_no={acme.no.lower()}", headers=HX).get_data(as_text=True).strip() == "Acme &lt;S.r.l.&gt;"
-    assert "is a person" in client.get(f"/contacts/company-lookup?company_no={anna.no}", headers=HX).get_data(as_text=True)
+    assert (
+        client.get(f"/contacts/company-lookup?company_no={acme.no.lower()}", headers=HX).get_data(as_text=True).strip()
+        == "Acme &lt;S.r.l.&gt;"
+    )
+    assert "is a person" in client.get(f"/contacts/company-lookup?company_no={anna.no}", headers=HX).get_data(
+        as_text=True
+    )
     assert "does not exist" in client.get("/contacts/company-lookup?company_no=NOPE", headers=HX).get_data(as_text=True)
     form = client.get(f"/contacts/new?type=person&company={acme.no}").get_data(as_text=True)
     assert 'hx-get="/contacts/company-lookup"' in form and 'list="list-salesperson_code"' in form
     assert '<option value="MR">Mario Rossi</option>' in form
 
 
-def test_card_speaks_italian(client: FlaskClient, login: Callable, make_contact: Callable, db: Any, log_entry: Callable) -> None:
+def test_card_speaks_italian(
+    client: FlaskClient, login: Callable, make_contact: Callable, db: Any, log_entry: Callable
+) -> None:
     from segapp.models import Evaluation
 
     login("ann", language="it")

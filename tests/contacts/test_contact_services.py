@@ -35,7 +35,9 @@ pytestmark = pytest.mark.usefixtures("references")
 
 
 def test_create_company_takes_the_next_number_and_is_its_own_company(db: Any) -> None:
-    company = create_contact(db.session, ContactType.COMPANY, {"name": "Acme S.r.l.", "city": "Milano", "salesperson_code": "mr"})
+    company = create_contact(
+        db.session, ContactType.COMPANY, {"name": "Acme S.r.l.", "city": "Milano", "salesperson_code": "mr"}
+    )
     db.session.commit()
     assert company.no == "CT000001"
     assert (company.company_no, company.company_name) == (company.no, "Acme S.r.l.")
@@ -52,7 +54,9 @@ def test_create_with_a_typed_number_refuses_a_taken_one(db: Any, make_contact: C
 
 def test_person_takes_its_company_name_and_needs_a_company(db: Any, make_contact: Callable[..., Contact]) -> None:
     acme = make_contact("Acme S.r.l.")
-    anna = create_contact(db.session, ContactType.PERSON, {"first_name": "Anna", "surname": "Rossi", "company_no": acme.no.lower()})
+    anna = create_contact(
+        db.session, ContactType.PERSON, {"first_name": "Anna", "surname": "Rossi", "company_no": acme.no.lower()}
+    )
     assert anna.name == "Anna Rossi"
     assert (anna.company_no, anna.company_name) == (acme.no, "Acme S.r.l.")
     with pytest.raises(ServiceError) as error:
@@ -61,7 +65,9 @@ def test_person_takes_its_company_name_and_needs_a_company(db: Any, make_contact
     assert "is a person" in error.value.message
 
 
-@pytest.mark.parametrize("field", ["salesperson_code", "territory_code", "country_code", "language_code", "salutation_code"])
+@pytest.mark.parametrize(
+    "field", ["salesperson_code", "territory_code", "country_code", "language_code", "salutation_code"]
+)
 def test_unknown_codes_are_refused_with_the_field(db: Any, field: str) -> None:
     with pytest.raises(ServiceError) as error:
         create_contact(db.session, ContactType.COMPANY, {"name": "Acme", field: "NOPE"})
@@ -85,7 +91,9 @@ def test_renaming_a_company_renames_it_on_its_persons(db: Any, make_contact: Cal
     assert db.session.get(Contact, acme.no).company_name == "Acme Group"
 
 
-def test_company_of_a_person_on_a_segment_line_cannot_change(db: Any, make_contact: Callable[..., Contact], put_on_segment: Callable) -> None:
+def test_company_of_a_person_on_a_segment_line_cannot_change(
+    db: Any, make_contact: Callable[..., Contact], put_on_segment: Callable
+) -> None:
     acme, beta = make_contact("Acme"), make_contact("Beta")
     anna = make_contact("Anna", company=acme)
     put_on_segment(anna)
@@ -108,7 +116,9 @@ def test_company_of_a_person_can_change_when_not_on_a_segment(db: Any, make_cont
     assert (anna.company_no, anna.company_name) == (None, "")
 
 
-def test_contact_on_a_segment_line_cannot_be_deleted(db: Any, make_contact: Callable[..., Contact], put_on_segment: Callable) -> None:
+def test_contact_on_a_segment_line_cannot_be_deleted(
+    db: Any, make_contact: Callable[..., Contact], put_on_segment: Callable
+) -> None:
     acme = make_contact("Acme")
     put_on_segment(acme)
     with pytest.raises(ServiceError) as error:
@@ -136,7 +146,9 @@ def test_delete_removes_the_contact_and_its_relations(db: Any, make_contact: Cal
     assert db.session.scalar(select(func.count()).select_from(ContactMailingGroup)) == 0
 
 
-def test_contact_with_history_cannot_be_deleted(db: Any, make_contact: Callable[..., Contact], log_entry: Callable) -> None:
+def test_contact_with_history_cannot_be_deleted(
+    db: Any, make_contact: Callable[..., Contact], log_entry: Callable
+) -> None:
     acme = make_contact("Acme")
     log_entry(acme)
     with pytest.raises(ServiceError) as error:
@@ -156,11 +168,24 @@ def test_privacy_blocked_is_set_and_cleared(db: Any, make_contact: Callable[...,
     assert db.session.get(Contact, acme.no).privacy_blocked is False
 
 
-def test_anonymise_erases_personal_data_and_keeps_the_history(db: Any, make_contact: Callable[..., Contact], log_entry: Callable) -> None:
+def test_anonymise_erases_personal_data_and_keeps_the_history(
+    db: Any, make_contact: Callable[..., Contact], log_entry: Callable
+) -> None:
     acme = make_contact("Acme")
-    anna = make_contact("Anna Rossi", company=acme, first_name="Anna", surname="Rossi", email="anna@acme.it",
-                        phone="+39 02 1", mobile="+39 333", address="Via Roma 1", city="Milano", post_code="20121",
-                        job_title="CEO", salesperson_code="MR")
+    anna = make_contact(
+        "Anna Rossi",
+        company=acme,
+        first_name="Anna",
+        surname="Rossi",
+        email="anna@acme.it",
+        phone="+39 02 1",
+        mobile="+39 333",
+        address="Via Roma 1",
+        city="Milano",
+        post_code="20121",
+        job_title="CEO",
+        salesperson_code="MR",
+    )
     add_relation(db.session, anna, "mailing_group", "NEWS")
     add_relation(db.session, anna, "job_responsibility", "CEO")
     entry = log_entry(anna, "Spring letter")
@@ -168,7 +193,18 @@ def test_anonymise_erases_personal_data_and_keeps_the_history(db: Any, make_cont
     db.session.commit()
     db.session.expire_all()
     anna = db.session.get(Contact, anna.no)
-    for field in ("name", "first_name", "surname", "email", "phone", "mobile", "address", "city", "post_code", "job_title"):
+    for field in (
+        "name",
+        "first_name",
+        "surname",
+        "email",
+        "phone",
+        "mobile",
+        "address",
+        "city",
+        "post_code",
+        "job_title",
+    ):
         assert getattr(anna, field) == "", field
     assert anna.anonymised and anna.privacy_blocked
     assert "rossi" not in anna.search_text
@@ -177,7 +213,9 @@ def test_anonymise_erases_personal_data_and_keeps_the_history(db: Any, make_cont
     assert (kept.contact_no, kept.description) == (anna.no, "Spring letter")
 
 
-def test_contact_on_a_segment_line_cannot_be_anonymised(db: Any, make_contact: Callable[..., Contact], put_on_segment: Callable) -> None:
+def test_contact_on_a_segment_line_cannot_be_anonymised(
+    db: Any, make_contact: Callable[..., Contact], put_on_segment: Callable
+) -> None:
     acme = make_contact("Acme", email="info@acme.it")
     put_on_segment(acme)
     with pytest.raises(ServiceError):
@@ -203,9 +241,16 @@ def test_relations_follow_the_contact_type(db: Any, make_contact: Callable[..., 
     assert db.session.scalar(select(func.count()).select_from(ContactIndustryGroup)) == 0
 
 
-def test_profile_answer_replaces_the_previous_one_and_checks_the_questionnaire(db: Any, make_contact: Callable[..., Contact]) -> None:
-    questionnaire = ProfileQuestionnaire(code="SIZE", description="Company size", applies_to=QuestionnaireAppliesTo.COMPANY)
-    question = ProfileQuestion(description="Employees", answers=[ProfileAnswer(description="1-10", line_no=1), ProfileAnswer(description="11-100", line_no=2)])
+def test_profile_answer_replaces_the_previous_one_and_checks_the_questionnaire(
+    db: Any, make_contact: Callable[..., Contact]
+) -> None:
+    questionnaire = ProfileQuestionnaire(
+        code="SIZE", description="Company size", applies_to=QuestionnaireAppliesTo.COMPANY
+    )
+    question = ProfileQuestion(
+        description="Employees",
+        answers=[ProfileAnswer(description="1-10", line_no=1), ProfileAnswer(description="11-100", line_no=2)],
+    )
     questionnaire.questions.append(question)
     db.session.add(questionnaire)
     db.session.commit()

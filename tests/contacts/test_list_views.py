@@ -20,10 +20,24 @@ def _numbers(html: str) -> list[str]:
 
 @pytest.fixture
 def sample(db: Any, make_contact: Callable[..., Contact]) -> dict[str, Contact]:
-    acme = make_contact("Acme S.r.l.", no="C001", city="Milano", post_code="20121", salesperson_code="MR", email="info@acme.it")
-    beta = make_contact("Beta Ltd", no="C002", city="London", post_code="EC1", salesperson_code="LB", email="hello@beta.co.uk")
-    anna = make_contact("Anna Rossi", company=acme, no="P001", city="Milano", post_code="20122", salesperson_code="MR", email="anna@acme.it")
-    niccolo = make_contact("NICCOLÒ Bianchi", company=beta, no="P002", city="Torino", post_code="10121", salesperson_code="LB")
+    acme = make_contact(
+        "Acme S.r.l.", no="C001", city="Milano", post_code="20121", salesperson_code="MR", email="info@acme.it"
+    )
+    beta = make_contact(
+        "Beta Ltd", no="C002", city="London", post_code="EC1", salesperson_code="LB", email="hello@beta.co.uk"
+    )
+    anna = make_contact(
+        "Anna Rossi",
+        company=acme,
+        no="P001",
+        city="Milano",
+        post_code="20122",
+        salesperson_code="MR",
+        email="anna@acme.it",
+    )
+    niccolo = make_contact(
+        "NICCOLÒ Bianchi", company=beta, no="P002", city="Torino", post_code="10121", salesperson_code="LB"
+    )
     db.session.add(ContactMailingGroup(contact_no=anna.no, mailing_group_code="NEWS"))
     db.session.commit()
     return {"acme": acme, "beta": beta, "anna": anna, "niccolo": niccolo}
@@ -43,44 +57,54 @@ def test_full_page_without_htmx_and_fragment_with_it(client: FlaskClient, login:
     assert _numbers(text) == ["C001", "P001"]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("q=niccolò", ["P002"]),
-    ("q=NICCOLÒ", ["P002"]),
-    ("q=p00", ["P001", "P002"]),
-    ("q=milano", ["C001", "P001"]),
-    ("q=beta.co", ["C002"]),
-    ("q=anna milano", ["P001"]),
-    ("q=100%25", []),
-    ("type=person", ["P001", "P002"]),
-    ("company=c001", ["C001", "P001"]),
-    ("city=Torino", ["P002"]),
-    ("salesperson=LB", ["C002", "P002"]),
-    ("mailing_group=NEWS", ["P001"]),
-    ("type=company&salesperson=MR", ["C001"]),
-    ("type=bogus&sort=bogus", ["C001", "C002", "P001", "P002"]),
-])
-def test_search_and_filters(client: FlaskClient, login: Callable, sample: dict, query: str, expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=niccolò", ["P002"]),
+        ("q=NICCOLÒ", ["P002"]),
+        ("q=p00", ["P001", "P002"]),
+        ("q=milano", ["C001", "P001"]),
+        ("q=beta.co", ["C002"]),
+        ("q=anna milano", ["P001"]),
+        ("q=100%25", []),
+        ("type=person", ["P001", "P002"]),
+        ("company=c001", ["C001", "P001"]),
+        ("city=Torino", ["P002"]),
+        ("salesperson=LB", ["C002", "P002"]),
+        ("mailing_group=NEWS", ["P001"]),
+        ("type=company&salesperson=MR", ["C001"]),
+        ("type=bogus&sort=bogus", ["C001", "C002", "P001", "P002"]),
+    ],
+)
+def test_search_and_filters(
+    client: FlaskClient, login: Callable, sample: dict, query: str, expected: list[str]
+) -> None:
     login("ann")
     response = client.get(f"/contacts/?{query}", headers=HX)
     assert response.status_code == 200
     assert _numbers(response.get_data(as_text=True)) == expected
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("sort=name", ["C001", "P001", "C002", "P002"]),
-    ("sort=name&desc=1", ["P002", "C002", "P001", "C001"]),
-    ("sort=city", ["C002", "C001", "P001", "P002"]),
-    ("sort=post_code", ["P002", "C001", "P001", "C002"]),
-    ("sort=company_name", ["C001", "P001", "C002", "P002"]),
-    ("sort=salesperson", ["C002", "P002", "C001", "P001"]),
-    ("sort=no&desc=1", ["P002", "P001", "C002", "C001"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("sort=name", ["C001", "P001", "C002", "P002"]),
+        ("sort=name&desc=1", ["P002", "C002", "P001", "C001"]),
+        ("sort=city", ["C002", "C001", "P001", "P002"]),
+        ("sort=post_code", ["P002", "C001", "P001", "C002"]),
+        ("sort=company_name", ["C001", "P001", "C002", "P002"]),
+        ("sort=salesperson", ["C002", "P002", "C001", "P001"]),
+        ("sort=no&desc=1", ["P002", "P001", "C002", "C001"]),
+    ],
+)
 def test_sorting_by_column(client: FlaskClient, login: Callable, sample: dict, query: str, expected: list[str]) -> None:
     login("ann")
     assert _numbers(client.get(f"/contacts/?{query}", headers=HX).get_data(as_text=True)) == expected
 
 
-def test_sort_header_links_keep_the_filter_and_toggle_direction(client: FlaskClient, login: Callable, sample: dict) -> None:
+def test_sort_header_links_keep_the_filter_and_toggle_direction(
+    client: FlaskClient, login: Callable, sample: dict
+) -> None:
     login("ann")
     html = client.get("/contacts/?q=milano&sort=name", headers=HX).get_data(as_text=True)
     assert 'href="/contacts/?q=milano&amp;sort=name&amp;desc=1"' in html
@@ -104,12 +128,16 @@ def test_pagination_pages_and_counts(app: Flask, client: FlaskClient, login: Cal
         app.config["PAGE_SIZE"] = 50
 
 
-def test_count_is_capped(app: Flask, db: Any, client: FlaskClient, login: Callable, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_count_is_capped(
+    app: Flask, db: Any, client: FlaskClient, login: Callable, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from segapp.services import contact_list
 
     monkeypatch.setattr(contact_list, "COUNT_CAP", 3)
     login("ann")
-    db.session.execute(Contact.__table__.insert(), [{"no": f"C{n:03d}", "type": "company", "name": f"Company {n}"} for n in range(5)])
+    db.session.execute(
+        Contact.__table__.insert(), [{"no": f"C{n:03d}", "type": "company", "name": f"Company {n}"} for n in range(5)]
+    )
     db.session.commit()
     html = client.get("/contacts/", headers=HX).get_data(as_text=True)
     assert "More than 3 contacts" in html
@@ -124,18 +152,25 @@ def test_hostile_text_is_shown_escaped(client: FlaskClient, login: Callable, mak
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_pages_past_the_count_cap_still_list(app: Flask, db: Any, client: FlaskClient, login: Callable, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_past_the_count_cap_still_list(
+    app: Flask, db: Any, client: FlaskClient, login: Callable, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from segapp.services import contact_list
 
     monkeypatch.setattr(contact_list, "COUNT_CAP", 3)
     app.config["PAGE_SIZE"] = 2
     try:
         login("ann")
-        db.session.execute(Contact.__table__.insert(), [{"no": f"C{n:03d}", "type": "company", "name": f"Company {n}"} for n in range(7)])
+        db.session.execute(
+            Contact.__table__.insert(),
+            [{"no": f"C{n:03d}", "type": "company", "name": f"Company {n}"} for n in range(7)],
+        )
         db.session.commit()
         html = client.get("/contacts/?page=3", headers=HX).get_data(as_text=True)
         assert _numbers(html) == ["C004", "C005"] and "Page 3" in html and 'rel="next"' in html
-        assert _numbers(client.get("/contacts/?q=company&sort=name&page=4", headers=HX).get_data(as_text=True)) == ["C006"]
+        assert _numbers(client.get("/contacts/?q=company&sort=name&page=4", headers=HX).get_data(as_text=True)) == [
+            "C006"
+        ]
     finally:
         app.config["PAGE_SIZE"] = 50
 
@@ -149,13 +184,22 @@ def test_search_wildcards_are_literal(client: FlaskClient, login: Callable, make
 
 
 @pytest.mark.parametrize("in_list_limit", [0, 1000])
-def test_both_ways_of_reading_a_page_agree(client: FlaskClient, login: Callable, sample: dict, monkeypatch: pytest.MonkeyPatch, in_list_limit: int) -> None:
+def test_both_ways_of_reading_a_page_agree(
+    client: FlaskClient, login: Callable, sample: dict, monkeypatch: pytest.MonkeyPatch, in_list_limit: int
+) -> None:
     from segapp.services import contact_list
 
     monkeypatch.setattr(contact_list, "IN_LIST_LIMIT", in_list_limit)
     login("ann")
-    assert _numbers(client.get("/contacts/?q=i&sort=city&desc=1", headers=HX).get_data(as_text=True)) == ["P002", "P001", "C001"]
-    assert _numbers(client.get("/contacts/?salesperson=MR&sort=name", headers=HX).get_data(as_text=True)) == ["C001", "P001"]
+    assert _numbers(client.get("/contacts/?q=i&sort=city&desc=1", headers=HX).get_data(as_text=True)) == [
+        "P002",
+        "P001",
+        "C001",
+    ]
+    assert _numbers(client.get("/contacts/?salesperson=MR&sort=name", headers=HX).get_data(as_text=True)) == [
+        "C001",
+        "P001",
+    ]
 
 
 @pytest.mark.parametrize("walk_limit", [1, 3, 20_000])
@@ -170,9 +214,15 @@ def test_filtered_pages_of_many_matches_are_right_whatever_the_walk(
     try:
         login("ann")
         names = ["Zeta Rossi", "Alfa", "Beta Rossi", "Gamma", "Delta Rossi", "Eta Rossi", "Rossi Omega"]
-        db.session.execute(Contact.__table__.insert(), [{"no": f"C{n}", "type": "company", "name": name} for n, name in enumerate(names)])
+        db.session.execute(
+            Contact.__table__.insert(),
+            [{"no": f"C{n}", "type": "company", "name": name} for n, name in enumerate(names)],
+        )
         db.session.commit()
-        pages = [_numbers(client.get(f"/contacts/?q=rossi&sort=name&page={p}", headers=HX).get_data(as_text=True)) for p in (1, 2, 3)]
+        pages = [
+            _numbers(client.get(f"/contacts/?q=rossi&sort=name&page={p}", headers=HX).get_data(as_text=True))
+            for p in (1, 2, 3)
+        ]
         assert pages == [["C2", "C4"], ["C5", "C6"], ["C0"]]
         desc = _numbers(client.get("/contacts/?q=rossi&sort=name&desc=1", headers=HX).get_data(as_text=True))
         assert desc == ["C0", "C6"]

@@ -40,13 +40,16 @@ def _count(db: Any) -> int:
 
 
 def test_good_csv_creates_companies_and_linked_persons(db: Any, write_file: Callable[..., Path]) -> None:
-    path = write_file("good.csv", (
-        "Company,First Name,Last Name,E-mail Address,Business City,Mobile Phone\n"
-        "Acme S.r.l.,,,info@acme.it,Milano,\n"
-        "Acme S.r.l.,Anna,Rossi,anna@acme.it,Milano,333 1\n"
-        "Beta SpA,Luca,Bianchi,luca@beta.it,Roma,\n"
-        ",Sara,Verdi,sara@example.com,Torino,\n"
-    ))
+    path = write_file(
+        "good.csv",
+        (
+            "Company,First Name,Last Name,E-mail Address,Business City,Mobile Phone\n"
+            "Acme S.r.l.,,,info@acme.it,Milano,\n"
+            "Acme S.r.l.,Anna,Rossi,anna@acme.it,Milano,333 1\n"
+            "Beta SpA,Luca,Bianchi,luca@beta.it,Roma,\n"
+            ",Sara,Verdi,sara@example.com,Torino,\n"
+        ),
+    )
     result = _import(db, path)
     assert (result.created, result.updated, result.skipped, result.errors) == (5, 0, 0, [])
     contacts = _contacts(db)
@@ -65,7 +68,9 @@ def test_good_csv_creates_companies_and_linked_persons(db: Any, write_file: Call
 
 
 def test_semicolon_windows_1252_csv_is_detected(db: Any, write_file: Callable[..., Path]) -> None:
-    text = "Ragione sociale;Nome;Cognome;Città;Posta elettronica\r\nCaffè Società;Niccolò;Dell'Àcqua;Forlì;n@caffe.it\r\n"
+    text = (
+        "Ragione sociale;Nome;Cognome;Città;Posta elettronica\r\nCaffè Società;Niccolò;Dell'Àcqua;Forlì;n@caffe.it\r\n"
+    )
     path = write_file("export.csv", text, "cp1252")
     table = _open(path)
     assert (table.encoding_label, table.delimiter_label) == ("Windows-1252", ";")
@@ -114,16 +119,21 @@ def test_xlsx_workbook(db: Any, tmp_path: Path) -> None:
     assert contacts["Anna Rossi"].company_no == contacts["Luca Neri"].company_no == contacts["Acme"].no
 
 
-def test_duplicates_by_no_and_email_are_skipped(db: Any, write_file: Callable[..., Path], make_contact: Callable[..., Contact]) -> None:
+def test_duplicates_by_no_and_email_are_skipped(
+    db: Any, write_file: Callable[..., Path], make_contact: Callable[..., Contact]
+) -> None:
     make_contact("Old Acme", no="C1", email="info@acme.it", city="Pisa")
     make_contact("Old Beta", no="C2", email="Info@Beta.it", city="Pisa")
-    path = write_file("dup.csv", (
-        "No.,Name,E-mail,City\n"
-        "C1,Acme,x@acme.it,Milano\n"       # same no.
-        ",Beta,INFO@beta.IT,Roma\n"         # same e-mail, other case
-        ",Gamma,g@gamma.it,Napoli\n"
-        ",Gamma again,G@Gamma.it,Bari\n"    # duplicate within the file
-    ))
+    path = write_file(
+        "dup.csv",
+        (
+            "No.,Name,E-mail,City\n"
+            "C1,Acme,x@acme.it,Milano\n"  # same no.
+            ",Beta,INFO@beta.IT,Roma\n"  # same e-mail, other case
+            ",Gamma,g@gamma.it,Napoli\n"
+            ",Gamma again,G@Gamma.it,Bari\n"  # duplicate within the file
+        ),
+    )
     result = _import(db, path, duplicates="skip")
     assert (result.created, result.updated, result.skipped, result.errors) == (1, 0, 3, [])
     contacts = _contacts(db)
@@ -131,22 +141,33 @@ def test_duplicates_by_no_and_email_are_skipped(db: Any, write_file: Callable[..
     assert contacts["Gamma"].city == "Napoli" and "Gamma again" not in contacts
 
 
-def test_duplicates_by_no_and_email_are_updated(db: Any, write_file: Callable[..., Path], make_contact: Callable[..., Contact]) -> None:
+def test_duplicates_by_no_and_email_are_updated(
+    db: Any, write_file: Callable[..., Path], make_contact: Callable[..., Contact]
+) -> None:
     make_contact("Old Acme", no="C1", email="info@acme.it", city="Pisa", phone="050 1")
     make_contact("Old Beta", no="C2", email="Info@Beta.it", city="Pisa")
-    path = write_file("dup.csv", (
-        "No.,Name,E-mail,City,Phone\n"
-        "C1,Acme,x@acme.it,Milano,\n"
-        ",Beta,INFO@beta.IT,Roma,06 1\n"
-        ",Gamma,g@gamma.it,Napoli,\n"
-        ",Gamma,G@Gamma.it,Bari,080 1\n"
-    ))
+    path = write_file(
+        "dup.csv",
+        (
+            "No.,Name,E-mail,City,Phone\n"
+            "C1,Acme,x@acme.it,Milano,\n"
+            ",Beta,INFO@beta.IT,Roma,06 1\n"
+            ",Gamma,g@gamma.it,Napoli,\n"
+            ",Gamma,G@Gamma.it,Bari,080 1\n"
+        ),
+    )
     result = _import(db, path, duplicates="update")
     assert (result.created, result.updated, result.skipped, result.errors) == (1, 3, 0, [])
     contacts = _contacts(db)
     acme = contacts["Acme"]
     # Updated by no.: blank cells leave the stored value alone.
-    assert (acme.no, acme.city, acme.email, acme.phone, acme.company_name) == ("C1", "Milano", "x@acme.it", "050 1", "Acme")
+    assert (acme.no, acme.city, acme.email, acme.phone, acme.company_name) == (
+        "C1",
+        "Milano",
+        "x@acme.it",
+        "050 1",
+        "Acme",
+    )
     assert (contacts["Beta"].no, contacts["Beta"].city, contacts["Beta"].phone) == ("C2", "Roma", "06 1")
     assert (contacts["Gamma"].city, contacts["Gamma"].phone) == ("Bari", "080 1")
     assert _count(db) == 3
@@ -156,15 +177,18 @@ def test_company_rows_match_existing_companies_by_name_and_persons_link_by_no(
     db: Any, write_file: Callable[..., Path], make_contact: Callable[..., Contact]
 ) -> None:
     acme = make_contact("Acme")
-    path = write_file("mixed.csv", (
-        "Type,Name,Company,Company No.,Surname\n"
-        "Company,ACME,,,\n"
-        "persona,Anna Rossi,acme,,Rossi\n"
-        "person,Bruno Neri,,C9,Neri\n"
-        "società,Delta,,,\n"
-        "person,Carla Blu,Delta,,Blu\n"
-        "company,Epsilon,,,\n"
-    ).replace("C9", "CTX"))
+    path = write_file(
+        "mixed.csv",
+        (
+            "Type,Name,Company,Company No.,Surname\n"
+            "Company,ACME,,,\n"
+            "persona,Anna Rossi,acme,,Rossi\n"
+            "person,Bruno Neri,,C9,Neri\n"
+            "società,Delta,,,\n"
+            "person,Carla Blu,Delta,,Blu\n"
+            "company,Epsilon,,,\n"
+        ).replace("C9", "CTX"),
+    )
     path.write_text(path.read_text().replace("CTX", "C9"))
     make_contact("Nine", no="C9")
     result = _import(db, path)
@@ -178,7 +202,9 @@ def test_company_rows_match_existing_companies_by_name_and_persons_link_by_no(
 
 
 def test_person_before_its_company_row_links_to_that_row(db: Any, write_file: Callable[..., Path]) -> None:
-    path = write_file("order.csv", "Name,Company,City,Email\nAnna Rossi,Acme,Pisa,a@acme.it\nAcme,,Milano,info@acme.it\n")
+    path = write_file(
+        "order.csv", "Name,Company,City,Email\nAnna Rossi,Acme,Pisa,a@acme.it\nAcme,,Milano,info@acme.it\n"
+    )
     result = _import(db, path)
     assert (result.created, result.errors) == (2, [])
     contacts = _contacts(db)
@@ -192,32 +218,43 @@ def test_codes_are_checked_and_accepted_by_code_or_name(
     make_reference(Salesperson, code="MR", name="Mario Rossi")
     make_reference(CountryRegion, code="IT", name="Italia")
     make_reference(Language, code="ITA", name="Italiano")
-    path = write_file("codes.csv", (
-        "Name,Salesperson,Country,Language,Correspondence type,Privacy blocked\n"
-        "Acme,mr,Italia,ITA,e-mail,yes\n"
-        "Beta,Mario Rossi,it,italiano,cartaceo,0\n"
-    ))
+    path = write_file(
+        "codes.csv",
+        (
+            "Name,Salesperson,Country,Language,Correspondence type,Privacy blocked\n"
+            "Acme,mr,Italia,ITA,e-mail,yes\n"
+            "Beta,Mario Rossi,it,italiano,cartaceo,0\n"
+        ),
+    )
     result = _import(db, path)
     assert (result.created, result.errors) == (2, [])
     acme, beta = _contacts(db)["Acme"], _contacts(db)["Beta"]
     assert (acme.salesperson_code, acme.country_code, acme.language_code) == ("MR", "IT", "ITA")
     assert acme.correspondence_type == CorrespondenceType.EMAIL and acme.privacy_blocked is True
-    assert (beta.salesperson_code, beta.country_code, beta.correspondence_type) == ("MR", "IT", CorrespondenceType.HARD_COPY)
+    assert (beta.salesperson_code, beta.country_code, beta.correspondence_type) == (
+        "MR",
+        "IT",
+        CorrespondenceType.HARD_COPY,
+    )
 
 
-def test_a_bad_row_means_nothing_is_imported_and_every_bad_row_is_reported(db: Any, write_file: Callable[..., Path]) -> None:
-    path = write_file("bad.csv", (
-        "Name,Email,Country,Exclude from segment,Type,Company no.\n"
-        "Good,good@x.it,,,,\n"
-        "Bad mail,not-an-email,,,,\n"
-        "Bad country,,ZZ,,,\n"
-        ",,,,,\n"
-        "Bad bool,,,maybe,,\n"
-        "Bad type,,,,robot,\n"
-        ",nameless@x.it,,,,\n"
-        + "Too long " + "x" * 100 + ",,,,,\n"
-        "Ghost employee,,,,person,C404\n"
-    ))
+def test_a_bad_row_means_nothing_is_imported_and_every_bad_row_is_reported(
+    db: Any, write_file: Callable[..., Path]
+) -> None:
+    path = write_file(
+        "bad.csv",
+        (
+            "Name,Email,Country,Exclude from segment,Type,Company no.\n"
+            "Good,good@x.it,,,,\n"
+            "Bad mail,not-an-email,,,,\n"
+            "Bad country,,ZZ,,,\n"
+            ",,,,,\n"
+            "Bad bool,,,maybe,,\n"
+            "Bad type,,,,robot,\n"
+            ",nameless@x.it,,,,\n" + "Too long " + "x" * 100 + ",,,,,\n"
+            "Ghost employee,,,,person,C404\n"
+        ),
+    )
     result = _import(db, path)
     assert (result.created, result.updated, result.skipped) == (0, 0, 0)
     assert [e.row_number for e in result.errors] == [3, 4, 6, 7, 8, 9, 10]
@@ -236,7 +273,9 @@ def test_skip_invalid_rows_imports_the_good_ones(db: Any, write_file: Callable[.
     assert set(_contacts(db)) == {"Good", "Also good"}
 
 
-def test_given_numbers_move_the_series_past_them(db: Any, write_file: Callable[..., Path], make_contact: Callable[..., Contact]) -> None:
+def test_given_numbers_move_the_series_past_them(
+    db: Any, write_file: Callable[..., Path], make_contact: Callable[..., Contact]
+) -> None:
     path = write_file("nos.csv", "No.,Name\nCT000007,Given\n,New\n")
     result = _import(db, path)
     assert result.created == 2
@@ -292,10 +331,22 @@ def test_more_than_the_row_limit_is_refused(db: Any, monkeypatch: pytest.MonkeyP
 
 
 def test_preview_shows_rows_as_they_will_be_imported(db: Any) -> None:
-    rows = [["Anna", "Rossi", "Acme", "a@x.it"], ["", "", "", ""], ["Bad", "", "", "nope"]] + [[f"P{n}", "X", "", ""] for n in range(20)]
-    preview = preview_rows(db.session, ["Nome", "Cognome", "Azienda", "Email"], rows, {"Nome": "first_name", "Cognome": "surname", "Azienda": "company_name", "Email": "email"})
+    rows = [["Anna", "Rossi", "Acme", "a@x.it"], ["", "", "", ""], ["Bad", "", "", "nope"]] + [
+        [f"P{n}", "X", "", ""] for n in range(20)
+    ]
+    preview = preview_rows(
+        db.session,
+        ["Nome", "Cognome", "Azienda", "Email"],
+        rows,
+        {"Nome": "first_name", "Cognome": "surname", "Azienda": "company_name", "Email": "email"},
+    )
     assert len(preview) == 10
-    assert (preview[0].row_number, preview[0].type, preview[0].values["name"], preview[0].company) == (2, ContactType.PERSON, "Anna Rossi", "Acme")
+    assert (preview[0].row_number, preview[0].type, preview[0].values["name"], preview[0].company) == (
+        2,
+        ContactType.PERSON,
+        "Anna Rossi",
+        "Acme",
+    )
     assert preview[1].row_number == 4 and "nope" in preview[1].errors[0]
 
 
@@ -309,8 +360,12 @@ def test_statements_do_not_grow_with_the_rows(db: Any, make_contact: Callable[..
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        result = import_contacts(db.session, ["Company", "Name", "Email"], rows, ImportOptions(
-            {"Company": "company_name", "Name": "name", "Email": "email"}, duplicates="update"))
+        result = import_contacts(
+            db.session,
+            ["Company", "Name", "Email"],
+            rows,
+            ImportOptions({"Company": "company_name", "Name": "name", "Email": "email"}, duplicates="update"),
+        )
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     db.session.commit()
@@ -327,7 +382,9 @@ def test_updated_contacts_are_found_by_the_list_search_under_their_new_name(db, 
 
     acme = make_contact("Acme", email="info@acme.example")
     result = import_contacts(
-        db.session, ["Name", "E-mail", "City"], [["Zenith Città", "info@acme.example", "Milano"]],
+        db.session,
+        ["Name", "E-mail", "City"],
+        [["Zenith Città", "info@acme.example", "Milano"]],
         ImportOptions(mapping={"Name": "name", "E-mail": "email", "City": "city"}, duplicates="update"),
     )
     db.session.commit()

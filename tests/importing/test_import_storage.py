@@ -10,23 +10,40 @@ from segapp.models.contacts import contact_search_text
 from segapp.services.contact_import import ImportOptions, import_contacts
 
 COLUMNS = ["Company", "First name", "Surname", "E-mail", "City", "Correspondence", "Blocked"]
-MAPPING = {"Company": "company_name", "First name": "first_name", "Surname": "surname", "E-mail": "email",
-           "City": "city", "Correspondence": "correspondence_type", "Blocked": "privacy_blocked"}
+MAPPING = {
+    "Company": "company_name",
+    "First name": "first_name",
+    "Surname": "surname",
+    "E-mail": "email",
+    "City": "city",
+    "Correspondence": "correspondence_type",
+    "Blocked": "privacy_blocked",
+}
 
 
 def test_imported_rows_have_every_column_the_list_and_search_need(db: Any) -> None:
     before = datetime.now(UTC) - timedelta(seconds=5)
-    rows = [["Ölwerke GmbH", "", "", "Info@Oelwerke.DE", "Düsseldorf", "e-mail", "no"],
-            ["Ölwerke GmbH", "Jürgen", "Straß", "j.strass@oelwerke.de", "Köln", "paper", "yes"]]
+    rows = [
+        ["Ölwerke GmbH", "", "", "Info@Oelwerke.DE", "Düsseldorf", "e-mail", "no"],
+        ["Ölwerke GmbH", "Jürgen", "Straß", "j.strass@oelwerke.de", "Köln", "paper", "yes"],
+    ]
     result = import_contacts(db.session, COLUMNS, rows, ImportOptions(dict(MAPPING)))
     db.session.commit()
     assert (result.created, result.errors) == (2, [])
     db.session.expire_all()
     company, person = db.session.scalars(select(Contact).order_by(Contact.type, Contact.no)).all()
     assert (company.type, company.name, company.company_no, company.company_name) == (
-        ContactType.COMPANY, "Ölwerke GmbH", company.no, "Ölwerke GmbH")
+        ContactType.COMPANY,
+        "Ölwerke GmbH",
+        company.no,
+        "Ölwerke GmbH",
+    )
     assert (person.type, person.name, person.company_no, person.company_name) == (
-        ContactType.PERSON, "Jürgen Straß", company.no, "Ölwerke GmbH")
+        ContactType.PERSON,
+        "Jürgen Straß",
+        company.no,
+        "Ölwerke GmbH",
+    )
     assert company.correspondence_type == CorrespondenceType.EMAIL and company.privacy_blocked is False
     assert person.correspondence_type == CorrespondenceType.HARD_COPY and person.privacy_blocked is True
     assert person.exclude_from_segment is False and person.anonymised is False

@@ -11,9 +11,24 @@ from segapp.models import Contact, ContactType
 from segapp.services.contact_import import ImportOptions, import_contacts
 
 ROWS = 100_000
-COLUMNS = ["Company", "First Name", "Last Name", "E-mail Address", "Business City", "Business Postal Code", "Mobile Phone"]
-MAPPING = {"Company": "company_name", "First Name": "first_name", "Last Name": "surname", "E-mail Address": "email",
-           "Business City": "city", "Business Postal Code": "post_code", "Mobile Phone": "mobile"}
+COLUMNS = [
+    "Company",
+    "First Name",
+    "Last Name",
+    "E-mail Address",
+    "Business City",
+    "Business Postal Code",
+    "Mobile Phone",
+]
+MAPPING = {
+    "Company": "company_name",
+    "First Name": "first_name",
+    "Last Name": "surname",
+    "E-mail Address": "email",
+    "Business City": "city",
+    "Business Postal Code": "post_code",
+    "Mobile Phone": "mobile",
+}
 
 
 def _rows(count: int) -> Iterator[list[str]]:
@@ -37,7 +52,9 @@ def test_one_hundred_thousand_rows_in_one_import(db: Any, backend: str) -> None:
     counts = dict(db.session.execute(select(Contact.type, func.count()).group_by(Contact.type)).all())
     assert counts == {ContactType.COMPANY: ROWS // 10, ContactType.PERSON: ROWS - ROWS // 10}
     linked = db.session.scalar(
-        select(func.count()).select_from(Contact).where(Contact.type == ContactType.PERSON, Contact.company_no.is_not(None))
+        select(func.count())
+        .select_from(Contact)
+        .where(Contact.type == ContactType.PERSON, Contact.company_no.is_not(None))
     )
     assert linked == ROWS - ROWS // 10
     assert elapsed < 120

@@ -25,29 +25,54 @@ from segapp.services.segments import create_segment
 def reference(db: Any) -> dict[str, Any]:
     """ITA/ENU/DEU, salespeople MR and blocked OLD, templates LETTER (ITA+ENU docs) and CALL (none)."""
     s = db.session
-    s.add_all([
-        Language(code="ITA", name="Italiano"), Language(code="ENU", name="English"), Language(code="DEU", name="Deutsch"),
-        Salesperson(code="MR", name="Mario Rossi"), Salesperson(code="LB", name="Laura Bianchi"),
-        Salesperson(code="OLD", name="Old One", blocked=True),
-        InteractionGroup(code="LETTER", description="Letters"), InteractionGroup(code="PHONE", description="Calls"),
-        Campaign(no="CP1", description="Fair"), Campaign(no="CP2", description="Spring"),
-    ])
+    s.add_all(
+        [
+            Language(code="ITA", name="Italiano"),
+            Language(code="ENU", name="English"),
+            Language(code="DEU", name="Deutsch"),
+            Salesperson(code="MR", name="Mario Rossi"),
+            Salesperson(code="LB", name="Laura Bianchi"),
+            Salesperson(code="OLD", name="Old One", blocked=True),
+            InteractionGroup(code="LETTER", description="Letters"),
+            InteractionGroup(code="PHONE", description="Calls"),
+            Campaign(no="CP1", description="Fair"),
+            Campaign(no="CP2", description="Spring"),
+        ]
+    )
     s.flush()
-    s.add_all([
-        InteractionTemplate(
-            code="LETTER", description="Letter", interaction_group_code="LETTER", unit_cost=Decimal("1.20"),
-            unit_duration=Decimal("5"), information_flow=InformationFlow.OUTBOUND, initiated_by=InitiatedBy.US,
-            correspondence_type=CorrespondenceType.HARD_COPY, language_code="ITA", campaign_no="CP1",
-            campaign_target=True,
-            languages=[InteractionTemplateLanguage(language_code="ITA", subject="La nostra offerta"),
-                       InteractionTemplateLanguage(language_code="ENU", subject="Our offer")],
-        ),
-        InteractionTemplate(
-            code="CALL", description="Call", interaction_group_code="PHONE", unit_cost=Decimal("3"),
-            unit_duration=Decimal("10"), information_flow=InformationFlow.INBOUND, initiated_by=InitiatedBy.THEM,
-            correspondence_type=CorrespondenceType.EMAIL, ignore_contact_corr_type=True, language_code="ENU",
-        ),
-    ])
+    s.add_all(
+        [
+            InteractionTemplate(
+                code="LETTER",
+                description="Letter",
+                interaction_group_code="LETTER",
+                unit_cost=Decimal("1.20"),
+                unit_duration=Decimal("5"),
+                information_flow=InformationFlow.OUTBOUND,
+                initiated_by=InitiatedBy.US,
+                correspondence_type=CorrespondenceType.HARD_COPY,
+                language_code="ITA",
+                campaign_no="CP1",
+                campaign_target=True,
+                languages=[
+                    InteractionTemplateLanguage(language_code="ITA", subject="La nostra offerta"),
+                    InteractionTemplateLanguage(language_code="ENU", subject="Our offer"),
+                ],
+            ),
+            InteractionTemplate(
+                code="CALL",
+                description="Call",
+                interaction_group_code="PHONE",
+                unit_cost=Decimal("3"),
+                unit_duration=Decimal("10"),
+                information_flow=InformationFlow.INBOUND,
+                initiated_by=InitiatedBy.THEM,
+                correspondence_type=CorrespondenceType.EMAIL,
+                ignore_contact_corr_type=True,
+                language_code="ENU",
+            ),
+        ]
+    )
     s.commit()
     return {}
 
@@ -64,4 +89,3 @@ def make_segment(db: Any, reference: dict[str, Any]) -> Callable[..., SegmentHea
         return header
 
     return _make
-

@@ -15,7 +15,11 @@ from segapp.services.segments import create_segment, delete_segment, segment_tot
 
 def _lines(db, segment_no: str) -> list[SegmentLine]:
     db.session.expire_all()
-    return list(db.session.scalars(select(SegmentLine).where(SegmentLine.segment_no == segment_no).order_by(SegmentLine.line_no)))
+    return list(
+        db.session.scalars(
+            select(SegmentLine).where(SegmentLine.segment_no == segment_no).order_by(SegmentLine.line_no)
+        )
+    )
 
 
 def test_create_segment_takes_the_series_today_and_the_users_salesperson(db, reference, make_user) -> None:
@@ -35,7 +39,11 @@ def test_template_change_reads_exactly_its_defaults_and_clears_the_subject(db, m
     assert (h.unit_cost, h.unit_duration) == (Decimal("1.20"), Decimal("5.00"))
     assert (h.information_flow, h.initiated_by) == (InformationFlow.OUTBOUND, InitiatedBy.US)
     assert (h.campaign_no, h.campaign_target, h.campaign_response) == ("CP1", True, False)
-    assert (h.correspondence_type, h.ignore_contact_corr_type, h.language_code) == (CorrespondenceType.HARD_COPY, False, "ITA")
+    assert (h.correspondence_type, h.ignore_contact_corr_type, h.language_code) == (
+        CorrespondenceType.HARD_COPY,
+        False,
+        "ITA",
+    )
     assert h.subject == ""
     assert (h.description, h.salesperson_code, h.version) == ("Keep me", "LB", 2)
 
@@ -145,7 +153,11 @@ def test_template_change_yes_sets_the_template_and_recomputes_every_line(db, mak
     assert {line.cost for line in lines} == {Decimal("1.20")}
     assert {line.campaign_no for line in lines} == {"CP1"}
     assert [line.language_code for line in lines] == ["ITA", "ENU", "ITA"]
-    assert [line.correspondence_type for line in lines] == [CorrespondenceType.EMAIL, CorrespondenceType.HARD_COPY, CorrespondenceType.HARD_COPY]
+    assert [line.correspondence_type for line in lines] == [
+        CorrespondenceType.EMAIL,
+        CorrespondenceType.HARD_COPY,
+        CorrespondenceType.HARD_COPY,
+    ]
     assert [line.subject for line in lines] == ["", "Our offer", ""]
 
 
@@ -157,7 +169,9 @@ def test_template_change_no_leaves_the_lines_alone(db, make_segment, make_contac
     assert (line.interaction_template_code, line.cost) == (None, Decimal("0.00"))
 
 
-def test_subject_change_updates_lines_of_same_template_and_language_with_the_old_subject(db, make_segment, make_contact) -> None:
+def test_subject_change_updates_lines_of_same_template_and_language_with_the_old_subject(
+    db, make_segment, make_contact
+) -> None:
     header = make_segment(interaction_template_code="LETTER", language_code="ITA", subject="Old")
     for name, language in (("A", "ITA"), ("B", "ITA"), ("C", "ENU")):
         add_line(db.session, header.no, make_contact(name, language_code=language).no)

@@ -14,7 +14,7 @@ def test_every_shortcut_is_in_the_overlay_and_in_the_scripts_map(client, login, 
     assert match
     scripted = json.loads(match.group(1).replace("&#34;", '"').replace("&amp;", "&"))
     assert [entry["action"] for entry in scripted] == [s.action for s in KEYMAP]
-    overlay = page[page.index('id="shortcuts"'):]
+    overlay = page[page.index('id="shortcuts"') :]
     for shortcut in KEYMAP:
         for key in shortcut.keys:
             assert f"<kbd>{key}</kbd>" in overlay

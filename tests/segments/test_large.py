@@ -9,11 +9,14 @@ HX = {"HX-Request": "true"}
 
 
 def _fill(db, segment_no: str, count: int) -> None:
-    contacts = [{"no": f"K{i:06d}", "name": f"Contact {i:06d}", "city": "Milano" if i % 2 else "Roma"} for i in range(count)]
+    contacts = [
+        {"no": f"K{i:06d}", "name": f"Contact {i:06d}", "city": "Milano" if i % 2 else "Roma"} for i in range(count)
+    ]
     db.session.execute(insert(Contact), contacts)
-    db.session.execute(insert(SegmentLine), [
-        {"segment_no": segment_no, "line_no": (i + 1) * 10000, "contact_no": f"K{i:06d}"} for i in range(count)
-    ])
+    db.session.execute(
+        insert(SegmentLine),
+        [{"segment_no": segment_no, "line_no": (i + 1) * 10000, "contact_no": f"K{i:06d}"} for i in range(count)],
+    )
     db.session.commit()
 
 
@@ -23,10 +26,16 @@ def test_the_page_shows_one_page_of_lines_and_loads_more_on_demand(client, login
     _fill(db, header.no, PAGE_SIZE * 2 + 5)
     page = client.get(f"/segments/{header.no}").get_data(as_text=True)
     assert page.count('<tr id="line-') == PAGE_SIZE
-    assert f'data-total="lines">{PAGE_SIZE * 2 + 5}<' in client.get(f"/segments/{header.no}/totals", headers=HX).get_data(as_text=True)
+    assert f'data-total="lines">{PAGE_SIZE * 2 + 5}<' in client.get(
+        f"/segments/{header.no}/totals", headers=HX
+    ).get_data(as_text=True)
     assert f"offset={PAGE_SIZE}" in page and 'hx-trigger="click, revealed"' in page
     second = client.get(f"/segments/{header.no}/lines?offset={PAGE_SIZE}", headers=HX).get_data(as_text=True)
-    assert second.count('<tr id="line-') == PAGE_SIZE and f"K{PAGE_SIZE:06d}" in second and f"K{PAGE_SIZE - 1:06d}" not in second
+    assert (
+        second.count('<tr id="line-') == PAGE_SIZE
+        and f"K{PAGE_SIZE:06d}" in second
+        and f"K{PAGE_SIZE - 1:06d}" not in second
+    )
     last = client.get(f"/segments/{header.no}/lines?offset={PAGE_SIZE * 2}", headers=HX).get_data(as_text=True)
     assert last.count('<tr id="line-') == 5 and "load-more" not in last
 

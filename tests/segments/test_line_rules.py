@@ -11,15 +11,27 @@ from segapp.services.segment_lines import LINE_NO_STEP, add_line
 
 def test_a_new_line_takes_the_header_values(db, make_segment, make_contact) -> None:
     header = make_segment(
-        description="Autumn letter", salesperson_code="MR", interaction_template_code="LETTER",
-        interaction_group_code="LETTER", unit_cost=Decimal("2.50"), unit_duration=Decimal("7"),
-        date=date(2026, 11, 23), information_flow=InformationFlow.OUTBOUND, campaign_no="CP1",
-        campaign_target=True, send_word_docs_as_attachment=True, language_code="ITA",
+        description="Autumn letter",
+        salesperson_code="MR",
+        interaction_template_code="LETTER",
+        interaction_group_code="LETTER",
+        unit_cost=Decimal("2.50"),
+        unit_duration=Decimal("7"),
+        date=date(2026, 11, 23),
+        information_flow=InformationFlow.OUTBOUND,
+        campaign_no="CP1",
+        campaign_target=True,
+        send_word_docs_as_attachment=True,
+        language_code="ITA",
     )
     acme = make_contact("Acme", salesperson_code="LB")
     ann = make_contact("Ann Lee", company=acme)
     line = add_line(db.session, header.no, ann.no).line
-    assert (line.description, line.salesperson_code, line.interaction_template_code) == ("Autumn letter", "MR", "LETTER")
+    assert (line.description, line.salesperson_code, line.interaction_template_code) == (
+        "Autumn letter",
+        "MR",
+        "LETTER",
+    )
     assert (line.cost, line.duration, line.date) == (Decimal("2.50"), Decimal("7"), date(2026, 11, 23))
     assert line.information_flow == InformationFlow.OUTBOUND
     assert (line.campaign_no, line.campaign_target, line.send_word_doc_as_attachment) == ("CP1", True, True)
@@ -71,7 +83,9 @@ CT = CorrespondenceType
     ],
     ids=["header", "header-empty-template-ignores", "template-ignores", "contact-none", "contact-own", "nothing"],
 )
-def test_correspondence_type_rules(db, make_segment, make_contact, header_ignores, header_type, template, contact_type, expected) -> None:
+def test_correspondence_type_rules(
+    db, make_segment, make_contact, header_ignores, header_type, template, contact_type, expected
+) -> None:
     header = make_segment(
         ignore_contact_corr_type=header_ignores, correspondence_type=header_type, interaction_template_code=template
     )
@@ -90,7 +104,9 @@ def test_subject_rules(db, make_segment, make_contact, contact_language, expecte
     assert add_line(db.session, header.no, contact.no).line.subject == expected
 
 
-def test_subject_is_blank_when_the_template_has_none_in_the_lines_language(db, make_segment, make_contact, make_reference) -> None:
+def test_subject_is_blank_when_the_template_has_none_in_the_lines_language(
+    db, make_segment, make_contact, make_reference
+) -> None:
     from segapp.models import InteractionTemplateLanguage
 
     make_reference(InteractionTemplateLanguage, template_code="LETTER", language_code="DEU", subject="")

@@ -12,9 +12,13 @@ from segapp.services.segment_lines import add_line, delete_line, update_line_fie
 
 def _actions(db, segment_no: str) -> list[SegmentCriteriaAction]:
     db.session.expire_all()
-    return list(db.session.scalars(
-        select(SegmentCriteriaAction).where(SegmentCriteriaAction.segment_no == segment_no).order_by(SegmentCriteriaAction.sequence_no)
-    ))
+    return list(
+        db.session.scalars(
+            select(SegmentCriteriaAction)
+            .where(SegmentCriteriaAction.segment_no == segment_no)
+            .order_by(SegmentCriteriaAction.sequence_no)
+        )
+    )
 
 
 def test_typing_a_contact_records_a_replayable_add_action(db, make_segment, make_contact, make_user) -> None:
@@ -23,7 +27,12 @@ def test_typing_a_contact_records_a_replayable_add_action(db, make_segment, make
     contact = make_contact("Acme")
     line = add_line(db.session, header.no, contact.no, user.id).line
     [action] = _actions(db, header.no)
-    assert (action.action_type, action.manual, action.allow_existing_contacts, action.sequence_no) == (CriteriaActionType.ADD, True, True, 1)
+    assert (action.action_type, action.manual, action.allow_existing_contacts, action.sequence_no) == (
+        CriteriaActionType.ADD,
+        True,
+        True,
+        1,
+    )
     assert (action.lines_added, action.user_id) == (1, user.id)
     assert [(f.table_name, f.field_name, f.expression) for f in action.filters] == [("contact", "no", contact.no)]
     assert db.session.get(SegmentLine, (header.no, line.line_no)).criteria_action_id == action.id
@@ -42,7 +51,12 @@ def test_deleting_a_line_records_a_reduce_with_the_line_as_it_was(db, make_segme
     assert [(f.field_name, f.expression) for f in reduce.filters] == [("no", contact.no)]
     [saved] = db.session.scalars(select(SegmentLineHistory).where(SegmentLineHistory.action_id == reduce.id))
     assert (saved.line_no, saved.contact_no, saved.cost, saved.evaluation, saved.salesperson_code) == (
-        line.line_no, contact.no, Decimal("7.50"), "positive", "MR")
+        line.line_no,
+        contact.no,
+        Decimal("7.50"),
+        "positive",
+        "MR",
+    )
     assert (saved.version, saved.criteria_action_id) == (3, add.id)
     assert db.session.get(SegmentLine, (header.no, line.line_no)) is None
 
@@ -55,7 +69,11 @@ def test_clearing_and_retyping_the_contact_records_reduce_then_add(db, make_segm
     cleared = db.session.get(SegmentLine, (header.no, line.line_no))
     assert (cleared.contact_no, cleared.contact_company_no) == (None, None)
     update_line_field(db.session, header.no, line.line_no, "contact_no", b.no, 2)
-    assert [a.action_type for a in _actions(db, header.no)] == [CriteriaActionType.ADD, CriteriaActionType.REDUCE, CriteriaActionType.ADD]
+    assert [a.action_type for a in _actions(db, header.no)] == [
+        CriteriaActionType.ADD,
+        CriteriaActionType.REDUCE,
+        CriteriaActionType.ADD,
+    ]
     assert db.session.get(SegmentLine, (header.no, line.line_no)).contact_no == b.no
 
 

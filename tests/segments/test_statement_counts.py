@@ -16,20 +16,53 @@ SMALL, LARGE = 3, 60  # LARGE is more than two pages of the grid
 
 def _fill(db, segment_no: str, count: int, prefix: str) -> None:
     """Lines of persons of distinct companies, with every kind of cell filled and a template with documents."""
-    companies = [{"no": f"{prefix}C{i:04d}", "type": ContactType.COMPANY, "name": f"Company {i}",
-                  "company_no": f"{prefix}C{i:04d}", "company_name": f"Company {i}", "city": "Milano"} for i in range(count)]
-    persons = [{"no": f"{prefix}P{i:04d}", "type": ContactType.PERSON, "name": f"Person {i}", "company_no": f"{prefix}C{i:04d}",
-                "company_name": f"Company {i}", "city": "Roma", "phone": f"+39 {i}", "email": f"p{i}@example.com"}
-               for i in range(count)]
-    db.session.execute(insert(Contact), companies + persons)
-    db.session.execute(insert(SegmentLine), [
-        {"segment_no": segment_no, "line_no": (i + 1) * 10000, "contact_no": f"{prefix}P{i:04d}",
-         "contact_company_no": f"{prefix}C{i:04d}", "correspondence_type": CorrespondenceType.EMAIL,
-         "salesperson_code": "MR" if i % 2 else "LB", "interaction_template_code": "LETTER" if i % 3 else "CALL",
-         "language_code": "ITA" if i % 2 else "DEU", "subject": f"Subject {i}", "evaluation": Evaluation.POSITIVE,
-         "cost": Decimal(i), "duration": Decimal("1.5"), "date": date(2026, 1, 1 + i % 28), "attempt_failed": bool(i % 2)}
+    companies = [
+        {
+            "no": f"{prefix}C{i:04d}",
+            "type": ContactType.COMPANY,
+            "name": f"Company {i}",
+            "company_no": f"{prefix}C{i:04d}",
+            "company_name": f"Company {i}",
+            "city": "Milano",
+        }
         for i in range(count)
-    ])
+    ]
+    persons = [
+        {
+            "no": f"{prefix}P{i:04d}",
+            "type": ContactType.PERSON,
+            "name": f"Person {i}",
+            "company_no": f"{prefix}C{i:04d}",
+            "company_name": f"Company {i}",
+            "city": "Roma",
+            "phone": f"+39 {i}",
+            "email": f"p{i}@example.com",
+        }
+        for i in range(count)
+    ]
+    db.session.execute(insert(Contact), companies + persons)
+    db.session.execute(
+        insert(SegmentLine),
+        [
+            {
+                "segment_no": segment_no,
+                "line_no": (i + 1) * 10000,
+                "contact_no": f"{prefix}P{i:04d}",
+                "contact_company_no": f"{prefix}C{i:04d}",
+                "correspondence_type": CorrespondenceType.EMAIL,
+                "salesperson_code": "MR" if i % 2 else "LB",
+                "interaction_template_code": "LETTER" if i % 3 else "CALL",
+                "language_code": "ITA" if i % 2 else "DEU",
+                "subject": f"Subject {i}",
+                "evaluation": Evaluation.POSITIVE,
+                "cost": Decimal(i),
+                "duration": Decimal("1.5"),
+                "date": date(2026, 1, 1 + i % 28),
+                "attempt_failed": bool(i % 2),
+            }
+            for i in range(count)
+        ],
+    )
     db.session.commit()
 
 
@@ -55,7 +88,9 @@ def test_the_segment_page_runs_as_many_statements_for_60_lines_as_for_3(client, 
     small, large = segments
     small_statements = _statements(db, client, f"/segments/{small}", SMALL)
     large_statements = _statements(db, client, f"/segments/{large}", PAGE_SIZE)
-    assert len(large_statements) == len(small_statements) <= 8, large_statements  # user, header, campaign, lines, 4 lists
+    assert len(large_statements) == len(small_statements) <= 8, (
+        large_statements
+    )  # user, header, campaign, lines, 4 lists
 
 
 @pytest.mark.parametrize("query", ["offset=0", f"offset={PAGE_SIZE}", "sort=name&dir=desc", "sort=city&q=roma"])

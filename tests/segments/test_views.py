@@ -50,10 +50,15 @@ def test_delete_after_confirmation(client, login, make_segment, make_contact, db
 def test_header_field_saves_and_answers_its_fragment_with_dependents(client, login, make_segment, db) -> None:
     login()
     header = make_segment()
-    response = client.put(f"/segments/{header.no}/header/interaction_template_code", data={"value": "LETTER", "version": "1"}, headers=HX)
+    response = client.put(
+        f"/segments/{header.no}/header/interaction_template_code", data={"value": "LETTER", "version": "1"}, headers=HX
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert body.startswith('<div class="field hfield" id="hf-interaction_template_code"') or 'id="hf-interaction_template_code"' in body.split("hx-swap-oob")[0]
+    assert (
+        body.startswith('<div class="field hfield" id="hf-interaction_template_code"')
+        or 'id="hf-interaction_template_code"' in body.split("hx-swap-oob")[0]
+    )
     assert 'id="hf-unit_cost" hx-swap-oob="true"' in body and 'value="1.20"' in body
     assert 'id="header-version" name="version" value="2" hx-swap-oob="true"' in body
     assert "lines-dialog" not in body  # no lines, no question
@@ -74,7 +79,9 @@ def test_a_stale_header_edit_is_a_409_with_the_current_value(client, login, make
     login()
     header = make_segment()
     client.put(f"/segments/{header.no}/header/description", data={"value": "Mine", "version": "1"}, headers=HX)
-    response = client.put(f"/segments/{header.no}/header/description", data={"value": "Theirs", "version": "1"}, headers=HX)
+    response = client.put(
+        f"/segments/{header.no}/header/description", data={"value": "Theirs", "version": "1"}, headers=HX
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Someone else changed" in body and 'value="Mine"' in body
@@ -86,7 +93,9 @@ def test_header_change_with_lines_asks_and_yes_updates_them(client, login, make_
     header = make_segment(salesperson_code="MR")
     add_line(db.session, header.no, make_contact("A").no)
     db.session.commit()
-    body = client.put(f"/segments/{header.no}/header/salesperson_code", data={"value": "LB", "version": "1"}, headers=HX).get_data(as_text=True)
+    body = client.put(
+        f"/segments/{header.no}/header/salesperson_code", data={"value": "LB", "version": "1"}, headers=HX
+    ).get_data(as_text=True)
     assert '<dialog id="lines-dialog" hx-swap-oob="true" data-open' in body and "1 lines" in body
     refreshed = client.post(f"/segments/{header.no}/header/salesperson_code/lines", headers=HX).get_data(as_text=True)
     assert "1 lines updated" in refreshed and 'data-line-no="10000"' in refreshed
@@ -122,7 +131,11 @@ def test_edit_a_cell_and_refusals(client, login, make_segment, make_contact, db)
     db.session.commit()
     url = f"/segments/{header.no}/lines/{line.line_no}"
     ok = client.put(url, data={"field": "cost", "value": "4,5", "version": "1"}, headers=HX)
-    assert ok.status_code == 200 and 'data-version="2"' in ok.get_data(as_text=True) and "4.50" in ok.get_data(as_text=True)
+    assert (
+        ok.status_code == 200
+        and 'data-version="2"' in ok.get_data(as_text=True)
+        and "4.50" in ok.get_data(as_text=True)
+    )
     bad = client.put(url, data={"field": "date", "value": "31/02/2026", "version": "2"}, headers=HX)
     body = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "is not a date" in body and 'data-rejected="31/02/2026"' in body
@@ -162,7 +175,9 @@ def test_contact_completion_by_no_or_name(client, login, make_contact) -> None:
     assert "Hidden" not in client.get("/segments/contact-options?q=hid", headers=HX).get_data(as_text=True)
 
 
-def test_two_users_editing_the_same_line_never_overwrite_each_other(app, login, make_user, make_segment, make_contact, db) -> None:
+def test_two_users_editing_the_same_line_never_overwrite_each_other(
+    app, login, make_user, make_segment, make_contact, db
+) -> None:
     from tests.conftest import PASSWORD, IsolatedClient
 
     header = make_segment()
@@ -176,7 +191,9 @@ def test_two_users_editing_the_same_line_never_overwrite_each_other(app, login, 
     url = f"/segments/{header.no}/lines/{line.line_no}"
     first = app.test_client()
     first.post("/auth/login", data={"username": "ann", "password": PASSWORD})
-    assert first.put(url, data={"field": "description", "value": "Ann's", "version": "1"}, headers=HX).status_code == 200
+    assert (
+        first.put(url, data={"field": "description", "value": "Ann's", "version": "1"}, headers=HX).status_code == 200
+    )
     second = bob.put(url, data={"field": "description", "value": "Bob's", "version": "1"}, headers=HX)
     body = second.get_data(as_text=True)
     assert second.status_code == 409

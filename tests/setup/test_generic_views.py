@@ -8,9 +8,21 @@ from segapp.models import Campaign, MailingGroup, Role, Salesperson
 
 def test_overview_links_every_setup_list(admin: FlaskClient) -> None:
     html = admin.get("/setup/").get_data(as_text=True)
-    for slug in ("salespeople", "territories", "countries", "languages", "mailing-groups", "industry-groups",
-                 "business-relations", "job-responsibilities", "salutations", "campaigns", "interaction-groups",
-                 "interaction-templates", "profile-questionnaires"):
+    for slug in (
+        "salespeople",
+        "territories",
+        "countries",
+        "languages",
+        "mailing-groups",
+        "industry-groups",
+        "business-relations",
+        "job-responsibilities",
+        "salutations",
+        "campaigns",
+        "interaction-groups",
+        "interaction-templates",
+        "profile-questionnaires",
+    ):
         assert f'href="/setup/{slug}/"' in html
     assert 'href="/setup/company-information"' in html
     assert 'href="/setup/marketing"' in html
@@ -49,8 +61,10 @@ def test_bad_input_gives_messages_not_errors(admin: FlaskClient) -> None:
     assert response.status_code == 422
     response = admin.post("/setup/languages/new", data={"code": "A/B", "name": "n"})
     assert response.status_code == 422 and "slashes" in response.get_data(as_text=True)
-    response = admin.post("/setup/interaction-templates/new",
-                          data={"code": "T", "unit_cost": "-1", "unit_duration": "abc", "interaction_group_code": "NOPE"})
+    response = admin.post(
+        "/setup/interaction-templates/new",
+        data={"code": "T", "unit_cost": "-1", "unit_duration": "abc", "interaction_group_code": "NOPE"},
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="unit_cost-error"' in html and 'id="unit_duration-error"' in html
@@ -82,16 +96,27 @@ def test_list_searches_and_paginates(admin: FlaskClient, db, app) -> None:
 
 def test_new_campaign_takes_the_next_campaign_number(admin: FlaskClient, db, make_reference) -> None:
     make_reference(Salesperson, code="MR", name="Mario")
-    response = admin.post("/setup/campaigns/new", data={
-        "description": "Fair", "starting_date": "2026-03-01", "ending_date": "2026-03-31",
-        "salesperson_code": "MR", "status": "active"})
+    response = admin.post(
+        "/setup/campaigns/new",
+        data={
+            "description": "Fair",
+            "starting_date": "2026-03-01",
+            "ending_date": "2026-03-31",
+            "salesperson_code": "MR",
+            "status": "active",
+        },
+    )
     assert response.status_code == 302
     campaign = db.session.scalars(select(Campaign)).one()
     assert campaign.no == "CP0002" and campaign.status == "active"
-    response = admin.post("/setup/campaigns/new", data={
-        "description": "Bad", "starting_date": "2026-03-31", "ending_date": "2026-03-01", "status": "planned"})
+    response = admin.post(
+        "/setup/campaigns/new",
+        data={"description": "Bad", "starting_date": "2026-03-31", "ending_date": "2026-03-01", "status": "planned"},
+    )
     assert response.status_code == 422 and 'id="ending_date-error"' in response.get_data(as_text=True)
-    response = admin.post("/setup/campaigns/new", data={"description": "Bad", "starting_date": "31/02/2026", "status": "x"})
+    response = admin.post(
+        "/setup/campaigns/new", data={"description": "Bad", "starting_date": "31/02/2026", "status": "x"}
+    )
     assert response.status_code == 422
 
 
@@ -118,15 +143,32 @@ def test_no_input_gives_a_server_error(admin: FlaskClient, db) -> None:
 
     load_demo_data(db.session, companies=1, persons_per_company=1)
     db.session.commit()
-    odd = {"code": "ZZ", "description": "x" * 300, "name": "\u00e8", "unit_cost": "1e40", "unit_duration": "NaN",
-           "starting_date": "2026-13-01", "salesperson_code": "OLD", "status": "nope", "applies_to": "",
-           "interaction_group_code": "", "language_code": "ZZZ", "email": "@", "campaign_no": "CP0001"}
+    odd = {
+        "code": "ZZ",
+        "description": "x" * 300,
+        "name": "\u00e8",
+        "unit_cost": "1e40",
+        "unit_duration": "NaN",
+        "starting_date": "2026-13-01",
+        "salesperson_code": "OLD",
+        "status": "nope",
+        "applies_to": "",
+        "interaction_group_code": "",
+        "language_code": "ZZZ",
+        "email": "@",
+        "campaign_no": "CP0001",
+    }
     for table in TABLES:
         for data in ({}, {"code": "ZZ"}, odd):
             response = admin.post(f"/setup/{table.slug}/new", data=data)
             assert response.status_code in (302, 422), (table.slug, data, response.status_code)
-            key = "CP0001" if table.numbered else db.session.scalars(
-                select(getattr(table.model, table.key)).order_by(getattr(table.model, table.key))).first()
+            key = (
+                "CP0001"
+                if table.numbered
+                else db.session.scalars(
+                    select(getattr(table.model, table.key)).order_by(getattr(table.model, table.key))
+                ).first()
+            )
             response = admin.post(f"/setup/{table.slug}/{key}/edit", data=data)
             assert response.status_code in (302, 422), (table.slug, key, data, response.status_code)
 
@@ -138,7 +180,9 @@ def test_htmx_edit_answers_the_form_fragment_or_a_redirect(admin: FlaskClient, m
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<html" not in html and 'id="record-form"' in html and 'id="email-error"' in html
-    response = admin.post("/setup/salespeople/MR/edit", data={"name": "Mario Rossi", "email": "mr@example.com"}, headers=hx)
+    response = admin.post(
+        "/setup/salespeople/MR/edit", data={"name": "Mario Rossi", "email": "mr@example.com"}, headers=hx
+    )
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == "/setup/salespeople/MR/edit"
     assert reload(Salesperson, "MR").email == "mr@example.com"

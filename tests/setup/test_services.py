@@ -62,8 +62,11 @@ def test_template_needs_an_existing_group_and_defaults_to_email(db) -> None:
     assert error.value.field == "interaction_group_code"
     db.session.add(InteractionGroup(code="LETTER", description="Letters"))
     with pytest.raises(ServiceError) as error:
-        save_reference(db.session, InteractionTemplate,
-                       {"code": "T1", "interaction_group_code": "LETTER", "unit_cost": Decimal("-0.01")})
+        save_reference(
+            db.session,
+            InteractionTemplate,
+            {"code": "T1", "interaction_group_code": "LETTER", "unit_cost": Decimal("-0.01")},
+        )
     assert error.value.field == "unit_cost"
     template = save_reference(db.session, InteractionTemplate, {"code": "t1", "interaction_group_code": "LETTER"})
     db.session.commit()
@@ -88,7 +91,9 @@ def test_usage_is_counted_per_referencing_table(db, make_contact) -> None:
 def test_unused_row_is_deleted_with_its_own_children(db) -> None:
     db.session.add_all([Salutation(code="M"), Language(code="ITA")])
     db.session.flush()
-    salutations.save_formula(db.session, db.session.get(Salutation, "M"), "ITA", "Egregio {title} {surname}", "Caro {first_name}")
+    salutations.save_formula(
+        db.session, db.session.get(Salutation, "M"), "ITA", "Egregio {title} {surname}", "Caro {first_name}"
+    )
     db.session.commit()
     delete_reference(db.session, db.session.get(Salutation, "M"), "Salutation")
     db.session.commit()
@@ -118,7 +123,9 @@ def test_campaign_rules(db) -> None:
     assert (first.no, second.no) == ("CP0002", "CP0003")
     assert db.session.get(NumberSeries, "CAMPAIGN").next_number == 4
     with pytest.raises(ServiceError) as error:
-        save_reference(db.session, Campaign, {"starting_date": date(2026, 5, 2), "ending_date": date(2026, 5, 1)}, first)
+        save_reference(
+            db.session, Campaign, {"starting_date": date(2026, 5, 2), "ending_date": date(2026, 5, 1)}, first
+        )
     assert error.value.field == "ending_date"
     with pytest.raises(ServiceError) as error:
         save_reference(db.session, Campaign, {"salesperson_code": "OLD"}, first)
@@ -127,8 +134,9 @@ def test_campaign_rules(db) -> None:
 
 
 def test_questionnaire_with_questions_and_answers(db, make_contact) -> None:
-    questionnaire = save_reference(db.session, ProfileQuestionnaire,
-                                   {"code": "size", "description": "Size", "applies_to": "company"})
+    questionnaire = save_reference(
+        db.session, ProfileQuestionnaire, {"code": "size", "description": "Size", "applies_to": "company"}
+    )
     question = questionnaires.add_question(db.session, questionnaire, "Employees")
     small = questionnaires.add_answer(db.session, question, "1-9")
     large = questionnaires.add_answer(db.session, question, "10+")
@@ -208,11 +216,16 @@ def test_reference_added_after_the_check_still_refuses_the_delete(db, make_conta
 def test_missing_or_odd_values_are_messages(db) -> None:
     db.session.add(InteractionGroup(code="G"))
     template = save_reference(db.session, InteractionTemplate, {"code": "T", "interaction_group_code": "G"})
-    for values, field in (({"unit_cost": Decimal("NaN")}, "unit_cost"), ({"unit_cost": Decimal("1e17")}, "unit_cost"),
-                          ({"correspondence_type": "fax"}, "correspondence_type"),
-                          ({"interaction_group_code": ""}, "interaction_group_code")):
+    for values, field in (
+        ({"unit_cost": Decimal("NaN")}, "unit_cost"),
+        ({"unit_cost": Decimal("1e17")}, "unit_cost"),
+        ({"correspondence_type": "fax"}, "correspondence_type"),
+        ({"interaction_group_code": ""}, "interaction_group_code"),
+    ):
         with pytest.raises(ServiceError) as error:
             save_reference(db.session, InteractionTemplate, values, template)
         assert error.value.field == field
-    save_reference(db.session, InteractionTemplate, {"description": None, "information_flow": None, "unit_cost": None}, template)
+    save_reference(
+        db.session, InteractionTemplate, {"description": None, "information_flow": None, "unit_cost": None}, template
+    )
     assert (template.description, template.information_flow, template.unit_cost) == ("", "", 0)

@@ -39,16 +39,37 @@ def test_add_user_checks_salesperson_and_password(db) -> None:
 
 
 def test_admin_creates_and_edits_users(admin: FlaskClient, db) -> None:
-    response = admin.post("/users/new", data={"username": "bob", "full_name": "Bob", "email": "", "role": "viewer",
-                                              "salesperson_code": "", "language": "it", "password": "long-enough-1"})
+    response = admin.post(
+        "/users/new",
+        data={
+            "username": "bob",
+            "full_name": "Bob",
+            "email": "",
+            "role": "viewer",
+            "salesperson_code": "",
+            "language": "it",
+            "password": "long-enough-1",
+        },
+    )
     assert response.status_code == 302
-    response = admin.post("/users/new", data={"username": "BOB", "role": "user", "salesperson_code": "",
-                                              "language": "", "password": "long-enough-1"})
+    response = admin.post(
+        "/users/new",
+        data={"username": "BOB", "role": "user", "salesperson_code": "", "language": "", "password": "long-enough-1"},
+    )
     assert response.status_code == 422 and "taken" in response.get_data(as_text=True)
     bob = db.session.scalar(select(User).where(User.username == "bob"))
     assert bob.role == Role.VIEWER and bob.language == "it"
-    response = admin.post(f"/users/{bob.id}/edit", data={"full_name": "Bob", "role": "user", "salesperson_code": "",
-                                                         "language": "", "active": "", "new_password": ""})
+    response = admin.post(
+        f"/users/{bob.id}/edit",
+        data={
+            "full_name": "Bob",
+            "role": "user",
+            "salesperson_code": "",
+            "language": "",
+            "active": "",
+            "new_password": "",
+        },
+    )
     assert response.status_code == 302
     db.session.rollback()
     bob = db.session.get(User, bob.id)
@@ -59,8 +80,10 @@ def test_admin_creates_and_edits_users(admin: FlaskClient, db) -> None:
 
 def test_admin_cannot_demote_themselves_when_last(admin: FlaskClient, db) -> None:
     me = db.session.scalar(select(User).where(User.username == "admin"))
-    response = admin.post(f"/users/{me.id}/edit", data={"role": "viewer", "salesperson_code": "", "language": "",
-                                                        "active": "y", "new_password": ""})
+    response = admin.post(
+        f"/users/{me.id}/edit",
+        data={"role": "viewer", "salesperson_code": "", "language": "", "active": "y", "new_password": ""},
+    )
     assert response.status_code == 422
     assert 'id="role-error"' in response.get_data(as_text=True)
     db.session.rollback()
