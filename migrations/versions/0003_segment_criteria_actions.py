@@ -6,9 +6,8 @@ Create Date: 2026-11-23 19:15:30.529402
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0003"

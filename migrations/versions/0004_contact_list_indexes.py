@@ -8,7 +8,6 @@ Create Date: 2026-11-23 19:31:00
 
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = "0004"
 down_revision = "0003"
