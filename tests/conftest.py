@@ -170,7 +170,7 @@ def csrf_token_from(html: str) -> str:
 def make_contact(db: Any) -> Callable[..., Contact]:
     """Create a contact: ``make_contact("Acme")`` a company, ``make_contact("Ann Lee", company=acme)`` a person."""
     from segapp.models import Contact, ContactType
-    from segapp.services.number_series import CONTACT_SERIES, next_number
+    from segapp.services.setup.number_series import CONTACT_SERIES, next_number
 
     def _make(
         name: str = "Acme S.r.l.", company: Contact | None = None, type: ContactType | None = None, **fields: Any

@@ -22,7 +22,7 @@ from segapp.models import (
     SegmentHeader,
     SegmentLine,
 )
-from segapp.services.contacts import (
+from segapp.services.contacts.records import (
     RELATIONS,
     add_relation,
     anonymise_contact,

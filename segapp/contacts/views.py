@@ -20,8 +20,8 @@ from segapp.models import (
     Salutation,
     Territory,
 )
-from segapp.services.contact_list import ContactFilter, fetch_page
-from segapp.services.contacts import create_contact, update_contact
+from segapp.services.contacts.listing import ContactFilter, fetch_page
+from segapp.services.contacts.records import create_contact, update_contact
 from segapp.services.errors import ServiceError
 
 

@@ -16,9 +16,9 @@ from segapp.segments import bp
 from segapp.segments.columns import HEADER_COLUMNS, HEADER_SECTIONS, grid_context, template_helpers
 from segapp.segments.grid_html import row_helpers
 from segapp.services.errors import Conflict, NotFound, ServiceError
-from segapp.services.segment_grid import grid_page
-from segapp.services.segment_header import apply_header_to_lines, update_header_field
-from segapp.services.segments import (
+from segapp.services.segments.grid import grid_page
+from segapp.services.segments.header import apply_header_to_lines, update_header_field
+from segapp.services.segments.records import (
     create_segment,
     criteria_action_count,
     delete_segment,

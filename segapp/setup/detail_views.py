@@ -16,8 +16,8 @@ from segapp.models import (
     Salutation,
     SalutationFormula,
 )
-from segapp.services import interaction_templates, questionnaires, salutations
 from segapp.services.errors import ServiceError
+from segapp.services.setup import interaction_templates, questionnaires, salutations
 from segapp.setup import bp
 from segapp.setup.forms import DescriptionForm, FormulaForm, TemplateLanguageForm, language_choices
 from segapp.setup.registry import REGISTRY

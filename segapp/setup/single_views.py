@@ -9,7 +9,7 @@ from sqlalchemy import select
 from segapp.extensions import db
 from segapp.models import CountryRegion, Language, NumberSeries
 from segapp.services.errors import ServiceError
-from segapp.services.setup_rows import (
+from segapp.services.setup.settings import (
     company_information,
     marketing_setup,
     save_company_information,

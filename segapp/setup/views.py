@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.services.errors import ServiceError
-from segapp.services.setup import delete_reference, save_reference
+from segapp.services.setup.reference import delete_reference, save_reference
 from segapp.setup import bp
 from segapp.setup.forms import form_values, reference_form
 from segapp.setup.labels import enum_label

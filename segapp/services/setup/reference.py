@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from segapp.models import Base
 from segapp.models.base import CODE_LENGTH
 from segapp.services.errors import ServiceError
-from segapp.services.reference_usage import ensure_deletable
+from segapp.services.setup.reference_usage import ensure_deletable
 
 # Numeric(18, 2) holds 16 digits before the point.
 MAX_AMOUNT = Decimal("9999999999999999")
@@ -157,4 +157,4 @@ def delete_reference(session: Session, row: Any, thing: str) -> None:
         ) from None
 
 
-from segapp.services import campaigns  # noqa: E402,F401  (registers the campaign rule)
+from segapp.services.setup import campaigns  # noqa: E402,F401  (registers the campaign rule)

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from segapp.models import Campaign, CampaignStatus, Salesperson
 from segapp.services.errors import ServiceError
-from segapp.services.number_series import CAMPAIGN_SERIES, next_number, series_for
-from segapp.services.setup import model_rule
+from segapp.services.setup.number_series import CAMPAIGN_SERIES, next_number, series_for
+from segapp.services.setup.reference import model_rule
 
 
 @model_rule(Campaign)
