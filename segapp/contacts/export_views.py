@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import Engine, Select
 
-from segapp.contacts import bp
+from segapp.contacts.blueprint import bp
 from segapp.extensions import db
 from segapp.models import Contact
 from segapp.services.contacts.listing import ContactFilter, contact_select
