@@ -12,7 +12,7 @@ from segapp.auth.forms import ChangePasswordForm, FirstAdminForm, LoginForm, Pro
 from segapp.extensions import db
 from segapp.models import Role
 from segapp.services.errors import ServiceError
-from segapp.services.users import any_user_exists, authenticate, change_password, create_user
+from segapp.services.users import any_user_exists, authenticate, change_password, create_user, save_profile
 
 
 def _safe_next(target: str | None) -> str:
@@ -95,8 +95,7 @@ def profile() -> str | Response:
     form = ProfileForm(obj=current_user)
     password_form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
-        current_user.full_name = form.full_name.data
-        current_user.language = form.language.data
+        save_profile(current_user, form.full_name.data, form.language.data)
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))

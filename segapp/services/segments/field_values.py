@@ -18,9 +18,9 @@ from segapp.models import (
     InitiatedBy,
     InteractionTemplate,
     Language,
-    Salesperson,
 )
 from segapp.services.errors import ServiceError
+from segapp.services.setup.salespeople import check_choosable
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_AMOUNT = Decimal("9999999999999999")
@@ -97,12 +97,7 @@ def parse_salesperson(session: Session, value: str, field: str) -> str | None:
     code = (value or "").strip().upper()
     if not code:
         return None
-    person = session.get(Salesperson, code)
-    if person is None:
-        raise ServiceError(_("There is no salesperson %(code)s.", code=code), field)
-    if person.blocked:
-        raise ServiceError(_("The salesperson %(code)s is blocked.", code=code), field)
-    return code
+    return check_choosable(session, code, field)
 
 
 def parse_template(session: Session, value: str, field: str) -> InteractionTemplate | None:

@@ -74,6 +74,8 @@ TEMPLATE_DEFAULTS = (
     "language_code",
 )
 TEMPLATE_SOURCE = {"correspondence_type": "correspondence_type", "language_code": "language_code"}
+# Header field -> fields whose editability depends on it (shown again after it changes).
+DEPENDENT_FIELDS = {"ignore_contact_corr_type": ("correspondence_type",)}
 
 
 @dataclass
@@ -85,6 +87,12 @@ class HeaderChange:
     ask: str = ""  # "", "fields", "template" or "subject"
     lines: int = 0
     old_value: Any = None
+
+    @property
+    def dependent(self) -> list[str]:
+        """The other fields to show again: those whose value changed, and those whose editability depends on it."""
+        others = [name for name in self.changed if name != self.field]
+        return others + [name for name in DEPENDENT_FIELDS.get(self.field, ()) if name not in others]
 
 
 def parse_header_value(session: Session, field: str, value: Any) -> Any:
