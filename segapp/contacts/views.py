@@ -13,15 +13,11 @@ from segapp.htmx import wants_fragment
 from segapp.models import (
     Contact,
     ContactType,
-    CountryRegion,
-    Language,
     MailingGroup,
     Salesperson,
-    Salutation,
-    Territory,
 )
 from segapp.services.contacts.listing import ContactFilter, fetch_page
-from segapp.services.contacts.records import create_contact, update_contact
+from segapp.services.contacts.records import CODE_TABLES, create_contact, update_contact
 from segapp.services.errors import ServiceError
 
 
@@ -47,23 +43,13 @@ def list_contacts() -> str:
     return render_template("contacts/list.html", **context)
 
 
-# Code fields of the form and the reference table whose codes they offer as suggestions.
-CODE_SUGGESTIONS: dict[str, Any] = {
-    "salesperson_code": (Salesperson.code, Salesperson.name),
-    "territory_code": (Territory.code, Territory.name),
-    "country_code": (CountryRegion.code, CountryRegion.name),
-    "language_code": (Language.code, Language.name),
-    "salutation_code": (Salutation.code, Salutation.description),
-}
-
-
 def _form_page(
     form: ContactForm, contact_type: ContactType, contact: Contact | None, status: int = 200
 ) -> tuple[str, int]:
     suggestions = {}
-    for name, (code, label) in CODE_SUGGESTIONS.items():
+    for name, (model, label) in CODE_TABLES.items():
         form[name].render_kw = {"list": f"list-{name}", "autocomplete": "off"}
-        suggestions[name] = db.session.execute(select(code, label).order_by(code).limit(500)).all()
+        suggestions[name] = db.session.execute(select(model.code, label).order_by(model.code).limit(500)).all()
     form.company_no.render_kw = {
         "hx-get": url_for("contacts.company_lookup"),
         "hx-trigger": "input changed delay:300ms",

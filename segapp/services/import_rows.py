@@ -15,12 +15,8 @@ from segapp.models import (
     Contact,
     ContactType,
     CorrespondenceType,
-    CountryRegion,
-    Language,
-    Salesperson,
-    Salutation,
-    Territory,
 )
+from segapp.services.contacts.records import CODE_TABLES
 from segapp.services.errors import ServiceError
 
 FIELD_LABELS = {
@@ -53,14 +49,6 @@ FIELD_LABELS = {
 }
 NAME_FIELDS = frozenset({"name", "first_name", "surname", "company_name"})
 BOOLEAN_FIELDS = frozenset({"exclude_from_segment", "privacy_blocked"})
-# Code fields and the table (with the column holding a readable name) they must exist in.
-CODE_TABLES: dict[str, tuple[type, Any]] = {
-    "salesperson_code": (Salesperson, Salesperson.name),
-    "territory_code": (Territory, Territory.name),
-    "country_code": (CountryRegion, CountryRegion.name),
-    "language_code": (Language, Language.name),
-    "salutation_code": (Salutation, Salutation.description),
-}
 TEXT_FIELDS = frozenset(
     f for f in IMPORT_FIELDS if f not in BOOLEAN_FIELDS | set(CODE_TABLES) | {"type", "correspondence_type"}
 )

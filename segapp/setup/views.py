@@ -14,7 +14,6 @@ from segapp.services.setup.reference import delete_reference, save_reference
 from segapp.setup.blueprint import bp
 from segapp.setup.details import DETAIL_CONTEXT
 from segapp.setup.forms import form_values, reference_form
-from segapp.setup.labels import enum_label
 from segapp.setup.registry import REGISTRY, TABLES, RefTable
 
 
@@ -138,6 +137,3 @@ def delete_row(kind: str, key: str) -> Response:
     db.session.commit()
     flash(_("%(thing)s %(key)s is deleted.", thing=table.thing, key=key), "success")
     return redirect(url_for("setup.list_rows", kind=kind))
-
-
-bp.add_app_template_global(enum_label, "enum_label")

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
+from segapp.captions import enum_choices
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.models import Role, Salesperson, User
 from segapp.services.errors import ServiceError
 from segapp.services.users import add_user, update_user
 from segapp.setup.forms import ref_choices
-from segapp.setup.labels import enum_choices
 from segapp.setup.views import apply_form_error
 from segapp.users.blueprint import bp
 from segapp.users.forms import EditUserForm, NewUserForm

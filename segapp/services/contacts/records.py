@@ -23,13 +23,14 @@ from segapp.services.contacts.relations import remove_all_relations
 from segapp.services.errors import ServiceError
 from segapp.services.setup.number_series import CONTACT_SERIES, next_number, series_for
 
-# Form field -> (model whose code it names, its primary key column).
-CODE_FIELDS: dict[str, Any] = {
-    "salesperson_code": Salesperson.code,
-    "territory_code": Territory.code,
-    "country_code": CountryRegion.code,
-    "language_code": Language.code,
-    "salutation_code": Salutation.code,
+# The contact's code fields: the reference table each names, and its column with a readable name
+# (the card's suggestions, the import's lookups by code or name).
+CODE_TABLES: dict[str, tuple[Any, Any]] = {
+    "salesperson_code": (Salesperson, Salesperson.name),
+    "territory_code": (Territory, Territory.name),
+    "country_code": (CountryRegion, CountryRegion.name),
+    "language_code": (Language, Language.name),
+    "salutation_code": (Salutation, Salutation.description),
 }
 
 # Plain fields a user edits on the card; type, no. and company are handled apart.
@@ -107,9 +108,9 @@ def check_email(email: str) -> None:
 
 def check_codes(session: Session, values: dict[str, Any]) -> None:
     """Refuse codes of salesperson, territory, country, language and salutation that do not exist."""
-    for field, column in CODE_FIELDS.items():
+    for field, (model, _label) in CODE_TABLES.items():
         code = values.get(field)
-        if code and session.scalar(select(column).where(column == code)) is None:
+        if code and session.get(model, code) is None:
             raise ServiceError(_("The code %(code)s does not exist.", code=code), field=field)
 
 
@@ -124,7 +125,7 @@ def _company(session: Session, no: str) -> Contact:
 
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:
     clean = {key: values[key] for key in EDITABLE_FIELDS if key in values}
-    for field in CODE_FIELDS:
+    for field in CODE_TABLES:
         if field in clean:
             clean[field] = (clean[field] or "").strip().upper() or None
     return clean

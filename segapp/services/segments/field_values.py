@@ -146,8 +146,7 @@ def find_contact(session: Session, value: str, field: str = "contact_no") -> Con
 
 def _only_contact_named(session: Session, text: str) -> Contact | None:
     """The contact whose name starts with the text, when exactly one does (completion by name)."""
-    pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    found = session.scalars(select(Contact).where(Contact.name.ilike(pattern, escape="\\")).limit(2)).all()
+    found = session.scalars(select(Contact).where(Contact.name.istartswith(text, autoescape=True)).limit(2)).all()
     return found[0] if len(found) == 1 else None
 
 
@@ -156,11 +155,10 @@ def contact_search(session: Session, text: str, limit: int = 10) -> list[Contact
     text = (text or "").strip()
     if not text:
         return []
-    pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     query = (
         select(Contact)
         .where(Contact.privacy_blocked.is_(False))
-        .where(Contact.no.ilike(pattern + "%", escape="\\") | Contact.name.ilike("%" + pattern + "%", escape="\\"))
+        .where(Contact.no.istartswith(text, autoescape=True) | Contact.name.icontains(text, autoescape=True))
         .order_by(Contact.no)
         .limit(limit)
     )

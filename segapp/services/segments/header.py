@@ -9,9 +9,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from segapp.models import (
-    CorrespondenceType,
-    InformationFlow,
-    InitiatedBy,
     InteractionTemplate,
     SegmentHeader,
     SegmentLine,
@@ -222,11 +219,3 @@ def apply_header_to_lines(session: Session, segment_no: str, field: str, old_sub
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
-
-
-# Option values and their captions, for the header and the grid.
-OPTION_CHOICES = {
-    "correspondence_type": CorrespondenceType,
-    "information_flow": InformationFlow,
-    "initiated_by": InitiatedBy,
-}

@@ -111,13 +111,11 @@ def segments_query(search: str = "") -> Select:
     )
     text = search.strip()
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                SegmentHeader.no.ilike(pattern, escape="\\"),
-                SegmentHeader.description.ilike(pattern, escape="\\"),
-                SegmentHeader.campaign_no.ilike(pattern, escape="\\"),
-                SegmentHeader.salesperson_code.ilike(pattern, escape="\\"),
-            )
+        columns = (
+            SegmentHeader.no,
+            SegmentHeader.description,
+            SegmentHeader.campaign_no,
+            SegmentHeader.salesperson_code,
         )
+        query = query.where(or_(*(column.icontains(text, autoescape=True) for column in columns)))
     return query
