@@ -39,12 +39,12 @@ def nav_items() -> list[tuple[str, str, bool]]:
     return items
 
 
-def url_with_page(page: int, endpoint: str | None = None) -> str:
+def url_with_page(page: int) -> str:
     """The current URL (path and query arguments kept) with another page number."""
     arguments = dict(request.view_args or {})
     arguments.update(request.args.to_dict())
     arguments["page"] = page
-    return url_for(endpoint or request.endpoint, **arguments)
+    return url_for(request.endpoint, **arguments)
 
 
 def show_date(value: date | None) -> str:

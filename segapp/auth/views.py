@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from segapp.auth.blueprint import bp
 from segapp.auth.forms import ChangePasswordForm, FirstAdminForm, LoginForm, ProfileForm
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.models import Role
 from segapp.services.errors import ServiceError
 from segapp.services.users import any_user_exists, authenticate, change_password, create_user, save_profile
@@ -68,7 +69,7 @@ def first_admin() -> str | Response:
             )
         except ServiceError as error:
             db.session.rollback()
-            getattr(form, error.field or "username").errors.append(error.message)
+            show_service_error(form, error, fallback="username")
             return render_template("auth/first_admin.html", form=form), 422
         db.session.commit()
         session.permanent = True
@@ -112,7 +113,7 @@ def change_password_view() -> str | Response:
         try:
             change_password(current_user, password_form.current_password.data, password_form.password.data)
         except ServiceError as error:
-            getattr(password_form, error.field or "password").errors.append(error.message)
+            show_service_error(password_form, error, fallback="password")
         else:
             db.session.commit()
             flash(_("Your password is changed."), "success")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from segapp.contacts.blueprint import bp
 from segapp.contacts.forms import ContactForm
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.htmx import wants_fragment
 from segapp.models import (
     Contact,
@@ -81,7 +82,7 @@ def new_contact() -> Any:
             contact = create_contact(db.session, contact_type, form.values())
         except ServiceError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_service_error(form, error)
             return _form_page(form, contact_type, None, 422)
         db.session.commit()
         flash(_("Contact %(no)s created.", no=contact.no), "success")
@@ -101,17 +102,9 @@ def edit_contact(no: str) -> Any:
             update_contact(db.session, contact, form.values())
         except ServiceError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_service_error(form, error)
             return _form_page(form, contact.type, db.get_or_404(Contact, no), 422)
         db.session.commit()
         flash(_("Contact %(no)s saved.", no=contact.no), "success")
         return redirect(url_for("contacts.show_contact", no=contact.no))
     return _form_page(form, contact.type, contact, 422 if form.errors else 200)
-
-
-def _field_error(form: ContactForm, error: ServiceError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is None:
-        flash(error.message, "error")
-    else:
-        target.errors = [*target.errors, error.message]

@@ -23,7 +23,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from segapp.captions import enum_choices
 from segapp.forms import SafeForm
 from segapp.models import CorrespondenceType, Language
-from segapp.services.setup.reference import MAX_AMOUNT, key_column
+from segapp.models.base import MAX_AMOUNT
+from segapp.services.setup.reference import key_column
 from segapp.setup.registry import Field, RefTable
 
 NONE_CHOICE = ("", "—")

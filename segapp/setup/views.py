@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.htmx import wants_fragment
 from segapp.services.errors import ServiceError
 from segapp.services.setup.reference import delete_reference, save_reference
@@ -35,14 +36,6 @@ def render_edit(table: RefTable, row: Any, form: Any = None, status: int = 200, 
     form = form or reference_form(table, db.session, row)
     context = DETAIL_CONTEXT[table.slug](row, **detail_forms) if table.slug in DETAIL_CONTEXT else {}
     return render_template("setup/edit.html", table=table, row=row, form=form, **context), status
-
-
-def apply_form_error(form: Any, error: ServiceError) -> None:
-    """Show a service error next to its field, or above the form."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def go_to(url: str) -> Response:
@@ -88,7 +81,7 @@ def new_row(kind: str) -> Any:
             row = save_reference(db.session, table.model, form_values(table, form))
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             key = getattr(row, table.key)
             db.session.commit()
@@ -112,7 +105,7 @@ def edit_row(kind: str, key: str) -> Any:
         except ServiceError as error:
             db.session.rollback()
             row = row_or_404(table, key)
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("%(thing)s %(key)s is saved.", thing=table.thing, key=key), "success")

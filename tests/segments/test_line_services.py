@@ -152,3 +152,12 @@ def test_searches_take_percent_and_underscore_literally(db, make_segment, make_c
     assert [c.no for c in contact_search(db.session, "100%")] == [literal.no]
     assert [row.line.contact_no for row in grid_page(db.session, header.no, search="_B").rows] == [literal.no]
     assert [row.no for row, *_ in db.session.execute(segments_query("50%"))] == [header.no]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("sì", True), ("Vero", True), ("x", True), ("", False), ("falso", False), ("OFF", False)]
+)
+def test_a_yes_no_cell_reads_the_same_words_as_the_import(typed: str, expected: bool) -> None:
+    from segapp.services.segments.field_values import parse_bool
+
+    assert parse_bool(typed, "attempt_failed") is expected

@@ -19,13 +19,12 @@ from segapp.models import (
     InteractionTemplate,
     Language,
 )
+from segapp.models.base import MAX_AMOUNT
 from segapp.services.errors import ServiceError
 from segapp.services.setup.salespeople import check_choosable
+from segapp.yesno import read_yes_no
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-MAX_AMOUNT = Decimal("9999999999999999")
-TRUE_WORDS = {"1", "true", "on", "yes", "y", "sì", "si", "x"}
-FALSE_WORDS = {"", "0", "false", "off", "no", "n"}
 
 
 def parse_text(value: str, field: str, max_length: int) -> str:
@@ -75,12 +74,10 @@ def parse_bool(value: Any, field: str) -> bool:
     """A yes/no value from a checkbox or a typed word."""
     if isinstance(value, bool):
         return value
-    text = str(value or "").strip().lower()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise ServiceError(_("Choose yes or no."), field)
+    answer = read_yes_no(str(value or ""))
+    if answer is None:
+        raise ServiceError(_("Choose yes or no."), field)
+    return answer
 
 
 def parse_option(value: str, enum_cls: type, field: str) -> Any:
