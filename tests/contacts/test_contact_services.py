@@ -19,7 +19,7 @@ from segapp.models import (
     QuestionnaireAppliesTo,
 )
 from segapp.models.contacts import SEARCH_TEXT_LENGTH
-from segapp.services.contacts import (
+from segapp.services.contacts.records import (
     add_relation,
     anonymise_contact,
     create_contact,
