@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from segapp.filters import compile_filter
-from segapp.models import Contact, ContactType, SegmentLine
+from segapp.models import Contact, ContactType, InteractionLogEntry, SegmentLine
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,6 +37,17 @@ def test_keys_are_codes_compared_upper_case(db: Any, make_contact: Callable[...,
     assert _nos(db, compile_filter(Contact.no, "c1*")) == {"C1", "C10"}
     assert _nos(db, compile_filter(Contact.company_no, "c1")) == {"C1", "P1"}  # foreign key
     assert _nos(db, compile_filter(Contact.company_no, "''")) == {"P2"}  # a person of no company
+
+
+def test_numbers_without_a_foreign_key_are_marked_as_codes() -> None:
+    for column in (
+        InteractionLogEntry.segment_no,
+        InteractionLogEntry.contact_company_no,
+        SegmentLine.contact_company_no,
+    ):
+        compiled = compile_filter(column, "sg0*").compile()
+        assert "fold" not in str(compiled) and "lower" not in str(compiled)
+        assert "SG0%" in compiled.params.values()
 
 
 def test_kind_of_value_comes_from_the_column() -> None:

@@ -183,6 +183,7 @@ def _cases(column: str, table: list[tuple[str, set[int]]]) -> list:
     + _cases("qty", INTEGER)
     + _cases("amount", DECIMAL)
     + _cases("day", DATE)
+    + _cases("stamp", DATE)  # a date-time matches by whole days (UTC): the stamps fall on the same days
     + _cases("corr", OPTION)
     + _cases("plain", PLAIN_OPTION)
     + _cases("flag", YES_NO),
@@ -217,7 +218,16 @@ def test_italian_locale_reads_its_own_and_the_english_forms(
 @pytest.mark.parametrize(
     ("column", "expression"),
     [("name", "Milano"), ("name", "*Co*"), ("name", "A..M"), ("name", "<>Milano"), ("name", "''"), ("code", "<>MI")]
-    + [("qty", "<>0"), ("amount", "<>10.5"), ("day", "<>t"), ("corr", "<>E-mail"), ("plain", "<>A"), ("flag", "<>Yes")]
+    + [
+        ("qty", "<>0"),
+        ("amount", "<>10.5"),
+        ("day", "<>t"),
+        ("stamp", "<>t"),
+        ("stamp", "t"),
+        ("corr", "<>E-mail"),
+        ("plain", "<>A"),
+        ("flag", "<>Yes"),
+    ]
     + [("qty", "''"), ("flag", "''"), ("corr", "<>''")],
 )
 def test_negated_condition_matches_exactly_the_other_rows(probe_engine: Probe, column: str, expression: str) -> None:
