@@ -378,7 +378,7 @@ class _OptionField(_ChoiceField):
         choices = []
         for member, stored in zip(members, stored_values, strict=True):
             caption = captions.get(stored)
-            words = [stored, *(_words([caption]) if caption else []), member.name]
+            words = [stored, *(_words([caption]) if caption else []), member.name, str(member.value)]
             choices.append((member, words))
         return choices
 

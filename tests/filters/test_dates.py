@@ -42,6 +42,8 @@ def test_today_defaults_to_the_system_date() -> None:
     [
         ("31/02/2026", "February 2026 has days 1 to 28", "febbraio 2026 ha i giorni da 1 a 28"),
         ("29.02.2026", "February 2026 has days 1 to 28", "febbraio 2026 ha i giorni da 1 a 28"),
+        ("31.02.2026", "February 2026 has days 1 to 28", "febbraio 2026 ha i giorni da 1 a 28"),
+        ("2026-02-31", "February 2026 has days 1 to 28", "febbraio 2026 ha i giorni da 1 a 28"),
         ("2026-04-31", "April 2026 has days 1 to 30", "aprile 2026 ha i giorni da 1 a 30"),
         ("00/01/2026", "January 2026 has days 1 to 31", "gennaio 2026 ha i giorni da 1 a 31"),
         ("2026-13-01", "the month must be from 1 to 12", "il mese va da 1 a 12"),
