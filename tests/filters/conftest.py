@@ -72,9 +72,10 @@ class Probe:
         return self.ids(self.condition(column, expression, **options))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def probe_engine(database_url: str) -> Iterator[Probe]:
-    """The probe table, filled, on a plain ``create_engine`` engine of this session's backend."""
+    """The probe table, filled, on a plain ``create_engine`` engine of this session's backend; dropped after
+    each module, so that the schema checks of the app's database never see it."""
     engine = sa.create_engine(database_url)
     metadata.drop_all(engine)
     metadata.create_all(engine)
