@@ -15,37 +15,12 @@ from sqlalchemy import Engine, Select
 
 from segapp.contacts import bp
 from segapp.extensions import db
+from segapp.importing import IMPORT_FIELDS
 from segapp.models import Contact
 from segapp.services.contact_list import ContactFilter, contact_select
 
-EXPORT_COLUMNS = (
-    "no",
-    "type",
-    "name",
-    "first_name",
-    "middle_name",
-    "surname",
-    "title",
-    "salutation_code",
-    "company_no",
-    "company_name",
-    "address",
-    "address_2",
-    "post_code",
-    "city",
-    "county",
-    "country_code",
-    "territory_code",
-    "salesperson_code",
-    "language_code",
-    "correspondence_type",
-    "email",
-    "phone",
-    "mobile",
-    "job_title",
-    "exclude_from_segment",
-    "privacy_blocked",
-)
+# An export writes the fields an import reads, in the same order, so that it can be imported back.
+EXPORT_COLUMNS = IMPORT_FIELDS
 CHUNK_ROWS = 1000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -8,7 +8,7 @@ from wtforms import BooleanField, RadioField, SelectField
 
 from segapp.forms import SafeForm
 from segapp.importing import IMPORT_FIELDS
-from segapp.services.import_rows import FIELD_LABELS
+from segapp.services.importing.rows import FIELD_LABELS
 
 
 class UploadForm(SafeForm):

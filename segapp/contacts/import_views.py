@@ -1,7 +1,5 @@
 """Views of the contact import: upload, map the columns with a preview, run, report."""
 
-import secrets
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,60 +12,34 @@ from segapp.contacts import bp
 from segapp.contacts.import_forms import UploadForm, chosen_mapping, column_fields, mapping_form
 from segapp.extensions import db
 from segapp.importing import guess_mapping
-from segapp.services.contact_import import ImportOptions, import_contacts, preview_rows
 from segapp.services.errors import ServiceError
-from segapp.services.import_files import ImportFile, open_import_file
-from segapp.services.import_rows import FIELD_LABELS
+from segapp.services.importing.files import ImportFile
+from segapp.services.importing.rows import FIELD_LABELS
+from segapp.services.importing.run import ImportOptions, import_contacts, preview_rows
+from segapp.services.importing.uploads import open_upload, remove_upload, store_upload
 
 SESSION_KEY = "contact_import"
-KEEP_SECONDS = 24 * 3600
 REPORT_ROWS = 1000
 
 
 def _folder() -> Path:
-    folder = Path(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _remove_stale_files() -> None:
-    """Uploads left behind by imports that were never run are kept a day."""
-    limit = time.time() - KEEP_SECONDS
-    for path in _folder().glob("*.upload"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+    return Path(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports")
 
 
 def _max_bytes() -> int:
     return int(float(current_app.config.get("IMPORT_MAX_MB", 20)) * 1024 * 1024)
 
 
-def _stored_path() -> tuple[Path, str] | None:
-    """The uploaded file of this user's session and its original name, if it is still there."""
-    state = session.get(SESSION_KEY) or {}
-    token, filename = state.get("token", ""), state.get("filename", "")
-    if not (isinstance(token, str) and len(token) == 32 and token.isalnum()):
-        return None
-    path = _folder() / f"{token}.upload"
-    return (path, filename) if path.exists() else None
-
-
 def _forget_upload() -> None:
-    stored = _stored_path()
-    if stored:
-        stored[0].unlink(missing_ok=True)
-    session.pop(SESSION_KEY, None)
+    state = session.pop(SESSION_KEY, None) or {}
+    remove_upload(_folder(), state.get("token", ""))
 
 
 def _open_stored() -> tuple[ImportFile, str] | None:
-    stored = _stored_path()
-    if stored is None:
-        return None
-    path, filename = stored
-    try:
-        return open_import_file(path, filename, _max_bytes()), filename
-    except ServiceError:
-        return None
+    state = session.get(SESSION_KEY) or {}
+    filename = state.get("filename", "")
+    table = open_upload(_folder(), state.get("token", ""), filename, _max_bytes())
+    return (table, filename) if table else None
 
 
 def _expired() -> Any:
@@ -81,16 +53,11 @@ def import_upload() -> Any:
     form = UploadForm()
     if form.validate_on_submit():
         _forget_upload()
-        _remove_stale_files()
-        token = secrets.token_hex(16)
-        path = _folder() / f"{token}.upload"
         upload = form.file.data
-        upload.save(path)
         filename = Path(upload.filename or "").name
         try:
-            open_import_file(path, filename, _max_bytes())
+            token = store_upload(_folder(), upload.stream, filename, _max_bytes())
         except ServiceError as error:
-            path.unlink(missing_ok=True)
             form.file.errors.append(error.message)
         else:
             session[SESSION_KEY] = {"token": token, "filename": filename}

@@ -74,7 +74,7 @@ def test_missing_features_are_reported_not_fatal(bench_run: tuple[subprocess.Com
 def test_import_has_positive_times_on_every_backend(bench_run: tuple[subprocess.CompletedProcess, Path]) -> None:
     done, out = bench_run
     assert done.returncode == 0, done.stderr[-3000:]
-    pytest.importorskip("segapp.services.contact_import")
+    pytest.importorskip("segapp.services.importing.run")
     results = json.loads((out / "results.json").read_text())
     imports = {e["db"]: e for e in results if e["name"] == "import"}
     assert sorted(imports) == sorted(_backends())

@@ -22,6 +22,7 @@ from segapp.models import (
     Territory,
 )
 from segapp.services.errors import ServiceError
+from segapp.textfold import fold
 
 FIELD_LABELS = {
     "no": _l("No."),
@@ -126,8 +127,8 @@ class ParsedRow:
     company_name: str = ""  # persons: the company named by name
     errors: list[str] = field(default_factory=list)
     no: str = ""  # the contact no. given in the file, or blank
-    email_key: str = ""  # the e-mail in lower case (as SQL lower() gives it), or blank
-    name_key: str = ""  # the name in lower case (companies are linked by it)
+    email_key: str = ""  # the e-mail folded (textfold), or blank
+    name_key: str = ""  # the name folded (companies are linked by it)
 
 
 def field_positions(columns: Sequence[str], mapping: dict[str, str]) -> dict[int, str]:
@@ -161,7 +162,7 @@ def field_positions(columns: Sequence[str], mapping: dict[str, str]) -> dict[int
 
 
 def load_code_lookups(session: Session, fields: set[str]) -> dict[str, dict[str, str]]:
-    """For each mapped code field, every code and readable name (lower case) -> code, loaded once."""
+    """For each mapped code field, every code (folded) and readable name (normalised) -> code, loaded once."""
     lookups: dict[str, dict[str, str]] = {}
     for name in fields & set(CODE_TABLES):
         model, label = CODE_TABLES[name]
@@ -171,7 +172,7 @@ def load_code_lookups(session: Session, fields: set[str]) -> dict[str, dict[str,
             if text:
                 lookup.setdefault(normalise_header(text), code)
         for code, _text in rows:
-            lookup[code.casefold()] = code
+            lookup[fold(code)] = code
         lookups[name] = lookup
     return lookups
 
@@ -235,7 +236,7 @@ class RowParser:
                 return CORRESPONDENCE_WORDS[word]
             errors.append(_('Correspondence type must be blank, hard copy or e-mail, not "%(value)s".', value=text))
         elif name in CODE_TABLES:
-            code = self.lookups[name].get(text.casefold()) or self.lookups[name].get(word)
+            code = self.lookups[name].get(fold(text)) or self.lookups[name].get(word)
             if code:
                 return code
             errors.append(_('%(field)s "%(value)s" does not exist.', field=label, value=text))
@@ -249,7 +250,7 @@ class RowParser:
         company_no = values.pop("company_no", "")
         if "type" in values:
             parsed.type = values.pop("type")
-        elif person_name or (name and company and name.casefold() != company.casefold()):
+        elif person_name or (name and company and fold(name) != fold(company)):
             parsed.type = ContactType.PERSON
         if parsed.type == ContactType.COMPANY:
             name = name or company
@@ -265,5 +266,5 @@ class RowParser:
         else:
             values["name"] = name
         parsed.no = values.get("no", "")
-        parsed.email_key = values.get("email", "").lower()
-        parsed.name_key = name.lower()
+        parsed.email_key = fold(values.get("email", ""))
+        parsed.name_key = fold(name)
