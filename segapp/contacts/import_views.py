@@ -38,7 +38,7 @@ def _forget_upload() -> None:
 def _open_stored() -> tuple[ImportFile, str] | None:
     state = session.get(SESSION_KEY) or {}
     filename = state.get("filename", "")
-    table = open_upload(_folder(), state.get("token", ""), filename, _max_bytes())
+    table = open_upload(_folder(), state.get("token", ""))
     return (table, filename) if table else None
 
 

@@ -1,10 +1,17 @@
-"""Open an import file: CSV (delimiter and encoding detected) or Excel .xlsx, read as rows of text."""
+"""Open an import file: CSV (delimiter and encoding detected) or Excel .xlsx, read as rows of text.
+
+Reading is bounded in time and memory whatever the file says about itself: at most
+``MAX_COLUMNS`` columns, cells of at most ``MAX_CELL`` characters (Excel's own limit), and for
+.xlsx at most ``MAX_UNPACKED`` bytes unpacked and ``MAX_SHARED_STRINGS`` shared strings, no more
+than its sheets have cells. Each is refused with the reason (a ``ServiceError``), never a crash.
+"""
 
 import codecs
 import csv
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -51,7 +58,18 @@ ENCODING_LABELS = {
     "latin_1": "ISO-8859-1",
 }
 DELIMITER_LABELS = {",": ",", ";": ";", "\t": "Tab", "|": "|"}
-csv.field_size_limit(1024 * 1024)
+MAX_COLUMNS = 200
+MAX_CELL = 32_767  # characters: Excel's own limit for a cell
+MAX_UNPACKED = 200 * 1024 * 1024  # bytes of all the parts of an .xlsx, unpacked
+MAX_SHARED_STRINGS = 1_000_000
+# The csv module refuses a longer field with csv.Error, which rows() reports as a refusal.
+csv.field_size_limit(MAX_CELL)
+# An element's start tag in an .xlsx part (with or without a namespace prefix).
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s>/]")
+# Cell references whose column has two or three letters (AA and beyond).
+_WIDE_REFERENCE = re.compile(rb"\br=\"([A-Z]{2,3})[0-9]")
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 @dataclass
@@ -74,11 +92,60 @@ class ImportFile:
         """The delimiter as shown to users (``;``, ``Tab``)."""
         return DELIMITER_LABELS.get(self.delimiter, self.delimiter)
 
+    def facts(self) -> dict[str, object]:
+        """What was found when the file was opened, to open it again without reading it (``reopen``)."""
+        facts = asdict(self)
+        facts["path"] = str(self.path)
+        return facts
+
     def rows(self) -> Iterator[list[str]]:
-        """Data rows after the header, read lazily, each cell as text; blank rows stay in to keep row numbers."""
-        source = _csv_rows(self.path, self.encoding, self.delimiter) if self.kind == "csv" else _xlsx_rows(self.path)
-        next(source, None)
-        yield from source
+        """Data rows after the header, read lazily, each cell as text; blank rows stay in to keep row numbers.
+        A row wider than ``MAX_COLUMNS`` or a cell longer than ``MAX_CELL`` stops the reading with a refusal."""
+        source = _raw_rows(self.path, self.kind, self.encoding, self.delimiter)
+        try:
+            next(source, None)
+            for row_number, row in enumerate(source, start=2):
+                _check_row(row, row_number)
+                yield row
+        finally:
+            source.close()
+
+
+def reopen(facts: dict[str, object]) -> ImportFile:
+    """The file opened before, from its ``facts()``: nothing is read again."""
+    return ImportFile(
+        Path(str(facts["path"])),
+        str(facts["kind"]),
+        [str(c) for c in facts["columns"]],  # type: ignore[attr-defined]
+        str(facts.get("encoding", "")),
+        str(facts.get("delimiter", "")),
+    )
+
+
+def _raw_rows(path: Path, kind: str, encoding: str, delimiter: str) -> Iterator[list[str]]:
+    return _csv_rows(path, encoding, delimiter) if kind == "csv" else _xlsx_rows(path)
+
+
+def _check_row(row: list[str], row_number: int) -> None:
+    if len(row) > MAX_COLUMNS:
+        raise ServiceError(
+            _(
+                "Row %(row)d has more than %(max)d columns: at most %(max)d can be imported.",
+                row=row_number,
+                max=MAX_COLUMNS,
+            ),
+            "file",
+        )
+    for cell in row:
+        if len(cell) > MAX_CELL:
+            raise ServiceError(
+                _(
+                    "Row %(row)d has a cell longer than %(max)s characters, the most a cell can hold.",
+                    row=row_number,
+                    max=f"{MAX_CELL:,}",
+                ),
+                "file",
+            )
 
 
 def open_import_file(path: Path, filename: str, max_bytes: int) -> ImportFile:
@@ -100,6 +167,7 @@ def open_import_file(path: Path, filename: str, max_bytes: int) -> ImportFile:
     if extension in XLSX_EXTENSIONS or head.startswith(b"PK\x03\x04"):
         if not head.startswith(b"PK\x03\x04"):
             raise ServiceError(_("The file is not a valid Excel .xlsx workbook."), "file")
+        check_xlsx_parts(path)
         return ImportFile(path, "xlsx", _header(_xlsx_rows(path)))
     encoding = detect_encoding(path, head)
     text = head.decode(encoding, errors="ignore")
@@ -156,15 +224,108 @@ def detect_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
+def check_xlsx_parts(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to too much, or whose shared strings outnumber the limit or
+    its cells; counted in the parts themselves, whatever their declared counts and ``<dimension>`` say."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            if sum(part.file_size for part in parts) > MAX_UNPACKED:
+                raise ServiceError(
+                    _(
+                        "The workbook unpacks to more than %(mb)d MB: save it as CSV or split it.",
+                        mb=MAX_UNPACKED // 1024 // 1024,
+                    ),
+                    "file",
+                )
+            names = [part.filename for part in parts]
+            sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            cells = sum(_count_cells(archive, name) for name in sheets)
+            # Counting stops as soon as the count is refused: a crafted table is not read to its end.
+            limit = min(MAX_SHARED_STRINGS, cells)
+            shared = sum(
+                _count_shared_strings(archive, n, limit) for n in names if n.lower().endswith("sharedstrings.xml")
+            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as error:
+        raise ServiceError(_("The file is not a valid Excel .xlsx workbook."), "file") from error
+    if shared > MAX_SHARED_STRINGS or shared > cells:
+        raise ServiceError(
+            _(
+                "The workbook's table of texts has more entries than its cells or than %(max)s: "
+                "it may be damaged. Save it again from Excel or as CSV.",
+                max=f"{MAX_SHARED_STRINGS:,}",
+            ),
+            "file",
+        )
+
+
+def _too_many_columns() -> str:
+    return _("The file has more than %(max)d columns: at most %(max)d can be imported.", max=MAX_COLUMNS)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _pieces(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
+    """The part unpacked chunk by chunk, each cut before its last ``<`` so that no tag is cut in two."""
+    tail = b""
+    with archive.open(name) as part:
+        while chunk := part.read(READ_CHUNK):
+            text = tail + chunk
+            cut = text.rfind(b"<")
+            if cut <= 0:
+                cut = len(text)
+            yield text[:cut]
+            tail = text[cut:]
+    yield tail
+
+
+def _count_shared_strings(archive: zipfile.ZipFile, name: str, limit: int) -> int:
+    """The entries of a shared-string table, counted up to one past ``limit``."""
+    count = 0
+    for piece in _pieces(archive, name):
+        count += len(_SHARED_STRING.findall(piece))
+        if count > limit:
+            break
+    return count
+
+
+def _count_cells(archive: zipfile.ZipFile, name: str) -> int:
+    """The cells of a sheet; refuses a row of more than ``MAX_COLUMNS`` cells or a cell beyond that column."""
+    cells = in_row = 0
+    for piece in _pieces(archive, name):
+        for letters in _WIDE_REFERENCE.findall(piece):
+            if _column_number(letters) > MAX_COLUMNS:
+                raise ServiceError(_too_many_columns(), "file")
+        for match in _ROW_OR_CELL.finditer(piece):
+            if match.group(1) == b"row":
+                in_row = 0
+                continue
+            cells += 1
+            in_row += 1
+            if in_row > MAX_COLUMNS:
+                raise ServiceError(_too_many_columns(), "file")
+    return cells
+
+
 def _header(rows: Iterator[list[str]]) -> list[str]:
     try:
         header = next(rows, None)
     except (csv.Error, UnicodeDecodeError) as error:
+        if "field larger than field limit" in str(error):
+            raise ServiceError(_cell_too_long(1), "file") from error
         raise ServiceError(_("The file cannot be read as CSV: %(reason)s", reason=str(error)), "file") from error
     finally:
         close = getattr(rows, "close", None)
         if close:
             close()
+    if header is not None and len(header) > MAX_COLUMNS:
+        raise ServiceError(_too_many_columns(), "file")
+    _check_row(header or [], 1)
     columns = [cell.strip() for cell in header or []]
     if not any(columns):
         raise ServiceError(_("The first row must hold the column names, and it is empty."), "file")
@@ -173,9 +334,38 @@ def _header(rows: Iterator[list[str]]) -> list[str]:
     return columns
 
 
+def _cell_too_long(row_number: int) -> str:
+    return _(
+        "Row %(row)d has a cell longer than %(max)s characters, the most a cell can hold.",
+        row=row_number,
+        max=f"{MAX_CELL:,}",
+    )
+
+
+def _bounded_lines(lines: Iterable[str], delimiter: str) -> Iterator[str]:
+    """The lines, refusing one with more delimiters outside quotes than ``MAX_COLUMNS`` columns have,
+    before the csv module makes a list of all its fields (a line of commas gives millions)."""
+    for line in lines:
+        if line.count(delimiter) >= MAX_COLUMNS and _QUOTED.sub("", line).count(delimiter) >= MAX_COLUMNS:
+            raise ServiceError(_too_many_columns(), "file")
+        yield line
+
+
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[list[str]]:
     with path.open("r", encoding=encoding, newline="") as handle:
-        yield from csv.reader(handle, delimiter=delimiter)
+        reader = csv.reader(_bounded_lines(handle, delimiter), delimiter=delimiter)
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                if "field larger than field limit" in str(error):
+                    raise ServiceError(_cell_too_long(max(reader.line_num, 1)), "file") from error
+                raise ServiceError(
+                    _("The file cannot be read as CSV: %(reason)s", reason=str(error)), "file"
+                ) from error
+            yield row
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
@@ -189,6 +379,9 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
             raise ServiceError(_("The file is not a valid Excel .xlsx workbook."), "file") from error
         try:
             sheet = workbook.worksheets[0]
+            # openpyxl pads every row to the size the sheet's <dimension> declares: a crafted
+            # A1:XFD1048576 would make a billion cells. Rows come as long as their own cells.
+            sheet.reset_dimensions()
             for values in sheet.iter_rows(values_only=True):
                 yield [cell_text(value) for value in values]
         finally:

@@ -21,6 +21,7 @@ from segapp.services.importing.write import write_plan
 from segapp.textfold import fold
 
 MAX_ROWS = 100_000
+PREVIEW_SCAN = 1_000  # rows the preview reads at most, looking for rows that are not blank
 DUPLICATE_CHOICES = ("skip", "update")
 
 
@@ -66,7 +67,7 @@ def preview_rows(
     parser = _parser(session, columns, mapping)
     preview: list[PreviewRow] = []
     for row_number, row in enumerate(rows, start=2):
-        if len(preview) >= limit:
+        if len(preview) >= limit or row_number > PREVIEW_SCAN:
             break
         if parser.is_blank(row):
             continue

@@ -1,12 +1,13 @@
 """Uploaded files waiting to be imported: kept in a folder until the import runs."""
 
+import json
 import secrets
 import time
 from pathlib import Path
 from typing import IO
 
 from segapp.services.errors import ServiceError
-from segapp.services.importing.files import ImportFile, open_import_file
+from segapp.services.importing.files import ImportFile, open_import_file, reopen
 
 KEEP_SECONDS = 24 * 3600
 
@@ -23,6 +24,7 @@ def remove_stale_uploads(folder: Path) -> None:
     for path in folder.glob("*.upload"):
         if path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)
+            path.with_suffix(".json").unlink(missing_ok=True)
 
 
 def store_upload(folder: Path, source: IO[bytes], filename: str, max_bytes: int) -> str:
@@ -35,21 +37,23 @@ def store_upload(folder: Path, source: IO[bytes], filename: str, max_bytes: int)
         while chunk := source.read(1024 * 1024):
             target.write(chunk)
     try:
-        open_import_file(path, filename, max_bytes)
+        table = open_import_file(path, filename, max_bytes)
     except ServiceError:
         path.unlink(missing_ok=True)
         raise
+    # What the checks found is kept beside the file: the mapping page opens it without reading it again.
+    path.with_suffix(".json").write_text(json.dumps(table.facts()))
     return token
 
 
-def open_upload(folder: Path, token: str, filename: str, max_bytes: int) -> ImportFile | None:
-    """The stored upload, or None when it is gone."""
+def open_upload(folder: Path, token: str) -> ImportFile | None:
+    """The stored upload as checked when it came, or None when it is gone (it is not read again)."""
     path = _path(folder, token)
     if path is None or not path.exists():
         return None
     try:
-        return open_import_file(path, filename, max_bytes)
-    except ServiceError:
+        return reopen(json.loads(path.with_suffix(".json").read_text()))
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
@@ -58,3 +62,4 @@ def remove_upload(folder: Path, token: str) -> None:
     path = _path(folder, token)
     if path is not None:
         path.unlink(missing_ok=True)
+        path.with_suffix(".json").unlink(missing_ok=True)
