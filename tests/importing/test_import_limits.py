@@ -19,6 +19,13 @@ from segapp.services.importing.files import open_import_file
 MB = 1024 * 1024
 
 
+@pytest.fixture
+def english(app: Any) -> Any:
+    """A request in English, so that numbers in messages are formatted as a user sees them."""
+    with app.test_request_context():
+        yield
+
+
 def _open(path: Path) -> Any:
     return open_import_file(path, path.name, 20 * MB)
 
@@ -63,7 +70,7 @@ def test_a_data_row_of_more_than_200_columns_is_refused(write_file: Callable[...
     assert list(_open(quoted).rows())[0][1] == "a," * 500  # delimiters inside quotes are text
 
 
-def test_a_csv_cell_over_32767_characters_is_refused(write_file: Callable[..., Path]) -> None:
+def test_a_csv_cell_over_32767_characters_is_refused(english: None, write_file: Callable[..., Path]) -> None:
     fits = write_file("fits.csv", "Name,Notes\nAcme," + "x" * 32_767 + "\n")
     assert len(list(_open(fits).rows())[0][1]) == 32_767
     long = write_file("long.csv", "Name,Notes\nAcme,Milano\nBeta," + "x" * (MB + 1) + "\n")
@@ -73,7 +80,7 @@ def test_a_csv_cell_over_32767_characters_is_refused(write_file: Callable[..., P
         _open(header)
 
 
-def test_an_xlsx_cell_over_32767_characters_is_refused(tmp_path: Path) -> None:
+def test_an_xlsx_cell_over_32767_characters_is_refused(english: None, tmp_path: Path) -> None:
     path = _xlsx(
         tmp_path / "long.xlsx",
         [["Name"], ["Acme"]],

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from charset_normalizer import from_bytes
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from segapp.services.errors import ServiceError
@@ -142,7 +143,7 @@ def _check_row(row: list[str], row_number: int) -> None:
                 _(
                     "Row %(row)d has a cell longer than %(max)s characters, the most a cell can hold.",
                     row=row_number,
-                    max=f"{MAX_CELL:,}",
+                    max=format_number(MAX_CELL),
                 ),
                 "file",
             )
@@ -253,7 +254,7 @@ def check_xlsx_parts(path: Path) -> None:
             _(
                 "The workbook's table of texts has more entries than its cells or than %(max)s: "
                 "it may be damaged. Save it again from Excel or as CSV.",
-                max=f"{MAX_SHARED_STRINGS:,}",
+                max=format_number(MAX_SHARED_STRINGS),
             ),
             "file",
         )
@@ -338,7 +339,7 @@ def _cell_too_long(row_number: int) -> str:
     return _(
         "Row %(row)d has a cell longer than %(max)s characters, the most a cell can hold.",
         row=row_number,
-        max=f"{MAX_CELL:,}",
+        max=format_number(MAX_CELL),
     )
 
 
