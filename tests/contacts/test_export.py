@@ -4,6 +4,7 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -58,9 +59,9 @@ def test_xlsx_export_reads_back_with_the_filter(client: FlaskClient, login: Call
 def test_export_of_many_rows_streams_in_chunks(
     client: FlaskClient, login: Callable, db, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from segapp.contacts import export_views
+    from segapp import exporting
 
-    monkeypatch.setattr(export_views, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(exporting, "CHUNK_ROWS", 10)
     login("ann")
     db.session.execute(
         Contact.__table__.insert(), [{"no": f"C{n:04d}", "type": "company", "name": f"Company {n}"} for n in range(35)]
@@ -73,3 +74,49 @@ def test_export_of_many_rows_streams_in_chunks(
         csv.reader(io.StringIO("".join(c if isinstance(c, str) else c.decode() for c in chunks).lstrip("\ufeff")))
     )
     assert len(rows) == 36 and rows[-1][0] == "C0034"
+
+
+def test_csv_export_neutralises_formulas_and_imports_back_as_it_was(
+    client: FlaskClient, login: Callable, db, make_contact: Callable[..., Contact], contacts: None, tmp_path: Path
+) -> None:
+    from sqlalchemy import delete, select
+
+    from segapp.importing import guess_mapping
+    from segapp.services.importing.files import open_import_file
+    from segapp.services.importing.run import ImportOptions, import_contacts
+
+    acme = db.session.get(Contact, "C001")
+    make_contact(
+        "-Minus Person",
+        company=acme,
+        no="P002",
+        city="+cmd|' /C calc'!A0",
+        phone="+39 02 1234567",
+        address="@SUM(1+1)*cmd|' /C calc'!A0",
+        job_title="'=already quoted",
+    )
+    login("ann")
+    body = client.get("/contacts/export.csv").get_data()
+    text = body.decode("utf-8-sig")
+    assert '\'=HYPERLINK(""x"")' in text and "'+cmd|" in text and "'+39 02 1234567" in text
+    assert "\n=" not in text and ",=" not in text and ",+" not in text and ",-" not in text and ",@" not in text
+
+    fields = [c.key for c in Contact.__table__.columns if c.key not in ("search_text", "created_at", "modified_at")]
+
+    def snapshot() -> dict[str, tuple]:
+        db.session.expire_all()
+        return {c.no: tuple(getattr(c, f) for f in fields) for c in db.session.scalars(select(Contact))}
+
+    before = snapshot()
+    db.session.execute(delete(Contact).where(Contact.type == "person"))
+    db.session.execute(delete(Contact))
+    db.session.commit()
+    path = tmp_path / "contacts.csv"
+    path.write_bytes(body)
+    table = open_import_file(path, path.name, 20 * 1024 * 1024)
+    mapping = guess_mapping(table.columns)
+    assert len(mapping) == len(table.columns)
+    result = import_contacts(db.session, table.columns, table.rows(), ImportOptions(mapping))
+    db.session.commit()
+    assert (result.created, result.errors) == (len(before), [])
+    assert snapshot() == before

@@ -19,6 +19,7 @@ from charset_normalizer import from_bytes
 from flask_babel import format_number
 from flask_babel import gettext as _
 
+from segapp.exporting import GUARD, unguard_formula
 from segapp.services.errors import ServiceError
 
 CSV_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
@@ -366,7 +367,8 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[list[str]]:
                 raise ServiceError(
                     _("The file cannot be read as CSV: %(reason)s", reason=str(error)), "file"
                 ) from error
-            yield row
+            # An apostrophe that an export put before a formula start (segapp.exporting) comes off.
+            yield [unguard_formula(cell) if cell[:1] == GUARD else cell for cell in row]
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
