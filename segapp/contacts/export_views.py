@@ -8,12 +8,12 @@ from flask import Response, request
 from flask_babel import gettext as _
 from sqlalchemy import Engine, Select
 
-from segapp.contacts import bp
+from segapp.contacts.blueprint import bp
 from segapp.exporting import CHUNK_ROWS, csv_chunks, xlsx_file
 from segapp.extensions import db
 from segapp.importing import IMPORT_FIELDS
 from segapp.models import Contact
-from segapp.services.contact_list import ContactFilter, contact_select
+from segapp.services.contacts.listing import ContactFilter, contact_select
 
 # An export writes the fields an import reads, in the same order, so that it can be imported back.
 EXPORT_COLUMNS = IMPORT_FIELDS

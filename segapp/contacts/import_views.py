@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from segapp.contacts import bp
+from segapp.contacts.blueprint import bp
 from segapp.contacts.forms import ConfirmForm
 from segapp.contacts.import_forms import UploadForm, chosen_mapping, column_fields, mapping_form
 from segapp.extensions import db

@@ -14,7 +14,7 @@ from segapp.models import ContactType, NumberSeries
 from segapp.services.importing.known import KnownContacts, Ref, companies_by_no
 from segapp.services.importing.rows import COMPANY_ADDRESS_FIELDS, ParsedRow
 from segapp.services.importing.spool import Spool
-from segapp.services.number_series import CONTACT_SERIES, series_for
+from segapp.services.setup.number_series import CONTACT_SERIES, series_for
 from segapp.textfold import fold
 
 

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from segapp.models import Contact, ContactType, CorrespondenceType, NumberSeries
 from segapp.models.base import utcnow
 from segapp.models.contacts import SEARCH_FIELDS, contact_search_text
-from segapp.services.contacts import refresh_search_text
+from segapp.services.contacts.records import refresh_search_text
 from segapp.services.importing.known import Ref
 from segapp.services.importing.plan import ImportPlan
-from segapp.services.number_series import next_numbers
+from segapp.services.setup.number_series import next_numbers
 
 INSERT_DEFAULTS: dict[str, Any] = {
     "no": "",
