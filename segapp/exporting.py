@@ -65,6 +65,16 @@ class CsvDialect:
     bom: bool = True
 
 
+# The list separator of Excel in each language's usual locale: Italian Excel splits CSV on ";"
+# (the comma is its decimal separator) and reads UTF-8 only after a BOM.
+EXCEL_DIALECTS = {"it": CsvDialect(";"), "en": CsvDialect(",")}
+
+
+def excel_dialect(language: str) -> CsvDialect:
+    """The CSV dialect that Excel opens in columns for a user of ``language`` (``it``, ``en_GB``)."""
+    return EXCEL_DIALECTS.get(language.split("_")[0].split("-")[0].lower(), CsvDialect())
+
+
 def csv_chunks(
     header: Sequence[str], rows: Iterable[Sequence[Any]], dialect: CsvDialect = CsvDialect()
 ) -> Iterator[str]:

@@ -5,15 +5,17 @@ from datetime import date
 from typing import Any
 
 from flask import Response, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Engine, Select
 
 from segapp.contacts.blueprint import bp
-from segapp.exporting import CHUNK_ROWS, csv_chunks, xlsx_file
+from segapp.exporting import CHUNK_ROWS, csv_chunks, excel_dialect, xlsx_file
 from segapp.extensions import db
 from segapp.importing import IMPORT_FIELDS
 from segapp.models import Contact
 from segapp.services.contacts.listing import ContactFilter, contact_select
+from segapp.services.importing.rows import FIELD_LABELS
 
 # An export writes the fields an import reads, in the same order, so that it can be imported back.
 EXPORT_COLUMNS = IMPORT_FIELDS
@@ -32,14 +34,21 @@ def _export_query() -> Select:
     return contact_select(flt).with_only_columns(*(getattr(Contact, column) for column in EXPORT_COLUMNS))
 
 
+def _header() -> list[str]:
+    """The column headers in the user's language; the import recognises them (segapp.importing)."""
+    return [str(FIELD_LABELS[column]) for column in EXPORT_COLUMNS]
+
+
 def _filename(extension: str) -> str:
     return f"contacts-{date.today().isoformat()}.{extension}"
 
 
 @bp.route("/export.csv")
 def export_csv() -> Response:
-    """The listed contacts as CSV (UTF-8 with BOM, so that Excel reads accents right)."""
-    response = Response(csv_chunks(EXPORT_COLUMNS, _rows(db.engine, _export_query())), mimetype="text/csv")
+    """The listed contacts as CSV that Excel opens in columns in the user's language (UTF-8 with BOM,
+    ``;`` in Italian)."""
+    dialect = excel_dialect(str(get_locale() or ""))
+    response = Response(csv_chunks(_header(), _rows(db.engine, _export_query()), dialect), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
 
@@ -47,7 +56,7 @@ def export_csv() -> Response:
 @bp.route("/export.xlsx")
 def export_xlsx() -> Response:
     """The listed contacts as an Excel workbook, written row by row (openpyxl write-only mode)."""
-    spool = xlsx_file(_("Contacts"), EXPORT_COLUMNS, _rows(db.engine, _export_query()))
+    spool = xlsx_file(_("Contacts"), _header(), _rows(db.engine, _export_query()))
 
     def generate() -> Iterator[bytes]:
         with spool:

@@ -33,11 +33,11 @@ def test_csv_export_has_bom_header_and_the_filtered_sorted_rows(
     body = response.get_data()
     assert body.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
-    assert [(r["no"], r["name"], r["type"]) for r in rows] == [
+    assert [(r["No."], r["Name"], r["Type"]) for r in rows] == [
         ("P001", "Niccolò Rossi", "person"),
         ("C001", "Acme S.r.l.", "company"),
     ]
-    assert rows[0]["company_no"] == "C001" and rows[0]["email"] == "n@acme.it"
+    assert rows[0]["Company no."] == "C001" and rows[0]["E-mail"] == "n@acme.it"
 
 
 def test_xlsx_export_reads_back_with_the_filter(client: FlaskClient, login: Callable, contacts: None) -> None:
@@ -47,7 +47,7 @@ def test_xlsx_export_reads_back_with_the_filter(client: FlaskClient, login: Call
     assert f"contacts-{date.today().isoformat()}.xlsx" in response.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("no", "type", "name")
+    assert rows[0][:3] == ("No.", "Type", "Name")
     assert [(r[0], r[2]) for r in rows[1:]] == [
         ("C001", "Acme S.r.l."),
         ("C002", "Beta Ltd"),
@@ -120,3 +120,22 @@ def test_csv_export_neutralises_formulas_and_imports_back_as_it_was(
     db.session.commit()
     assert (result.created, result.errors) == (len(before), [])
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("language", "delimiter", "header"),
+    [("en", ",", ["No.", "Type", "Name", "First name"]), ("it", ";", ["Nr.", "Tipo", "Nominativo", "Nome"])],
+)
+def test_csv_for_excel_in_the_users_language_and_the_import_knows_its_headers(
+    client: FlaskClient, login: Callable, contacts: None, language: str, delimiter: str, header: list[str]
+) -> None:
+    from segapp.importing import IMPORT_FIELDS, guess_mapping
+
+    login("ann", language=language)
+    body = client.get("/contacts/export.csv?city=Milano&sort=name").get_data()
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=delimiter))
+    assert rows[0][:4] == header and len(rows[0]) == len(IMPORT_FIELDS)
+    assert [row[2] for row in rows[1:]] == ["Acme S.r.l.", "Niccolò Rossi"]
+    # Each header goes back to the field it came from.
+    assert guess_mapping(rows[0]) == dict(zip(rows[0], IMPORT_FIELDS, strict=True))

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,10 +25,13 @@ from segapp.models import (
 from segapp.services.errors import ServiceError
 from segapp.textfold import fold
 
+# The contact fields as users name them: the mapping page, the import's messages and the export's
+# column headers (which the import recognises again, see segapp.importing). "Name" has its own
+# context: in Italian it must differ from "First name" ("Nome"), or an export would have two "Nome".
 FIELD_LABELS = {
     "no": _l("No."),
     "type": _l("Type"),
-    "name": _l("Name"),
+    "name": lazy_pgettext("contact field", "Name"),
     "first_name": _l("First name"),
     "middle_name": _l("Middle name"),
     "surname": _l("Surname"),
