@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from segapp.models import Contact, ContactType
 from segapp.services.importing.rows import ParsedRow
-from segapp.textfold import by_code_point, folded
+from segapp.textfold import by_code_point, fold, folded
 
 LOOKUP_CHUNK = 100_000  # keys per look-up query (one query for a whole file)
 # A contact created by this import is known by its position in the numbers reserved at the end
@@ -54,32 +54,31 @@ def in_keys(session: Session, statement: Callable[[Any], Any], keys: set[str]) -
         yield from session.execute(statement(_key_list(session, chunk)))
 
 
-def companies_by_no(session: Session, nos: set[str]) -> dict[str, str]:
-    """Company no. -> name, for the given nos. that are companies in the database."""
-    return dict(
-        in_keys(
-            session,
-            lambda keys: select(Contact.no, Contact.name).where(
-                Contact.type == ContactType.COMPANY, Contact.no.in_(keys)
-            ),
-            nos,
-        )
+def companies_by_no(session: Session, nos: set[str]) -> dict[str, tuple[str, str]]:
+    """Folded company no. -> (its no. as stored, name), for the folded nos. that are companies in the database."""
+    found = in_keys(
+        session,
+        lambda keys: select(Contact.no, Contact.name).where(
+            Contact.type == ContactType.COMPANY, folded_in(session, Contact.no, keys)
+        ),
+        nos,
     )
+    return {fold(no): (no, name) for no, name in found}
 
 
 class KnownContacts:
     """Contacts by key: those of the database, then those the file creates, row by row."""
 
     def __init__(self) -> None:
-        self.by_no: dict[str, Ref] = {}
+        self.by_no: dict[str, Ref] = {}  # folded no.: numbers match whatever their case
         self.by_email: dict[str, Ref] = {}  # folded e-mail
         self.companies_by_name: dict[str, tuple[Ref, str]] = {}  # folded name -> (ref, name)
-        self.company_names_by_no: dict[str, str] = {}  # company nos. the file gives -> name
+        self.company_names_by_no: dict[str, str] = {}  # folded company nos. the file gives -> name
 
     def look_up(self, session: Session, nos: set[str], emails: set[str], names: set[str]) -> None:
         """Load what the database holds for these keys: one query per kind of key for the whole file."""
-        for (no,) in in_keys(session, lambda keys: select(Contact.no).where(Contact.no.in_(keys)), nos):
-            self.by_no[no] = no
+        for (no,) in in_keys(session, lambda keys: select(Contact.no).where(folded_in(session, Contact.no, keys)), nos):
+            self.by_no[fold(no)] = no
         email_of = folded(Contact.email)
         for email, no in in_keys(
             session,
@@ -102,8 +101,8 @@ class KnownContacts:
 
     def duplicate_of(self, parsed: ParsedRow) -> Ref | None:
         """The contact this row duplicates (same no., same e-mail, or a company of the same name)."""
-        if parsed.no and parsed.no in self.by_no:
-            return self.by_no[parsed.no]
+        if parsed.no and fold(parsed.no) in self.by_no:
+            return self.by_no[fold(parsed.no)]
         if parsed.email_key and parsed.email_key in self.by_email:
             return self.by_email[parsed.email_key]
         if parsed.type == ContactType.COMPANY and parsed.name_key in self.companies_by_name:
@@ -113,10 +112,10 @@ class KnownContacts:
     def add(self, parsed: ParsedRow, ref: Ref) -> None:
         """A row the file creates: later rows find it as a duplicate or as their company."""
         if parsed.no:
-            self.by_no[parsed.no] = ref
+            self.by_no[fold(parsed.no)] = ref
         if parsed.email_key:
             self.by_email.setdefault(parsed.email_key, ref)
         if parsed.type == ContactType.COMPANY:
             self.companies_by_name.setdefault(parsed.name_key, (ref, parsed.values["name"]))
             if parsed.no:
-                self.company_names_by_no[parsed.no] = parsed.values["name"]
+                self.company_names_by_no[fold(parsed.no)] = parsed.values["name"]

@@ -130,13 +130,14 @@ class ImportPlan:
         """Link persons to the companies they name; a company no. that names none rejects the row;
         a company name that names none creates the company."""
         links, known = self.links, self.known
-        missing = {no for no in links.wanted_nos if no not in known.company_names_by_no}
+        missing = {fold(no) for no in links.wanted_nos if fold(no) not in known.company_names_by_no}
         found = companies_by_no(self.session, missing)
         for no, row_numbers in links.wanted_nos.items():
-            if no in known.company_names_by_no:
-                links.of_no[no] = (known.by_no[no], known.company_names_by_no[no])
-            elif no in found:
-                links.of_no[no] = (no, found[no])
+            key = fold(no)
+            if key in known.company_names_by_no:
+                links.of_no[no] = (known.by_no[key], known.company_names_by_no[key])
+            elif key in found:
+                links.of_no[no] = found[key]
             else:
                 for row_number in row_numbers:
                     self.bad_rows.add(row_number)

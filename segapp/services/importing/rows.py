@@ -11,6 +11,7 @@ from flask_babel import lazy_pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from segapp.contact_numbers import is_valid_contact_no, normalise_contact_no
 from segapp.importing import IMPORT_FIELDS, normalise_header
 from segapp.models import (
     Contact,
@@ -22,6 +23,7 @@ from segapp.models import (
     Salutation,
     Territory,
 )
+from segapp.services.contacts.records import contact_no_message
 from segapp.services.errors import ServiceError
 from segapp.textfold import fold
 
@@ -57,6 +59,7 @@ FIELD_LABELS = {
     "privacy_blocked": _l("Privacy blocked"),
 }
 NAME_FIELDS = frozenset({"name", "first_name", "surname", "company_name"})
+NUMBER_FIELDS = frozenset({"no", "company_no"})
 BOOLEAN_FIELDS = frozenset({"exclude_from_segment", "privacy_blocked"})
 # Code fields and the table (with the column holding a readable name) they must exist in.
 CODE_TABLES: dict[str, tuple[type, Any]] = {
@@ -205,7 +208,12 @@ class RowParser:
                 continue
             if CONTROL_CHARACTERS.search(text):
                 errors.append(_("%(field)s contains control characters.", field=FIELD_LABELS[name]))
-            elif limit is not None and len(text) <= limit and (name != "email" or EMAIL_PATTERN.match(text)):
+            elif (
+                limit is not None
+                and len(text) <= limit
+                and name not in NUMBER_FIELDS
+                and (name != "email" or EMAIL_PATTERN.match(text))
+            ):
                 values[name] = text  # the common case: text that passes its checks
             else:
                 value = self._value(name, text, errors)
@@ -215,6 +223,15 @@ class RowParser:
         return parsed
 
     def _value(self, name: str, text: str, errors: list[str]) -> Any:
+        if name == "company_no":
+            # Only looked up (whatever its case), so an existing company with an old-style no. is found.
+            return normalise_contact_no(text)
+        if name == "no":
+            no = normalise_contact_no(text)
+            if is_valid_contact_no(no):
+                return no
+            errors.append(_('"%(value)s" cannot be a contact no.:', value=text) + " " + contact_no_message())
+            return None
         if name in TEXT_FIELDS:
             if len(text) > LENGTHS[name]:
                 errors.append(

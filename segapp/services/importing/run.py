@@ -117,7 +117,7 @@ def _read(session: Session, parser: RowParser, rows: Iterable[Sequence[str]], pl
                 continue
             checked.add(_pack(parsed))
             if parsed.no:
-                nos.add(parsed.no)
+                nos.add(fold(parsed.no))
             if parsed.email_key:
                 emails.add(parsed.email_key)
             if parsed.type == ContactType.COMPANY:
