@@ -192,3 +192,22 @@ def test_an_xlsx_row_of_more_than_200_cells_is_refused_before_openpyxl_reads_it(
     )
     with pytest.raises(ServiceError, match="more than 200 columns"):
         _open(path)
+
+
+def test_a_shared_string_table_under_another_name_is_counted_too(tmp_path: Path) -> None:
+    """openpyxl finds the table by its content type, whatever the part's name."""
+
+    def declare(types: bytes) -> bytes:
+        override = (
+            b'<Override PartName="/xl/texts.xml" '
+            b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        )
+        return types.replace(b"</Types>", override + b"</Types>")
+
+    path = _xlsx(
+        tmp_path / "renamed.xlsx",
+        [["Name"], ["Acme"]],
+        {"[Content_Types].xml": declare, "xl/texts.xml": _shared_strings(1000)},
+    )
+    with pytest.raises(ServiceError, match="table of texts has more entries"):
+        _open(path)

@@ -72,6 +72,10 @@ _ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s>/]")
 # Cell references whose column has two or three letters (AA and beyond).
 _WIDE_REFERENCE = re.compile(rb"\br=\"([A-Z]{2,3})[0-9]")
 _QUOTED = re.compile(r'"[^"]*"')
+CONTENT_TYPES = "[Content_Types].xml"
+SHARED_STRINGS_TYPE = b"spreadsheetml.sharedStrings+xml"
+_OVERRIDE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Override\b[^>]*>")
+_PART_NAME = re.compile(rb'PartName\s*=\s*"([^"]*)"')
 
 
 @dataclass
@@ -241,13 +245,13 @@ def check_xlsx_parts(path: Path) -> None:
                     "file",
                 )
             names = [part.filename for part in parts]
-            sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-            cells = sum(_count_cells(archive, name) for name in sheets)
+            # openpyxl finds its shared strings by content type, its sheets by relations that may
+            # point anywhere: every part that is not a shared-string table is counted as a sheet.
+            tables = _shared_string_parts(archive, names)
+            cells = sum(_count_cells(archive, name) for name in names if name not in tables)
             # Counting stops as soon as the count is refused: a crafted table is not read to its end.
             limit = min(MAX_SHARED_STRINGS, cells)
-            shared = sum(
-                _count_shared_strings(archive, n, limit) for n in names if n.lower().endswith("sharedstrings.xml")
-            )
+            shared = sum(_count_shared_strings(archive, name, limit) for name in tables)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as error:
         raise ServiceError(_("The file is not a valid Excel .xlsx workbook."), "file") from error
     if shared > MAX_SHARED_STRINGS or shared > cells:
@@ -259,6 +263,20 @@ def check_xlsx_parts(path: Path) -> None:
             ),
             "file",
         )
+
+
+def _shared_string_parts(archive: zipfile.ZipFile, names: list[str]) -> set[str]:
+    """The parts declared as shared-string tables in ``[Content_Types].xml``, and any named like one."""
+    tables = {name for name in names if name.lower().endswith("sharedstrings.xml")}
+    if CONTENT_TYPES in names:
+        with archive.open(CONTENT_TYPES) as part:
+            declared = part.read(READ_CHUNK)
+        for match in _OVERRIDE.finditer(declared):
+            if SHARED_STRINGS_TYPE in match.group(0):
+                found = _PART_NAME.search(match.group(0))
+                if found:
+                    tables.add(found.group(1).decode("utf-8", "replace").lstrip("/"))
+    return tables & set(names)
 
 
 def _too_many_columns() -> str:
