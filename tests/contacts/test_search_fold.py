@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from segapp.models import Contact
-from segapp.services.contact_import import ImportOptions, import_contacts
+from segapp.services.importing.run import ImportOptions, import_contacts
 from tests.contacts.test_list_views import HX, _numbers
 
 # (name, city, what the user types): the letters whose lower case differs between folds.

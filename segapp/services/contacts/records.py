@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from segapp.contact_numbers import is_valid_contact_no, normalise_contact_no
 from segapp.models import (
     Contact,
     ContactType,
@@ -116,6 +117,11 @@ def _company(session: Session, no: str) -> Contact:
     return company
 
 
+def contact_no_message() -> str:
+    """Why a contact no. is refused (see segapp.contact_numbers)."""
+    return _("A contact no. has at most 20 letters, digits, and - _ . (not first, never two dots in a row).")
+
+
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:
     clean = {key: values[key] for key in EDITABLE_FIELDS if key in values}
     for field in CODE_TABLES:
@@ -129,7 +135,9 @@ def create_contact(session: Session, contact_type: ContactType, values: dict[str
     clean = _normalise(values)
     check_codes(session, clean)
     check_email(clean.get("email", ""))
-    no = (values.get("no") or "").strip().upper()
+    no = normalise_contact_no(values.get("no"))
+    if no and not is_valid_contact_no(no):
+        raise ServiceError(contact_no_message(), field="no")
     if no and session.get(Contact, no) is not None:
         raise ServiceError(_("The no. %(no)s is taken.", no=no), field="no")
     company = None
