@@ -20,8 +20,9 @@ from segapp.extensions import db as _db
 from segapp.models import Base, CompanyInformation, Contact, MarketingSetup, NumberSeries, Role, User
 from segapp.services.users import create_user
 
-# Browser fixtures (one Chromium per session) for every area: chromium, new_browser_page, browser_page, live_server.
-pytest_plugins = ["tests.browser_support"]
+# Browser fixtures (one Chromium per session) for every area: chromium, new_browser_page, browser_page,
+# live_server; and the summary at the end of a run (which databases, whether the browser tests ran).
+pytest_plugins = ["tests.browser_support", "tests.run_summary"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 SEED_TABLES = (NumberSeries, MarketingSetup, CompanyInformation)
