@@ -19,17 +19,16 @@ from segapp.models import (
     QuestionnaireAppliesTo,
 )
 from segapp.models.contacts import SEARCH_TEXT_LENGTH
+from segapp.services.contacts.profile import set_profile_answer
 from segapp.services.contacts.records import (
-    add_relation,
     anonymise_contact,
     create_contact,
     delete_contact,
     refresh_search_text,
-    remove_relation,
     set_privacy_blocked,
-    set_profile_answer,
     update_contact,
 )
+from segapp.services.contacts.relations import add_relation, remove_relation
 from segapp.services.errors import ServiceError
 
 pytestmark = pytest.mark.usefixtures("references")
