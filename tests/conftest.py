@@ -29,9 +29,14 @@ SEED_TABLES = (NumberSeries, MarketingSetup, CompanyInformation)
 PASSWORD = "correct-horse-1"
 
 
+def postgresql_configured() -> bool:
+    """True when TEST_DATABASE_URL names a PostgreSQL server."""
+    return TEST_DATABASE_URL.startswith(("postgres://", "postgresql"))
+
+
 def _backends() -> list[str]:
     backends = ["sqlite"]
-    if TEST_DATABASE_URL.startswith(("postgres://", "postgresql")):
+    if postgresql_configured():
         backends.append("postgresql")
     elif os.environ.get("CI") == "true":
         raise RuntimeError("CI must set TEST_DATABASE_URL to a PostgreSQL URL")

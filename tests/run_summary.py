@@ -54,15 +54,20 @@ def _skip_reason(report: pytest.TestReport) -> str:
     return reason.removeprefix("Skipped: ")
 
 
-def summary_lines(ran_on: set[str], browser_outcomes: Counter[str], skip_reasons: Counter[str]) -> list[str]:
+def summary_lines(
+    configured: set[str], ran_on: set[str], browser_outcomes: Counter[str], skip_reasons: Counter[str]
+) -> list[str]:
     """The summary as text lines."""
     names = [BACKEND_NAMES[b] for b in BACKEND_NAMES if b in ran_on]
+    missed = [BACKEND_NAMES[b] for b in BACKEND_NAMES if b in configured - ran_on]
     if not names:
         databases = "Databases: no database test ran."
-    elif "postgresql" in ran_on:
-        databases = f"Databases: {' and '.join(names)}."
-    else:
+    elif "postgresql" not in configured:
         databases = f"Databases: {' and '.join(names)} only; {POSTGRESQL_HINT}."
+    elif missed:
+        databases = f"Databases: {' and '.join(names)}; no test ran on {' and '.join(missed)}."
+    else:
+        databases = f"Databases: {' and '.join(names)}."
     if not sum(browser_outcomes.values()):
         return [databases, "Browser tests: none selected."]
     counts = ", ".join(
@@ -83,5 +88,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if reporter is None or config.option.collectonly:
         return
     reporter.write_sep("-", "segapp")
-    for line in summary_lines(_ran_on, _browser_outcomes, _browser_skip_reasons):
+    from tests.conftest import postgresql_configured
+
+    configured = {"sqlite", "postgresql"} if postgresql_configured() else {"sqlite"}
+    for line in summary_lines(configured, _ran_on, _browser_outcomes, _browser_skip_reasons):
         reporter.write_line(line)
