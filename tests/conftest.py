@@ -19,17 +19,23 @@ from segapp.models import Base, CompanyInformation, Contact, MarketingSetup, Num
 from segapp.scratch_database import scratch_postgresql_database
 from segapp.services.users import create_user
 
-# Browser fixtures (one Chromium per session) for every area: chromium, new_browser_page, browser_page, live_server.
-pytest_plugins = ["tests.browser_support"]
+# Browser fixtures (one Chromium per session) for every area: chromium, new_browser_page, browser_page,
+# live_server; and the summary at the end of a run (which databases, whether the browser tests ran).
+pytest_plugins = ["tests.browser_support", "tests.run_summary"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 SEED_TABLES = (NumberSeries, MarketingSetup, CompanyInformation)
 PASSWORD = "correct-horse-1"
 
 
+def postgresql_configured() -> bool:
+    """True when TEST_DATABASE_URL names a PostgreSQL server."""
+    return TEST_DATABASE_URL.startswith(("postgres://", "postgresql"))
+
+
 def _backends() -> list[str]:
     backends = ["sqlite"]
-    if TEST_DATABASE_URL.startswith(("postgres://", "postgresql")):
+    if postgresql_configured():
         backends.append("postgresql")
     elif os.environ.get("CI") == "true":
         raise RuntimeError("CI must set TEST_DATABASE_URL to a PostgreSQL URL")

@@ -5,8 +5,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,10 +28,8 @@ def _focused(page: Any) -> str:
 
 
 def test_a_segment_is_filled_and_edited_from_the_keyboard(
-    live_server: str, browser_page: Any, db: Any, make_user: Any, make_contact: Any, reference: dict, backend: str
+    live_server: str, browser_page: Any, db: Any, make_user: Any, make_contact: Any, reference: dict
 ) -> None:
-    if backend != "sqlite":
-        pytest.skip("one backend is enough for the browser flow")
     from playwright.sync_api import expect
 
     page = browser_page
