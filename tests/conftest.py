@@ -5,6 +5,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -44,7 +45,15 @@ def _admin_url(url: URL) -> URL:
 @pytest.fixture(scope="session", params=_backends())
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A new empty database for this test session on the given backend, dropped afterwards."""
-    if request.param == "sqlite":
+    with scratch_database(request.param, tmp_path_factory) as url:
+        yield url
+
+
+@contextmanager
+def scratch_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a new empty database on ``backend`` (a temporary SQLite file, or a PostgreSQL database
+    beside TEST_DATABASE_URL's), dropped afterwards."""
+    if backend == "sqlite":
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
         return
     base = make_url(normalise_database_url(TEST_DATABASE_URL))
