@@ -4,7 +4,7 @@ import os
 from importlib import import_module
 from typing import Any
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 
@@ -131,4 +131,3 @@ def refuse_nul_characters() -> None:
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
                 raise BadRequest(description="nul")
-    g.setdefault("page_title", "")

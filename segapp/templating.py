@@ -14,8 +14,6 @@ NAV_ITEMS = [
     ("main.index", _l("Home")),
     ("contacts.list_contacts", _l("Contacts")),
     ("segments.list_segments", _l("Segments")),
-    ("logged.list_logged_segments", _l("Registered segments")),
-    ("logged.list_entries", _l("Interaction log")),
     ("setup.index", _l("Setup")),
     ("users.list_users", _l("Users")),
 ]

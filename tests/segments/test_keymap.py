@@ -22,7 +22,7 @@ def test_every_shortcut_is_in_the_overlay_and_in_the_scripts_map(client, login, 
         for key in shortcut.keys:
             assert f"<kbd>{key}</kbd>" in overlay
     pending = [entry for entry in scripted if entry["action"] == "add_contacts"][0]
-    assert pending["url"] == "" and "coming with the criteria issue" in overlay
+    assert pending["url"] == "" and "not available yet" in overlay
 
 
 def _readme_table_rows() -> list[tuple[tuple[str, ...], str]]:

@@ -190,12 +190,6 @@ def capped_numbers(session: Session, flt: ContactFilter) -> list[str]:
     return list(session.scalars(query))
 
 
-def capped_count(session: Session, flt: ContactFilter) -> tuple[int, bool]:
-    """How many contacts match, counting at most COUNT_CAP + 1 of them."""
-    total = len(capped_numbers(session, flt))
-    return min(total, COUNT_CAP), total > COUNT_CAP
-
-
 def fetch_page(session: Session, flt: ContactFilter, page: int, per_page: int) -> ContactPage:
     """One page of matching contacts, reading one row more to know whether a next page exists."""
     page = max(1, page)

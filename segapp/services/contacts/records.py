@@ -84,14 +84,6 @@ def persons_of(company_no: str) -> ColumnElement[bool]:
     return (Contact.company_no == company_no) & (Contact.type == ContactType.PERSON)
 
 
-def get_contact(session: Session, no: str) -> Contact:
-    """The contact with this no., or a ServiceError naming it."""
-    contact = session.get(Contact, no)
-    if contact is None:
-        raise ServiceError(_("The contact %(no)s does not exist.", no=no), field="no")
-    return contact
-
-
 def on_segment_line(session: Session, no: str) -> str | None:
     """The no. of an unlogged segment that has this contact on a line, else None."""
     return session.scalar(select(SegmentLine.segment_no).where(SegmentLine.contact_no == no).limit(1))

@@ -37,11 +37,6 @@ def key_column(model: type[Base]) -> str:
     return model.__table__.primary_key.columns.values()[0].key  # type: ignore[attr-defined]
 
 
-def find_row(session: Session, model: type[Base], key: Any) -> Any:
-    """The row with this key, or None."""
-    return session.get(model, key)
-
-
 def save_reference(session: Session, model: type[Base], values: dict[str, Any], row: Any = None) -> Any:
     """Create (row None) or change a reference row after checking codes, references and amounts."""
     is_new = row is None
