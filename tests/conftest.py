@@ -4,6 +4,7 @@ import contextvars
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -45,7 +46,15 @@ def _backends() -> list[str]:
 @pytest.fixture(scope="session", params=_backends())
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A new empty database for this test session on the given backend, dropped afterwards."""
-    if request.param == "sqlite":
+    with scratch_database(request.param, tmp_path_factory) as url:
+        yield url
+
+
+@contextmanager
+def scratch_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a new empty database on ``backend`` (a temporary SQLite file, or a PostgreSQL database
+    beside TEST_DATABASE_URL's), dropped afterwards."""
+    if backend == "sqlite":
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
         return
     with scratch_postgresql_database(TEST_DATABASE_URL, "segapp_test") as url:
