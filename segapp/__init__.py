@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from segapp import database  # noqa: F401  (registers the engine events)
 from segapp.config import Config, load_or_create_secret_key, normalise_database_url
 from segapp.extensions import babel, csrf, db, login_manager, migrate
+from segapp.headers import add_security_headers
 from segapp.htmx import add_vary_header, wants_fragment
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -66,6 +67,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     app.after_request(add_vary_header)
+    app.after_request(add_security_headers)
 
     from segapp.cli import register_cli
 
