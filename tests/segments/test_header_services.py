@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from segapp.models import CorrespondenceType, InformationFlow, InitiatedBy, SegmentHeader, SegmentLine
 from segapp.services.errors import Conflict, ServiceError
-from segapp.services.segment_header import apply_header_to_lines, update_header_field
-from segapp.services.segment_lines import add_line, update_line_field
-from segapp.services.segments import create_segment, delete_segment, segment_totals
+from segapp.services.segments.header import apply_header_to_lines, update_header_field
+from segapp.services.segments.lines import add_line, update_line_field
+from segapp.services.segments.records import create_segment, delete_segment, segment_totals
 
 
 def _lines(db, segment_no: str) -> list[SegmentLine]:

@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from segapp.models import SegmentCriteriaAction, SegmentHeader, SegmentLine
-from segapp.services.segment_lines import add_line
+from segapp.services.segments.lines import add_line
 
 HX = {"HX-Request": "true"}
 
