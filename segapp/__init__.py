@@ -113,6 +113,8 @@ def _configure_login() -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
+    # A session used from another address or browser ends: Flask-Login only marks a permanent
+    # session "not fresh", so segapp.auth.sessions ends it on the server when told.
     login_manager.session_protection = "strong"
 
     login_manager.user_loader(load_user)
