@@ -50,9 +50,6 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _configure_login()
-    from segapp.auth.sessions import init_sessions
-
-    init_sessions(app)
 
     from segapp.auth.policy import init_policy
 
@@ -113,9 +110,10 @@ def _configure_login() -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
-    # A session used from another address or browser ends: Flask-Login only marks a permanent
-    # session "not fresh", so segapp.auth.sessions ends it on the server when told.
-    login_manager.session_protection = "strong"
+    # Flask-Login's own protection only marks a permanent session "not fresh" when the client
+    # changes, and reads the address from a raw X-Forwarded-For; segapp.auth.sessions binds each
+    # stored session to its client (address after ProxyFix, browser) and ends it instead.
+    login_manager.session_protection = None
 
     login_manager.user_loader(load_user)
 

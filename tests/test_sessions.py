@@ -108,6 +108,32 @@ def test_a_session_used_from_another_address_ends(client: FlaskClient, login: Ca
     assert not _opens_contacts(client)
 
 
+def test_a_session_used_from_another_browser_ends(client: FlaskClient, login: Callable[..., User], db) -> None:
+    login("ann")
+    assert not _opens_contacts(client, headers={"User-Agent": "curl/8.0"})
+    assert not _opens_contacts(client)
+    assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0
+
+
+def test_behind_a_trusted_proxy_a_session_is_bound_to_the_forwarded_address(
+    proxied_app: Flask, make_user: Callable[..., User]
+) -> None:
+    make_user("ann")
+    browser = proxied_app.test_client()
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    response = browser.post(
+        "/auth/login",
+        data={"username": "ann", "password": PASSWORD},
+        environ_base=proxy,
+        headers={"X-Forwarded-For": "192.0.2.10"},
+    )
+    assert response.status_code == 302
+    assert _opens_contacts(browser, environ_base=proxy, headers={"X-Forwarded-For": "192.0.2.10"})
+    # The first entry is whatever the client sent; only the proxy's own entry counts.
+    forged = {"X-Forwarded-For": "192.0.2.10, 198.51.100.66"}
+    assert not _opens_contacts(browser, environ_base=proxy, headers=forged)
+
+
 def test_a_session_ends_on_the_server_when_its_hours_are_over(
     app: Flask, client: FlaskClient, login: Callable[..., User], db
 ) -> None:

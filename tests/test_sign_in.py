@@ -1,17 +1,15 @@
 """Sign-in throttling per client address and name: no hint of who exists, no lock-out of the owner."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from segapp import create_app
-from segapp.config import TestConfig
 from segapp.models import Role, User
 from segapp.services.auth import sign_in
-from tests.conftest import PASSWORD, IsolatedClient, _config_dict
+from tests.conftest import PASSWORD
 
 ATTACKER = {"REMOTE_ADDR": "198.51.100.66"}
 OWNER = {"REMOTE_ADDR": "192.0.2.10"}
@@ -85,18 +83,6 @@ def test_forwarded_for_is_ignored_without_trusted_proxies(client: FlaskClient, m
         _sign_in(client, "ann", "wrong-one", headers={"X-Forwarded-For": "203.0.113.1"})
     page = _sign_in(client, "ann", PASSWORD, headers={"X-Forwarded-For": "203.0.113.2"})[1]
     assert _message(page) == "Too many failed sign-ins"
-
-
-@pytest.fixture
-def proxied_app(app: Flask, database_url: str) -> Iterator[Flask]:
-    """The app as deployed behind one TLS proxy (TRUSTED_PROXIES=1), on the test's database."""
-    proxied = create_app(dict(_config_dict(TestConfig), SQLALCHEMY_DATABASE_URI=database_url, TRUSTED_PROXIES=1))
-    proxied.test_client_class = IsolatedClient
-    yield proxied
-    with proxied.app_context():
-        from segapp.extensions import db
-
-        db.engine.dispose()
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled(

@@ -4,8 +4,8 @@ See segapp/services/auth/sessions.py for the design (a stored session id: sign-o
 ends only that browser's session; a password change ends all the others).
 """
 
-from flask import Flask, current_app, session
-from flask_login import login_user, session_protected
+from flask import current_app, request, session
+from flask_login import login_user
 
 from segapp.extensions import db
 from segapp.models import User
@@ -20,9 +20,14 @@ def current_token() -> str | None:
     return session.get(TOKEN_KEY)
 
 
+def client_identity() -> str:
+    """The client's address (through ProxyFix when proxies are trusted) and browser."""
+    return f"{request.remote_addr or ''}|{request.user_agent.string}"
+
+
 def sign_in(user: User) -> None:
     """Start a stored session for the user, commit it, and sign the browser in."""
-    token = start_session(db.session, user, current_app.permanent_session_lifetime)
+    token = start_session(db.session, user, current_app.permanent_session_lifetime, client_identity())
     db.session.commit()
     session.permanent = True
     login_user(user)
@@ -35,21 +40,12 @@ def sign_out() -> None:
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader: only a stored, unexpired session of an active user counts."""
+    """Flask-Login's user loader: only a stored, unexpired session of an active user, from its own client."""
     if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18:
         return None
-    return signed_in_user(db.session, int(user_id), current_token(), current_app.permanent_session_lifetime)
-
-
-def _end_session_from_elsewhere(_app: Flask, **_extra: object) -> None:
-    # Flask-Login's strong protection only marks a permanent session "not fresh" when the
-    # address or browser changes; end it on the server instead.
-    token = session.pop(TOKEN_KEY, None)
-    if token:
-        end_session(db.session, token)
-        db.session.commit()
-
-
-def init_sessions(app: Flask) -> None:
-    """End the stored session when Flask-Login sees it used from another address or browser."""
-    session_protected.connect(_end_session_from_elsewhere, app)
+    lifetime = current_app.permanent_session_lifetime
+    check = signed_in_user(db.session, int(user_id), current_token(), lifetime, client_identity())
+    if check.ended:
+        db.session.commit()  # the session used from elsewhere ends for good
+        session.pop(TOKEN_KEY, None)
+    return check.user

@@ -46,7 +46,8 @@ class UserSession(Base):
     """A signed-in browser: its cookie carries the token whose hash is stored here.
 
     Sign-out deletes the row, so a copied cookie stops working at once; a password
-    change deletes the user's other rows; deactivation deletes them all.
+    change deletes the user's other rows; deactivation deletes them all; a use from
+    another address or browser deletes it.
     """
 
     __tablename__ = "user_session"
@@ -54,6 +55,8 @@ class UserSession(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Hash of the address and browser that signed in: the session works from there only.
+    client_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 

@@ -5,12 +5,14 @@ Sign-out deletes only the row of the browser that signs out, so the user's other
 sessions (another browser, another computer) stay signed in; a password change
 deletes every other row of the user and keeps the current one; deactivating a user
 deletes all of them. A session also ends on the server SESSION_HOURS after sign-in,
-whatever the cookie says.
+whatever the cookie says, and as soon as it is used from another client (address and
+browser) than the one that signed in: a stolen cookie does not work elsewhere.
 """
 
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -25,24 +27,31 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(session: Session, user: User, lifetime: timedelta) -> str:
-    """Store a new session of the user and return its token (for the cookie); expired ones go."""
+def start_session(session: Session, user: User, lifetime: timedelta, client: str) -> str:
+    """Store a new session of the user from this client and return its token (for the cookie); expired ones go."""
     session.execute(
         delete(UserSession).where(UserSession.created_at < datetime.now(UTC) - lifetime),
         execution_options=NO_SYNC,
     )
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(user_id=user.id, token_hash=_hash(token)))
+    session.add(UserSession(user_id=user.id, token_hash=_hash(token), client_hash=_hash(client)))
     session.flush()
     return token
 
 
-def signed_in_user(session: Session, user_id: int, token: str | None, lifetime: timedelta) -> User | None:
-    """The active user whose stored session has this token and has not expired, else None."""
+class SessionCheck(NamedTuple):
+    """The signed-in user (None: not signed in) and whether the check ended the session."""
+
+    user: User | None
+    ended: bool = False
+
+
+def signed_in_user(session: Session, user_id: int, token: str | None, lifetime: timedelta, client: str) -> SessionCheck:
+    """The active user whose unexpired stored session has this token; a session used from another client ends."""
     if not token:
-        return None
-    return session.scalar(
-        select(User)
+        return SessionCheck(None)
+    found = session.execute(
+        select(User, UserSession.id, UserSession.client_hash)
         .join(UserSession, UserSession.user_id == User.id)
         .where(
             User.id == user_id,
@@ -50,7 +59,14 @@ def signed_in_user(session: Session, user_id: int, token: str | None, lifetime: 
             UserSession.token_hash == _hash(token),
             UserSession.created_at >= datetime.now(UTC) - lifetime,
         )
-    )
+    ).first()
+    if found is None:
+        return SessionCheck(None)
+    user, session_id, client_hash = found
+    if client_hash != _hash(client):
+        session.execute(delete(UserSession).where(UserSession.id == session_id), execution_options=NO_SYNC)
+        return SessionCheck(None, ended=True)
+    return SessionCheck(user)
 
 
 def end_session(session: Session, token: str | None) -> None:
