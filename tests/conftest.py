@@ -139,6 +139,16 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
+def proxied_app(app: Flask, database_url: str) -> Iterator[Flask]:
+    """The app as deployed behind one TLS proxy (TRUSTED_PROXIES=1), on the test's database."""
+    proxied = create_app(dict(_config_dict(TestConfig), SQLALCHEMY_DATABASE_URI=database_url, TRUSTED_PROXIES=1))
+    proxied.test_client_class = IsolatedClient
+    yield proxied
+    with proxied.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
     """Create a user: ``make_user("ann", role=Role.VIEWER)``."""
 

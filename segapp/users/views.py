@@ -4,9 +4,11 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
+from segapp.auth.sessions import current_token
 from segapp.captions import enum_choices
 from segapp.extensions import db
 from segapp.forms import show_service_error
@@ -94,6 +96,7 @@ def edit_user(user_id: int) -> Any:
                 language=form.language.data,
                 active=form.active.data,
                 new_password=form.new_password.data or "",
+                keep_token=current_token() if user.id == current_user.id else None,
             )
         except ServiceError as error:
             db.session.rollback()
@@ -108,8 +111,6 @@ def edit_user(user_id: int) -> Any:
 
 def _after_save() -> Response:
     # An admin who made themselves a non-admin can no longer see this list.
-    from flask_login import current_user
-
     if current_user.is_admin:
         return redirect(url_for("users.list_users"))
     return redirect(url_for("main.index"))
