@@ -27,7 +27,7 @@ def form_int(name: str, low: int = 0, high: int = INT_MAX) -> int | None:
     return to_int(request.form.get(name), low, high)
 
 
-class IdConverter(IntegerConverter):
+class BoundedIntegerConverter(IntegerConverter):
     """``<int:...>``: an id of an INTEGER column; a larger number matches no route (404) instead of
     reaching the database, where it overflows."""
 
@@ -36,7 +36,7 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-class BigIdConverter(IdConverter):
+class BigIntegerConverter(BoundedIntegerConverter):
     """``<bigint:...>``: a number of a BIGINT column (segment line nos.)."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
@@ -46,5 +46,5 @@ class BigIdConverter(IdConverter):
 
 def register_converters(app: Flask) -> None:
     """Replace Werkzeug's unbounded ``int`` converter and add ``bigint``; call before any route is added."""
-    app.url_map.converters["int"] = IdConverter
-    app.url_map.converters["bigint"] = BigIdConverter
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.url_map.converters["bigint"] = BigIntegerConverter

@@ -22,6 +22,7 @@ from segapp.models import (
     SegmentHeader,
     SegmentLine,
 )
+from segapp.request_values import form_int, page_arg
 from segapp.services.contacts import (
     RELATIONS,
     add_relation,
@@ -93,11 +94,6 @@ def _profile_context(contact: Contact) -> dict[str, Any]:
     )
 
 
-def _page_arg(name: str) -> int:
-    value = request.args.get(name, "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
-
-
 @bp.route("/<no>")
 def show_contact(no: str) -> str:
     """The card of a company or a person with its relations, persons, history and segments."""
@@ -136,7 +132,7 @@ def show_contact(no: str) -> str:
         persons=persons,
         persons_total=persons_total,
         segments=segments,
-        entries=_entries_page(contact, _page_arg("entries_page")),
+        entries=_entries_page(contact, page_arg("entries_page")),
         relations=[_relation_context(contact, kind) for kind in _relation_kinds(contact)],
         profile=_profile_context(contact),
         confirm_form=ConfirmForm(),
@@ -148,7 +144,7 @@ def show_contact(no: str) -> str:
 def contact_entries(no: str) -> Any:
     """One page of the contact's interaction log entries (a fragment for htmx)."""
     contact = _contact_or_404(no)
-    page = _page_arg("entries_page")
+    page = page_arg("entries_page")
     if not wants_fragment():
         return redirect(url_for("contacts.show_contact", no=no, entries_page=page))
     return render_template("contacts/_entries.html", contact=contact, entries=_entries_page(contact, page))
@@ -196,10 +192,11 @@ def remove_contact_relation(no: str, kind: str, code: str) -> Any:
 def set_contact_profile_answer(no: str, question_id: int) -> Any:
     """Give (or clear) the contact's answer to a profile question."""
     contact = _contact_or_404(no)
-    raw = request.form.get("answer_id", "")
+    # Blank clears the answer; anything else that is not an id names no answer (0), which is refused.
+    answer_id = (form_int("answer_id") or 0) if request.form.get("answer_id", "").strip() else None
     error = ""
     try:
-        set_profile_answer(db.session, contact, question_id, int(raw) if raw.isdigit() else None)
+        set_profile_answer(db.session, contact, question_id, answer_id)
     except ServiceError as service_error:
         db.session.rollback()
         contact, error = _contact_or_404(no), service_error.message

@@ -12,6 +12,7 @@ from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.keymap import KEYMAP, action_url, available, keymap_for_js
 from segapp.models import Campaign, InteractionTemplate, Language, Salesperson, SegmentHeader
+from segapp.request_values import page_arg
 from segapp.segments import bp
 from segapp.segments.columns import HEADER_COLUMNS, HEADER_SECTIONS, grid_context, template_helpers
 from segapp.segments.grid_html import row_helpers
@@ -63,7 +64,7 @@ def totals_context(segment_no: str) -> dict[str, Any]:
 def list_segments() -> str:
     """The segments: search and pages."""
     search = request.args.get("q", "")
-    page = db.paginate(segments_query(search), page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    page = db.paginate(segments_query(search), page=page_arg(), per_page=PER_PAGE)
     rows = db.session.execute(segments_query(search).offset((page.page - 1) * PER_PAGE).limit(PER_PAGE)).all()
     template = "segments/_list_rows.html" if wants_fragment() else "segments/list.html"
     return render_template(template, page=page, search=search, rows=rows)
