@@ -11,11 +11,9 @@ from sqlalchemy.orm import Session
 
 from segapp.models import Base
 from segapp.models.base import CODE_LENGTH
+from segapp.numbers import MAX_AMOUNT
 from segapp.services.errors import ServiceError
 from segapp.services.reference_usage import ensure_deletable
-
-# Numeric(18, 2) holds 16 digits before the point.
-MAX_AMOUNT = Decimal("9999999999999999")
 
 # Extra rules of one model, run after the generic ones: rule(session, row, values, is_new).
 ModelRule = Callable[[Session, Any, dict[str, Any], bool], None]
