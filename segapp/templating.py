@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, request
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -37,14 +37,6 @@ def nav_items() -> list[tuple[str, str, bool]]:
     return items
 
 
-def url_with_page(page: int, endpoint: str | None = None) -> str:
-    """The current URL (path and query arguments kept) with another page number."""
-    arguments = dict(request.view_args or {})
-    arguments.update(request.args.to_dict())
-    arguments["page"] = page
-    return url_for(endpoint or request.endpoint, **arguments)
-
-
 def show_date(value: date | None) -> str:
     """A date in the user's locale, blank when not set."""
     return format_date(value, "short") if value else ""
@@ -59,5 +51,5 @@ def show_decimal(value: Decimal | float | int | None) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     """Make the helpers available in every template."""
-    app.jinja_env.globals.update(nav_items=nav_items, get_locale=get_locale, url_with_page=url_with_page)
+    app.jinja_env.globals.update(nav_items=nav_items, get_locale=get_locale)
     app.jinja_env.filters.update(show_date=show_date, show_decimal=show_decimal)
