@@ -9,6 +9,7 @@ from wtforms import DecimalField, Field, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from segapp.numbers import to_decimal
+from segapp.services.errors import ServiceError
 
 # Tab, line feed and carriage return are fine in multi-line text; nothing else below 0x20 is.
 _CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
@@ -56,3 +57,12 @@ class AmountField(DecimalField):
         except ValueError as refused:
             self.data = None
             raise ValueError(str(refused)) from None
+
+
+def show_service_error(form: FlaskForm, error: ServiceError, fallback: str | None = None) -> None:
+    """Show a service error next to its field (or the ``fallback`` field), else above the form."""
+    name = error.field if error.field and error.field in form else fallback
+    if name is not None:
+        form[name].errors = [*form[name].errors, error.message]
+    else:
+        form.form_errors.append(error.message)

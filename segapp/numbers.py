@@ -12,10 +12,10 @@ from decimal import Decimal, DecimalException
 
 from flask_babel import gettext as _
 
+from segapp.models.base import MAX_AMOUNT
+
 INT_MAX = 2**31 - 1
 BIGINT_MAX = 2**63 - 1
-# The largest amount (cost, duration, unit price) the app keeps: Numeric(18, 2) columns.
-MAX_AMOUNT = Decimal("9999999999999999")
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")

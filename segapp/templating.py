@@ -3,9 +3,11 @@
 from datetime import date
 from decimal import Decimal
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+
+from segapp.captions import enum_caption
 
 # (endpoint, label); an entry is shown once its endpoint exists.
 NAV_ITEMS = [
@@ -37,6 +39,18 @@ def nav_items() -> list[tuple[str, str, bool]]:
     return items
 
 
+# The query arguments a page link keeps. Never the whole query string: a key ``endpoint`` or ``_method``
+# breaks url_for, and one named like a path parameter replaces it. A list with other filters builds its
+# own links (the pager macro's caller block).
+PAGE_LINK_ARGS = ("q",)
+
+
+def url_with_page(page: int) -> str:
+    """The current URL (path and the search kept) with another page number."""
+    kept = {name: request.args[name] for name in PAGE_LINK_ARGS if request.args.get(name)}
+    return url_for(request.endpoint, **dict(request.view_args or {}, **kept, page=page))
+
+
 def show_date(value: date | None) -> str:
     """A date in the user's locale, blank when not set."""
     return format_date(value, "short") if value else ""
@@ -51,5 +65,7 @@ def show_decimal(value: Decimal | float | int | None) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     """Make the helpers available in every template."""
-    app.jinja_env.globals.update(nav_items=nav_items, get_locale=get_locale)
+    app.jinja_env.globals.update(
+        nav_items=nav_items, get_locale=get_locale, url_with_page=url_with_page, enum_caption=enum_caption
+    )
     app.jinja_env.filters.update(show_date=show_date, show_decimal=show_decimal)

@@ -33,8 +33,8 @@ from segapp.models import (
 )
 from segapp.segments.columns import HEADER_COLUMNS
 from segapp.services.demo import load_demo_data
-from segapp.services.segment_lines import LINE_FIELDS, add_line
-from segapp.services.segments import create_segment
+from segapp.services.segments.lines import LINE_FIELDS, add_line
+from segapp.services.segments.records import create_segment
 from segapp.services.users import create_user
 from segapp.setup.registry import REGISTRY
 from tests.conftest import PASSWORD

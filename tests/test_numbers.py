@@ -6,7 +6,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from segapp.numbers import BIGINT_MAX, INT_MAX, MAX_AMOUNT, to_decimal, to_int
+from segapp.models.base import MAX_AMOUNT
+from segapp.numbers import BIGINT_MAX, INT_MAX, to_decimal, to_int
 from segapp.request_values import page_arg
 
 

@@ -28,6 +28,8 @@ def utcnow() -> datetime:
 code = Annotated[str, mapped_column(String(CODE_LENGTH))]
 text50 = Annotated[str, mapped_column(String(50), default="")]
 text100 = Annotated[str, mapped_column(String(100), default="")]
+# Numeric(18, 2) holds 16 digits before the point: the largest amount any form or cell accepts.
+MAX_AMOUNT = Decimal("9999999999999999")
 amount = Annotated[Decimal, mapped_column(Numeric(18, 2), default=Decimal("0"))]
 bigint = Annotated[int, mapped_column(BigInteger)]
 

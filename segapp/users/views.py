@@ -2,21 +2,21 @@
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
+from segapp.captions import enum_choices
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.htmx import wants_fragment
 from segapp.models import Role, Salesperson, User
 from segapp.request_values import page_arg
 from segapp.services.errors import ServiceError
 from segapp.services.users import add_user, update_user
 from segapp.setup.forms import ref_choices
-from segapp.setup.labels import enum_choices
-from segapp.setup.views import apply_form_error
-from segapp.users import bp
+from segapp.users.blueprint import bp
 from segapp.users.forms import EditUserForm, NewUserForm
 
 
@@ -64,7 +64,7 @@ def new_user() -> Any:
             )
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("User %(name)s is created.", name=user.username), "success")
@@ -76,9 +76,7 @@ def new_user() -> Any:
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 def edit_user(user_id: int) -> Any:
     """Change a user's role, salesperson, activity or password."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = db.get_or_404(User, user_id)
     form = _with_choices(EditUserForm(obj=user))
     if request.method == "GET":
         form.role.data = user.role.value
@@ -98,7 +96,7 @@ def edit_user(user_id: int) -> Any:
             )
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("User %(name)s is saved.", name=user.username), "success")
