@@ -52,9 +52,11 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     _configure_login()
 
     from segapp.auth.policy import init_policy
+    from segapp.request_values import register_converters
 
     app.before_request(refuse_nul_characters)
     init_policy(app)
+    register_converters(app)
     for package in BLUEPRINT_PACKAGES:
         app.register_blueprint(import_module(package).bp)
 
@@ -143,3 +145,5 @@ def refuse_nul_characters() -> None:
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
                 raise BadRequest(description="nul")
+    if any(isinstance(value, str) and "\x00" in value for value in (request.view_args or {}).values()):
+        raise BadRequest(description="nul")

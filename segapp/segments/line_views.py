@@ -4,6 +4,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from segapp.extensions import db
+from segapp.request_values import form_int, int_arg
 from segapp.segments.blueprint import bp
 from segapp.segments.columns import grid_context
 from segapp.segments.context import load_segment, totals_context
@@ -21,7 +22,7 @@ def list_lines(segment_no: str) -> str:
     page = grid_page(
         db.session,
         segment_no,
-        offset=request.args.get("offset", 0, type=int),
+        offset=int_arg("offset", 0),
         sort=sort if sort in SORTS else "line",
         descending=request.args.get("dir") == "desc",
         search=request.args.get("q", "")[:100],
@@ -59,7 +60,7 @@ def create_line(segment_no: str) -> tuple[str, int]:
     ), 200
 
 
-@bp.put("/<segment_no>/lines/<int:line_no>")
+@bp.put("/<segment_no>/lines/<bigint:line_no>")
 def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
     """Save one cell; answer the line (422 with the message at the cell, 409 with the current value)."""
     load_segment(segment_no)
@@ -67,7 +68,7 @@ def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
     if field not in LINE_FIELDS:
         abort(404)
     value = request.form.get("value", "")
-    version = request.form.get("version", -1, type=int)
+    version = form_int("version") or 0
     status, error, notice = 200, "", ""
     try:
         result = update_line_field(db.session, segment_no, line_no, field, value, version, current_user.id)
@@ -98,11 +99,12 @@ def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
     ), status
 
 
-@bp.delete("/<segment_no>/lines/<int:line_no>")
+@bp.delete("/<segment_no>/lines/<bigint:line_no>")
 def remove_line(segment_no: str, line_no: int) -> tuple[str, int]:
     """Delete a line (recorded as a reduce action); answer the new totals."""
     load_segment(segment_no)
-    version = request.args.get("version", type=int) or request.form.get("version", type=int)
+    # Required as for an edit: without the version the line seen is unknown, so it is a conflict (0 never matches).
+    version = int_arg("version", 0) or form_int("version") or 0
     try:
         delete_line(db.session, segment_no, line_no, version, current_user.id)
     except NotFound:

@@ -13,6 +13,7 @@ from segapp.htmx import wants_fragment
 from segapp.keymap import KEYMAP, action_url, available, keymap_for_js
 from segapp.models import Campaign, InteractionTemplate, Language, SegmentHeader
 from segapp.paging import paginate_rows
+from segapp.request_values import page_arg
 from segapp.segments.blueprint import bp
 from segapp.segments.columns import HEADER_COLUMNS, grid_context
 from segapp.segments.context import load_segment, page_context, totals_context
@@ -33,7 +34,7 @@ PER_PAGE = 25
 def list_segments() -> str:
     """The segments: search and pages."""
     search = request.args.get("q", "")
-    page = paginate_rows(db.session, segments_query(search), request.args.get("page", 1, type=int), PER_PAGE)
+    page = paginate_rows(db.session, segments_query(search), page_arg(), PER_PAGE)
     template = "segments/_list_rows.html" if wants_fragment() else "segments/list.html"
     return render_template(template, page=page, search=search, rows=page.items)
 

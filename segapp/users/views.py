@@ -14,6 +14,7 @@ from segapp.extensions import db
 from segapp.forms import show_service_error
 from segapp.htmx import wants_fragment
 from segapp.models import Role, Salesperson, User
+from segapp.request_values import page_arg
 from segapp.services.errors import ServiceError
 from segapp.services.users import add_user, update_user
 from segapp.setup.forms import ref_choices
@@ -40,9 +41,7 @@ def list_users() -> str:
                 User.email.icontains(query, autoescape=True),
             )
         )
-    page = db.paginate(
-        statement, page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
+    page = db.paginate(statement, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     template = "users/_rows.html" if wants_fragment() else "users/list.html"
     return render_template(template, page=page, query=query)
 

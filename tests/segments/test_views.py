@@ -153,6 +153,27 @@ def test_delete_a_line_answers_the_totals(client, login, make_segment, make_cont
     assert response.status_code == 200 and 'data-total="lines">0<' in response.get_data(as_text=True)
 
 
+def test_a_line_delete_without_its_version_is_refused_like_an_edit(
+    client, login, make_segment, make_contact, db
+) -> None:
+    login()
+    header = make_segment()
+    line = add_line(db.session, header.no, make_contact("A").no).line
+    db.session.commit()
+    key = (header.no, line.line_no)
+    url = f"/segments/{header.no}/lines/{line.line_no}"
+    for query in ("", "?version=0", "?version=", "?version=x"):
+        response = client.delete(url + query, headers=HX)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 409, query
+        assert "Someone else changed this line" in body and 'data-version="1"' in body
+    db.session.rollback()
+    assert db.session.get(SegmentLine, key) is not None
+    assert client.delete(url, data={"version": "1"}, headers=HX).status_code == 200
+    db.session.rollback()
+    assert db.session.get(SegmentLine, key) is None
+
+
 def test_lines_page_by_page_sorted_and_filtered(client, login, make_segment, make_contact, db) -> None:
     login()
     header = make_segment()

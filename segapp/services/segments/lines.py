@@ -190,17 +190,23 @@ def _change_contact(
 
 
 def delete_line(
-    session: Session, segment_no: str, line_no: int, expected_version: int | None = None, user_id: int | None = None
+    session: Session, segment_no: str, line_no: int, expected_version: int, user_id: int | None = None
 ) -> None:
-    """Delete a line; a line with a contact is recorded as a reduce action with the line kept in history."""
+    """Delete the line as the user saw it (its version); a line with a contact is recorded as a reduce action."""
     line = get_line(session, segment_no, line_no)
-    if expected_version is not None and line.version != expected_version:
+    if line.version != expected_version:
         raise _conflict("contact_no")
     if line.contact_no:
         record_manual_reduce(session, segment_no, line_no, line.contact_no, user_id)
-    session.execute(
+    deleted = session.execute(
         delete(SegmentLine)
-        .where(SegmentLine.segment_no == segment_no, SegmentLine.line_no == line_no)
+        .where(
+            SegmentLine.segment_no == segment_no,
+            SegmentLine.line_no == line_no,
+            SegmentLine.version == expected_version,
+        )
         .execution_options(synchronize_session=False)
     )
+    if deleted.rowcount != 1:
+        raise _conflict("contact_no")
     session.expunge(line)
