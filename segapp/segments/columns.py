@@ -1,13 +1,12 @@
 """What the segment page shows: header sections, grid columns and the captions of option values."""
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from segapp.models import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
+from segapp.services.field_values import edit_value
 from segapp.templating import show_date, show_decimal
 
 OPTION_LABELS: dict[str, dict[str, Any]] = {
@@ -101,19 +100,6 @@ GRID_COLUMNS: list[Column] = [
     Column("email", _l("E-mail"), "readonly"),
     Column("document", _l("Document"), "readonly"),
 ]
-
-
-def edit_value(value: Any) -> str:
-    """The value as the user types it back: ISO dates, plain decimals, 1/'' for yes/no."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return str(value)
 
 
 def display_value(column: Column, value: Any) -> str:

@@ -61,16 +61,17 @@ def create_line(segment_no: str) -> tuple[str, int]:
 
 @bp.put("/<segment_no>/lines/<int:line_no>")
 def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
-    """Save one cell; answer the line (422 with the message at the cell, 409 with the current value)."""
+    """Save one cell; answer the line (422 with the message at the cell, 409 with the current value), keeping the text."""
     load_segment(segment_no)
     field = request.form.get("field", "")
     if field not in LINE_FIELDS:
         abort(404)
     value = request.form.get("value", "")
     version = request.form.get("version", -1, type=int)
+    start = request.form.get("start")  # the value the edit started from: a compare-and-set on this field
     status, error, notice = 200, "", ""
     try:
-        result = update_line_field(db.session, segment_no, line_no, field, value, version, current_user.id)
+        result = update_line_field(db.session, segment_no, line_no, field, value, version, current_user.id, start)
         notice = result.notice
     except NotFound:
         db.session.rollback()
@@ -91,7 +92,7 @@ def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
         row=row,
         error_field=field if error else "",
         error=error,
-        rejected=value if status == 422 else None,
+        rejected=value if error else None,  # refused or overtaken: the user's text stays for another try
         notice=notice,
         **totals_context(segment_no),
         **grid_context(segment_no),

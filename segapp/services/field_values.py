@@ -28,6 +28,19 @@ TRUE_WORDS = {"1", "true", "on", "yes", "y", "sì", "si", "x"}
 FALSE_WORDS = {"", "0", "false", "off", "no", "n"}
 
 
+def edit_value(value: Any) -> str:
+    """The value as the user types it back: ISO dates, plain decimals, 1/'' for yes/no."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
 def parse_text(value: str, field: str, max_length: int) -> str:
     """Trimmed text without control characters, at most ``max_length`` long."""
     value = (value or "").strip()

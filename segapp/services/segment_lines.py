@@ -110,6 +110,23 @@ def _conflict(field: str) -> Conflict:
     )
 
 
+def _field_conflict(field: str, current: Any) -> Conflict:
+    shown = fv.edit_value(current)
+    return Conflict(
+        _(
+            "Someone else changed this to “%(value)s” in the meantime. Your text is kept: Enter saves it, Esc keeps theirs.",
+            value=shown,
+        )
+        if shown
+        else _("Someone else cleared this in the meantime. Your text is kept: Enter saves it, Esc keeps theirs."),
+        field,
+    )
+
+
+# Cell edits that rewrite several fields of the line: guarded by the row version, not by the one field.
+SEVERAL_FIELDS = {"contact_no", "interaction_template_code"}
+
+
 def update_line_field(
     session: Session,
     segment_no: str,
@@ -118,11 +135,17 @@ def update_line_field(
     value: Any,
     expected_version: int,
     user_id: int | None = None,
+    start: str | None = None,
 ) -> LineResult:
-    """Validate and save one cell; a stale version is a Conflict carrying nothing changed."""
+    """Validate and save one cell. With ``start`` (the value the edit started from) a one-field edit is a
+    compare-and-set on that field; contact and template changes, and edits without ``start``, need the
+    line's version. Either way a stale edit is a Conflict and nothing changes."""
     header = get_segment(session, segment_no)
     line = get_line(session, segment_no, line_no)
     parsed = parse_line_value(session, field, value)
+    if start is not None and field not in SEVERAL_FIELDS:
+        _compare_and_set(session, line, field, start, parsed)
+        return LineResult(get_line(session, segment_no, line_no))
     if line.version != expected_version:
         raise _conflict(field)
     if field == "contact_no":
@@ -132,6 +155,33 @@ def update_line_field(
         values = _template_values(header, parsed)
     _versioned_update(session, line, expected_version, values)
     return LineResult(get_line(session, segment_no, line_no))
+
+
+def _compare_and_set(session: Session, line: SegmentLine, field: str, start: str, parsed: Any) -> None:
+    """Set ``field`` if it still holds ``start`` (as the grid shows it), whatever else changed on the line.
+
+    The write is conditional on the version just read, so a change of this field between the read and
+    the write is never overwritten; a change of another field only makes it read again.
+    """
+    column = getattr(SegmentLine, field)
+    this_line = (SegmentLine.segment_no == line.segment_no, SegmentLine.line_no == line.line_no)
+    for _attempt in range(5):
+        found = session.execute(select(column, SegmentLine.version).where(*this_line)).one_or_none()
+        if found is None:
+            raise NotFound(_("This line no longer exists."))
+        current, version = found
+        if fv.edit_value(current) != start:
+            raise _field_conflict(field, current)
+        written = session.execute(
+            update(SegmentLine)
+            .where(*this_line, SegmentLine.version == version)
+            .values({field: parsed, "version": SegmentLine.version + 1})
+            .execution_options(synchronize_session=False)
+        )
+        if written.rowcount == 1:
+            session.expire(line)
+            return
+    raise _conflict(field)
 
 
 def _template_values(header: SegmentHeader, template: InteractionTemplate | None) -> dict[str, Any]:

@@ -136,3 +136,43 @@ def test_a_stale_line_version_is_a_conflict_and_keeps_the_first_edit(db, make_se
         update_line_field(db.session, header.no, line.line_no, "description", "Second", 1)
     db.session.expire_all()
     assert db.session.get(SegmentLine, (header.no, line.line_no)).description == "First"
+
+
+def test_two_users_editing_different_fields_of_one_line_both_keep_their_edit(db, make_segment, make_contact) -> None:
+    header = make_segment()
+    line = add_line(db.session, header.no, make_contact("A").no).line
+    update_line_field(db.session, header.no, line.line_no, "description", "Ann's", 1, start="")
+    # Bob's copy is older (version 1) but the subject he started from is still there.
+    update_line_field(db.session, header.no, line.line_no, "subject", "Bob's", 1, start="")
+    db.session.commit()
+    db.session.expire_all()
+    saved = db.session.get(SegmentLine, (header.no, line.line_no))
+    assert (saved.description, saved.subject, saved.version) == ("Ann's", "Bob's", 3)
+
+
+def test_the_same_field_changed_meanwhile_is_a_conflict_naming_the_current_value(
+    db, make_segment, make_contact
+) -> None:
+    header = make_segment(unit_cost=Decimal("1.20"))
+    line = add_line(db.session, header.no, make_contact("A").no).line
+    update_line_field(db.session, header.no, line.line_no, "cost", "2", 1, start="1.20")
+    with pytest.raises(Conflict) as refused:
+        update_line_field(db.session, header.no, line.line_no, "cost", "3", 2, start="1.20")
+    assert "“2.00”" in refused.value.message and refused.value.field == "cost"
+    db.session.expire_all()
+    assert db.session.get(SegmentLine, (header.no, line.line_no)).cost == Decimal("2.00")
+
+
+@pytest.mark.parametrize(("field", "value"), [("contact_no", ""), ("interaction_template_code", "CALL")])
+def test_edits_that_rewrite_several_fields_still_need_the_row_version(
+    db, make_segment, make_contact, field, value
+) -> None:
+    header = make_segment()
+    line = add_line(db.session, header.no, make_contact("A").no).line
+    update_line_field(db.session, header.no, line.line_no, "description", "Ann's", 1, start="")
+    start = line.contact_no if field == "contact_no" else ""
+    with pytest.raises(Conflict):
+        update_line_field(db.session, header.no, line.line_no, field, value, 1, start=start)
+    db.session.expire_all()
+    saved = db.session.get(SegmentLine, (header.no, line.line_no))
+    assert (saved.contact_no, saved.interaction_template_code, saved.version) == (line.contact_no, None, 2)

@@ -194,10 +194,14 @@ def test_two_users_editing_the_same_line_never_overwrite_each_other(
     assert (
         first.put(url, data={"field": "description", "value": "Ann's", "version": "1"}, headers=HX).status_code == 200
     )
-    second = bob.put(url, data={"field": "description", "value": "Bob's", "version": "1"}, headers=HX)
+    second = bob.put(url, data={"field": "description", "value": "Bob's", "version": "1", "start": ""}, headers=HX)
     body = second.get_data(as_text=True)
     assert second.status_code == 409
-    assert "Someone else changed this line" in body and 'data-value="Ann&#39;s"' in body
+    assert "Someone else changed this to “Ann&#39;s”" in body and 'data-value="Ann&#39;s"' in body
+    assert 'data-rejected="Bob&#39;s"' in body  # Bob's text comes back to his cell for another try
+    # Bob's older copy may still change another field of the line: only the same field conflicts.
+    other = bob.put(url, data={"field": "subject", "value": "Bob's", "version": "1", "start": ""}, headers=HX)
+    assert other.status_code == 200 and 'data-version="3"' in other.get_data(as_text=True)
     stale_delete = bob.delete(url + "?version=1", headers=HX)
     assert stale_delete.status_code == 409 and 'id="line-10000"' in stale_delete.get_data(as_text=True)
     db.session.rollback()
