@@ -17,7 +17,7 @@ from segapp.segments.columns import HEADER_COLUMNS, HEADER_SECTIONS, grid_contex
 from segapp.segments.grid_html import row_helpers
 from segapp.services.errors import Conflict, NotFound, ServiceError
 from segapp.services.segment_grid import grid_page
-from segapp.services.segment_header import apply_header_to_lines, update_header_field
+from segapp.services.segment_header import apply_header_to_lines, old_header_value, update_header_field
 from segapp.services.segments import (
     create_segment,
     criteria_action_count,
@@ -180,7 +180,9 @@ def apply_to_lines(segment_no: str, field: str) -> str:
     """The user's yes: carry the header change to the lines in one statement, then refresh the grid."""
     load_segment(segment_no)
     try:
-        count = apply_header_to_lines(db.session, segment_no, field, request.form.get("old_subject", ""))
+        old_value = old_header_value(field, request.form.get("old_value", ""))
+        only_unchanged = request.form.get("only_unchanged") == "1"
+        count = apply_header_to_lines(db.session, segment_no, field, old_value, only_unchanged)
     except ServiceError:
         db.session.rollback()
         abort(404)

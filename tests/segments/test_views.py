@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from segapp.models import SegmentCriteriaAction, SegmentHeader, SegmentLine
-from segapp.services.segment_lines import add_line
+from segapp.services.segment_lines import add_line, update_line_field
 
 HX = {"HX-Request": "true"}
 
@@ -96,11 +96,37 @@ def test_header_change_with_lines_asks_and_yes_updates_them(client, login, make_
     body = client.put(
         f"/segments/{header.no}/header/salesperson_code", data={"value": "LB", "version": "1"}, headers=HX
     ).get_data(as_text=True)
-    assert '<dialog id="lines-dialog" hx-swap-oob="true" data-open' in body and "1 lines" in body
+    assert '<dialog id="lines-dialog" hx-swap-oob="true" data-open' in body
+    assert "Update Salesperson on 1 line?" in body and "All of them still carry the old value." in body
+    assert "data-only-unchanged" not in body  # nothing to spare
     refreshed = client.post(f"/segments/{header.no}/header/salesperson_code/lines", headers=HX).get_data(as_text=True)
     assert "1 lines updated" in refreshed and 'data-line-no="10000"' in refreshed
     db.session.rollback()
     assert db.session.scalar(select(SegmentLine.salesperson_code)) == "LB"
+
+
+def test_the_question_names_the_field_and_can_spare_lines_changed_by_hand(
+    client, login, make_segment, make_contact, db
+) -> None:
+    login()
+    header = make_segment(description="Old")
+    for name in ("A", "B", "C"):
+        add_line(db.session, header.no, make_contact(name).no)
+    update_line_field(db.session, header.no, 20000, "description", "By hand", 1)
+    db.session.commit()
+    body = client.put(
+        f"/segments/{header.no}/header/description", data={"value": "New", "version": "1"}, headers=HX
+    ).get_data(as_text=True)
+    assert "Update Description on 3 lines?" in body
+    assert "1 of them no longer carries the old value (changed by hand) and will be overwritten." in body
+    assert "Only the 2 lines still equal to the old value" in body and "Yes, update all 3 lines" in body
+    spared = client.post(
+        f"/segments/{header.no}/header/description/lines", data={"old_value": "Old", "only_unchanged": "1"}, headers=HX
+    ).get_data(as_text=True)
+    assert "2 lines updated" in spared
+    db.session.rollback()
+    described = db.session.scalars(select(SegmentLine.description).order_by(SegmentLine.line_no)).all()
+    assert described == ["New", "By hand", "New"]
 
 
 def test_add_a_line_by_contact_no(client, login, make_segment, make_contact, db) -> None:
