@@ -13,7 +13,7 @@ from segapp.htmx import wants_fragment
 from segapp.keymap import KEYMAP, action_url, available, keymap_for_js
 from segapp.models import Campaign, InteractionTemplate, Language, Salesperson, SegmentHeader
 from segapp.segments import bp
-from segapp.segments.columns import HEADER_COLUMNS, HEADER_SECTIONS, grid_context, template_helpers
+from segapp.segments.columns import HEADER_COLUMNS, HEADER_SECTIONS, SECTION_KEYS, grid_context, template_helpers
 from segapp.segments.grid_html import row_helpers
 from segapp.services.errors import Conflict, NotFound, ServiceError
 from segapp.services.segment_grid import grid_page
@@ -26,6 +26,7 @@ from segapp.services.segments import (
     segment_totals,
     segments_query,
 )
+from segapp.services.users import set_section_open
 
 PER_PAGE = 25
 bp.context_processor(template_helpers)
@@ -48,6 +49,7 @@ def page_context(header: SegmentHeader) -> dict[str, Any]:
         "campaign_description": campaign.description if campaign else "",
         "sections": HEADER_SECTIONS,
         "columns": HEADER_COLUMNS,
+        "closed_sections": set(current_user.closed_sections.split()),
     }
 
 
@@ -173,6 +175,16 @@ def _header_response(
         typed=typed,
         change=change,
     )
+
+
+@bp.put("/sections/<section>")
+def remember_section(section: str) -> tuple[str, int]:
+    """Remember that the user opened or closed a section of the segment page (viewers too: it is theirs)."""
+    if section not in SECTION_KEYS:
+        abort(404)
+    set_section_open(db.session, current_user, section, request.form.get("open") == "1")
+    db.session.commit()
+    return "", 204
 
 
 @bp.post("/<segment_no>/header/<field>/lines")

@@ -182,3 +182,14 @@ def update_user(
     user.full_name, user.email, user.role = full_name or "", email or "", role
     user.salesperson_code, user.language, user.active = salesperson_code, language or "", bool(active)
     session.flush()
+
+
+def set_section_open(session: Session, user: User, section: str, is_open: bool) -> None:
+    """Remember whether this user keeps a section of the segment page open (the default) or closed."""
+    closed = set(user.closed_sections.split())
+    if is_open:
+        closed.discard(section)
+    else:
+        closed.add(section)
+    user.closed_sections = " ".join(sorted(closed))
+    session.flush()

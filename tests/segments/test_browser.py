@@ -132,8 +132,12 @@ def test_a_segment_is_filled_and_edited_from_the_keyboard(
     _expect_focus(page, 30000, "description")
     page.keyboard.type("Mine")
     page.keyboard.press("Enter")
-    expect(_cell(page, 30000, "description").locator(".cell-error")).to_contain_text("Someone else changed this line")
-    expect(_cell(page, 30000, "description")).to_contain_text("Changed by Bob")
+    expect(_cell(page, 30000, "description").locator(".cell-error")).to_contain_text(
+        "Someone else changed this to “Changed by Bob”"
+    )
+    expect(_cell(page, 30000, "description").locator("input")).to_have_value("Mine")  # the text is kept
+    page.keyboard.press("Escape")  # keep theirs
+    expect(_cell(page, 30000, "description")).to_have_text("Changed by Bob")
     _expect_focus(page, 30000, "description")
 
     # SEGAPP_SCREENSHOT_DIR=docs refreshes the README's picture; otherwise it goes to a temp dir.

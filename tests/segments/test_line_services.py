@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from segapp.models import CriteriaActionType, SegmentCriteriaAction, SegmentLine, SegmentLineHistory
 from segapp.services.errors import Conflict, ServiceError
-from segapp.services.segment_lines import add_line, delete_line, update_line_field
+from segapp.services.segment_lines import AlreadyOnSegment, add_line, delete_line, update_line_field
 
 
 def _actions(db, segment_no: str) -> list[SegmentCriteriaAction]:
@@ -30,7 +30,7 @@ def test_typing_a_contact_records_a_replayable_add_action(db, make_segment, make
     assert (action.action_type, action.manual, action.allow_existing_contacts, action.sequence_no) == (
         CriteriaActionType.ADD,
         True,
-        True,
+        False,  # BC's default: a replay skips a contact that is already on the segment
         1,
     )
     assert (action.lines_added, action.user_id) == (1, user.id)
@@ -176,3 +176,27 @@ def test_edits_that_rewrite_several_fields_still_need_the_row_version(
     db.session.expire_all()
     saved = db.session.get(SegmentLine, (header.no, line.line_no))
     assert (saved.contact_no, saved.interaction_template_code, saved.version) == (line.contact_no, None, 2)
+
+
+def test_a_contact_already_on_the_segment_needs_a_yes_which_the_action_records(db, make_segment, make_contact) -> None:
+    header = make_segment()
+    acme, beta = make_contact("Acme"), make_contact("Beta")
+    add_line(db.session, header.no, acme.no)
+    db.session.commit()
+    with pytest.raises(AlreadyOnSegment) as asked:
+        add_line(db.session, header.no, acme.no.lower())
+    assert asked.value.line_no == 10000 and f"{acme.no} Acme is already on line 10000" in asked.value.message
+    db.session.rollback()
+    assert len(_actions(db, header.no)) == 1  # the question wrote nothing
+    again = add_line(db.session, header.no, acme.no, allow_existing=True).line
+    first, second = _actions(db, header.no)
+    assert (first.allow_existing_contacts, second.allow_existing_contacts) == (False, True)
+    assert again.line_no == 20000 and again.criteria_action_id == second.id
+    # Typing it over another line's contact asks too; the line's own contact does not count.
+    other = add_line(db.session, header.no, beta.no).line
+    db.session.commit()
+    with pytest.raises(AlreadyOnSegment):
+        update_line_field(db.session, header.no, other.line_no, "contact_no", acme.no, 1)
+    db.session.rollback()
+    update_line_field(db.session, header.no, other.line_no, "contact_no", acme.no, 1, allow_existing=True)
+    assert _actions(db, header.no)[-1].allow_existing_contacts is True

@@ -267,3 +267,37 @@ def test_the_page_speaks_italian(client, login, make_segment, make_contact, db) 
     assert "Righe" in page and "Scorciatoie da tastiera" in page and "Modello interazione" in page
     refused = client.put(f"/segments/{header.no}/header/unit_cost", data={"value": "-1", "version": "1"}, headers=HX)
     assert "Il valore non può essere negativo." in refused.get_data(as_text=True)
+
+
+def test_a_contact_already_on_the_segment_is_asked_about_at_the_new_line(
+    client, login, make_segment, make_contact, db
+) -> None:
+    login()
+    header = make_segment()
+    acme = make_contact("Acme")
+    add_line(db.session, header.no, acme.no)
+    db.session.commit()
+    url = f"/segments/{header.no}/lines"
+    asked = client.post(url, data={"contact_no": acme.no}, headers=HX)
+    body = asked.get_data(as_text=True)
+    assert asked.status_code == 409 and f"{acme.no} Acme is already on line 10000" in body
+    assert 'id="existing-dialog" hx-swap-oob="true" data-open' in body and f'value="{acme.no}"' in body
+    yes = client.post(url, data={"contact_no": acme.no, "allow_existing": "1"}, headers=HX)
+    assert yes.status_code == 200 and 'id="line-20000"' in yes.get_data(as_text=True)
+
+
+def test_sections_are_remembered_per_user(client, login, make_segment, db) -> None:
+    from segapp.models import Role
+
+    header = make_segment()
+    login("vic", role=Role.VIEWER)  # a viewer's own layout is theirs to keep
+    assert client.put("/segments/sections/interaction", data={"open": ""}, headers=HX).status_code == 204
+    assert client.put("/segments/sections/nothing", data={"open": ""}, headers=HX).status_code == 404
+    page = client.get(f"/segments/{header.no}").get_data(as_text=True)
+    assert 'id="section-general" data-remember-url="/segments/sections/general" data-remembered="open" open>' in page
+    assert (
+        'id="section-interaction" data-remember-url="/segments/sections/interaction" data-remembered="closed">' in page
+    )
+    assert client.put("/segments/sections/interaction", data={"open": "1"}, headers=HX).status_code == 204
+    page = client.get(f"/segments/{header.no}").get_data(as_text=True)
+    assert 'data-remembered="closed"' not in page

@@ -1,0 +1,53 @@
+// The segment page around the grid (issue 10): header sections that open and close like BC's FastTabs,
+// remembered per user, and the answers to "this contact is already on the segment". grid.js keeps the grid.
+(function () {
+  "use strict";
+
+  // A section opened or closed (mouse, Enter or Space on its summary): remember it for this user.
+  // The parser's own toggle for sections rendered open is not a change: data-remembered says what is stored.
+  document.addEventListener("toggle", function (event) {
+    var tab = event.target;
+    if (!tab.matches || !tab.matches("details[data-remember-url]")) return;
+    var state = tab.open ? "open" : "closed";
+    if (tab.dataset.remembered === state) return;
+    tab.dataset.remembered = state;
+    htmx.ajax("PUT", tab.dataset.rememberUrl, { source: tab, swap: "none", values: { open: tab.open ? "1" : "" } });
+  }, true);
+
+  // "Already on the segment: add it again?" Yes repeats the request with allow_existing; No (or Esc) goes
+  // back to the typed text, selected so that the next number replaces it.
+  var answer = null;
+
+  function newContact() { return document.querySelector("[data-new-contact]"); }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#existing-dialog [data-answer]");
+    if (!button) return;
+    var dialog = button.closest("dialog");
+    answer = Object.assign({}, button.dataset);
+    dialog.close();
+  });
+
+  // Runs after grid.js's own close handler (registered first), so the focus set here is the last word.
+  document.addEventListener("close", function (event) {
+    if (event.target.id !== "existing-dialog") return;
+    var given = answer || { answer: "no" };
+    answer = null;
+    var forNewLine = !given.answerTarget || given.answerTarget === "[data-new-line]";
+    if (given.answer !== "yes") {
+      var input = newContact();
+      if (forNewLine && input) { input.focus(); input.select(); }
+      return;  // on a line, grid.js has put the focus back in the cell editor with the typed text
+    }
+    var editor = document.querySelector(given.answerTarget + " .cell-editor");
+    if (editor) editor.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    var target = document.querySelector(given.answerTarget);
+    if (!target) return;
+    htmx.ajax(given.answerMethod, given.answerUrl, {
+      source: target, target: target, swap: "outerHTML", values: JSON.parse(given.answerValues)
+    }).then(function () {
+      var next = forNewLine ? newContact() : null;
+      if (next) next.focus();
+    });
+  }, true);
+})();
