@@ -14,6 +14,21 @@
     htmx.ajax("PUT", tab.dataset.rememberUrl, { source: tab, swap: "none", values: { open: tab.open ? "1" : "" } });
   }, true);
 
+  // The line being edited stays in view: whatever gets the focus in the grid (a cell, its editor, the new
+  // line) is scrolled into the grid's box, clear of the sticky column header and the frozen columns (the
+  // grid's scroll-padding). Also after a swap, which can push the focused line down.
+  function keepInView(el) {
+    var wrap = el && el.closest ? el.closest(".grid-wrap") : null;
+    if (!wrap) return;
+    // A frozen column never scrolls away: moving up or down in it keeps the grid where it is sideways.
+    var frozen = el.closest('[data-field="contact_no"], [data-field="company_name"], [data-field="contact_name"]');
+    var left = wrap.scrollLeft;
+    el.scrollIntoView({ block: "nearest", inline: "nearest" });
+    if (frozen) wrap.scrollLeft = left;
+  }
+  document.addEventListener("focusin", function (event) { keepInView(event.target); });
+  document.addEventListener("htmx:afterSettle", function () { keepInView(document.activeElement); });
+
   // "Already on the segment: add it again?" Yes repeats the request with allow_existing; No (or Esc) goes
   // back to the typed text, selected so that the next number replaces it.
   var answer = null;
