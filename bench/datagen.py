@@ -32,7 +32,7 @@ from segapp.models import (
 )
 from segapp.models.contacts import SEARCH_FIELDS
 from segapp.services import demo
-from segapp.services.number_series import CONTACT_SERIES
+from segapp.services.setup.number_series import CONTACT_SERIES
 
 SEED = 20261123
 NO_PREFIX = "CT"

@@ -20,6 +20,9 @@ from segapp.extensions import db as _db
 from segapp.models import Base, CompanyInformation, Contact, MarketingSetup, NumberSeries, Role, User
 from segapp.services.users import create_user
 
+# Browser fixtures (one Chromium per session) for every area: chromium, new_browser_page, browser_page, live_server.
+pytest_plugins = ["tests.browser_support"]
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 SEED_TABLES = (NumberSeries, MarketingSetup, CompanyInformation)
 PASSWORD = "correct-horse-1"
@@ -170,7 +173,7 @@ def csrf_token_from(html: str) -> str:
 def make_contact(db: Any) -> Callable[..., Contact]:
     """Create a contact: ``make_contact("Acme")`` a company, ``make_contact("Ann Lee", company=acme)`` a person."""
     from segapp.models import Contact, ContactType
-    from segapp.services.number_series import CONTACT_SERIES, next_number
+    from segapp.services.setup.number_series import CONTACT_SERIES, next_number
 
     def _make(
         name: str = "Acme S.r.l.", company: Contact | None = None, type: ContactType | None = None, **fields: Any
@@ -200,7 +203,3 @@ def make_reference(db: Any) -> Callable[..., Any]:
         return row
 
     return _make
-
-
-# Browser fixtures (one Chromium per session) for every area: chromium, new_browser_page, browser_page, live_server.
-from tests.browser_support import browser_page, chromium, live_server, new_browser_page  # noqa: E402, F401

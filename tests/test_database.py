@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from segapp.models import Base, MarketingSetup, NumberSeries
-from segapp.services.number_series import SEGMENT_SERIES, format_number, next_number, next_numbers
+from segapp.services.setup.number_series import SEGMENT_SERIES, format_number, next_number, next_numbers
 
 
 def test_migrations_build_exactly_the_models(app: Flask, db) -> None:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from segapp.auth import bp
+from segapp.auth.blueprint import bp
 from segapp.auth.forms import ChangePasswordForm, FirstAdminForm, LoginForm, ProfileForm
 from segapp.extensions import db
 from segapp.models import Role

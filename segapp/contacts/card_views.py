@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from segapp.contacts import bp
+from segapp.contacts.blueprint import bp
 from segapp.contacts.forms import ConfirmForm
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
@@ -22,7 +22,7 @@ from segapp.models import (
     SegmentHeader,
     SegmentLine,
 )
-from segapp.services.contacts import (
+from segapp.services.contacts.records import (
     RELATIONS,
     add_relation,
     anonymise_contact,
@@ -45,13 +45,6 @@ REFERENCE_TABLES: dict[str, Any] = {
     "business_relation": BusinessRelation,
     "job_responsibility": JobResponsibility,
 }
-
-
-def _contact_or_404(no: str) -> Contact:
-    contact = db.session.get(Contact, no)
-    if contact is None:
-        abort(404)
-    return contact
 
 
 def _relation_kinds(contact: Contact) -> list[str]:
@@ -101,7 +94,7 @@ def _page_arg(name: str) -> int:
 @bp.route("/<no>")
 def show_contact(no: str) -> str:
     """The card of a company or a person with its relations, persons, history and segments."""
-    contact = _contact_or_404(no)
+    contact = db.get_or_404(Contact, no)
     persons, persons_total = [], 0
     if contact.type == ContactType.COMPANY:
         persons = list(
@@ -147,7 +140,7 @@ def show_contact(no: str) -> str:
 @bp.route("/<no>/entries")
 def contact_entries(no: str) -> Any:
     """One page of the contact's interaction log entries (a fragment for htmx)."""
-    contact = _contact_or_404(no)
+    contact = db.get_or_404(Contact, no)
     page = _page_arg("entries_page")
     if not wants_fragment():
         return redirect(url_for("contacts.show_contact", no=no, entries_page=page))
@@ -165,14 +158,14 @@ def _relation_response(contact: Contact, kind: str, error: str = "") -> Any:
 @bp.route("/<no>/relations/<kind>", methods=["POST"])
 def add_contact_relation(no: str, kind: str) -> Any:
     """Link the contact to a mailing group, industry group, business relation or job responsibility."""
-    contact = _contact_or_404(no)
+    contact = db.get_or_404(Contact, no)
     if kind not in REFERENCE_TABLES:
         abort(404)
     try:
         add_relation(db.session, contact, kind, request.form.get("code", ""))
     except ServiceError as error:
         db.session.rollback()
-        return _relation_response(_contact_or_404(no), kind, error.message)
+        return _relation_response(db.get_or_404(Contact, no), kind, error.message)
     db.session.commit()
     return _relation_response(contact, kind)
 
@@ -180,14 +173,14 @@ def add_contact_relation(no: str, kind: str) -> Any:
 @bp.route("/<no>/relations/<kind>/<code>", methods=["POST", "DELETE"])
 def remove_contact_relation(no: str, kind: str, code: str) -> Any:
     """Unlink the contact from a group or relation."""
-    contact = _contact_or_404(no)
+    contact = db.get_or_404(Contact, no)
     if kind not in REFERENCE_TABLES:
         abort(404)
     try:
         remove_relation(db.session, contact, kind, code)
     except ServiceError as error:
         db.session.rollback()
-        return _relation_response(_contact_or_404(no), kind, error.message)
+        return _relation_response(db.get_or_404(Contact, no), kind, error.message)
     db.session.commit()
     return _relation_response(contact, kind)
 
@@ -195,14 +188,14 @@ def remove_contact_relation(no: str, kind: str, code: str) -> Any:
 @bp.route("/<no>/profile/<int:question_id>", methods=["POST"])
 def set_contact_profile_answer(no: str, question_id: int) -> Any:
     """Give (or clear) the contact's answer to a profile question."""
-    contact = _contact_or_404(no)
+    contact = db.get_or_404(Contact, no)
     raw = request.form.get("answer_id", "")
     error = ""
     try:
         set_profile_answer(db.session, contact, question_id, int(raw) if raw.isdigit() else None)
     except ServiceError as service_error:
         db.session.rollback()
-        contact, error = _contact_or_404(no), service_error.message
+        contact, error = db.get_or_404(Contact, no), service_error.message
     else:
         db.session.commit()
     if not wants_fragment():
@@ -215,7 +208,7 @@ def set_contact_profile_answer(no: str, question_id: int) -> Any:
 @bp.route("/<no>/privacy", methods=["POST"])
 def set_contact_privacy(no: str) -> Response:
     """Set or clear the privacy blocked flag."""
-    contact = _contact_or_404(no)
+    contact = db.get_or_404(Contact, no)
     blocked = request.form.get("blocked") == "1"
     set_privacy_blocked(db.session, contact, blocked)
     db.session.commit()
@@ -229,7 +222,7 @@ def set_contact_privacy(no: str) -> Response:
 @bp.route("/<no>/delete", methods=["GET", "POST"])
 def delete_contact_view(no: str) -> Any:
     """Ask, then delete the contact; refused while it is on a segment line or has persons or history."""
-    contact = _contact_or_404(no)
+    contact = db.get_or_404(Contact, no)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -247,7 +240,7 @@ def delete_contact_view(no: str) -> Any:
 @bp.route("/<no>/anonymise", methods=["GET", "POST"])
 def anonymise_contact_view(no: str) -> Any:
     """Ask, then erase the contact's personal data; its interaction history stays."""
-    contact = _contact_or_404(no)
+    contact = db.get_or_404(Contact, no)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:

@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from segapp.contacts import bp
+from segapp.contacts.blueprint import bp
 from segapp.contacts.forms import ContactForm
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
@@ -20,8 +20,8 @@ from segapp.models import (
     Salutation,
     Territory,
 )
-from segapp.services.contact_list import ContactFilter, fetch_page
-from segapp.services.contacts import create_contact, update_contact
+from segapp.services.contacts.listing import ContactFilter, fetch_page
+from segapp.services.contacts.records import create_contact, update_contact
 from segapp.services.errors import ServiceError
 
 
@@ -45,13 +45,6 @@ def list_contacts() -> str:
         ).all(),
     )
     return render_template("contacts/list.html", **context)
-
-
-def _contact_or_404(no: str) -> Contact:
-    contact = db.session.get(Contact, no)
-    if contact is None:
-        abort(404)
-    return contact
 
 
 # Code fields of the form and the reference table whose codes they offer as suggestions.
@@ -113,7 +106,7 @@ def new_contact() -> Any:
 @bp.route("/<no>/edit", methods=["GET", "POST"])
 def edit_contact(no: str) -> Any:
     """Change a contact's fields."""
-    contact = _contact_or_404(no)
+    contact = db.get_or_404(Contact, no)
     form = ContactForm(obj=contact)
     if request.method == "GET":
         form.correspondence_type.data = contact.correspondence_type.value
@@ -123,7 +116,7 @@ def edit_contact(no: str) -> Any:
         except ServiceError as error:
             db.session.rollback()
             _field_error(form, error)
-            return _form_page(form, contact.type, _contact_or_404(no), 422)
+            return _form_page(form, contact.type, db.get_or_404(Contact, no), 422)
         db.session.commit()
         flash(_("Contact %(no)s saved.", no=contact.no), "success")
         return redirect(url_for("contacts.show_contact", no=contact.no))
@@ -136,6 +129,3 @@ def _field_error(form: ContactForm, error: ServiceError) -> None:
         flash(error.message, "error")
     else:
         target.errors = [*target.errors, error.message]
-
-
-from segapp.contacts import card_views, export_views  # noqa: E402,F401  (register their routes)

@@ -87,7 +87,7 @@ class Contact(Base):
     privacy_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
     # Kept in sync on insert (also bulk inserts) and on ORM updates; set-based updates
-    # of no., name, city or e-mail call services.contacts.refresh_search_text.
+    # of no., name, city or e-mail call services.contacts.records.refresh_search_text.
     search_text: Mapped[str] = mapped_column(String(SEARCH_TEXT_LENGTH), default=_search_text_default)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -6,7 +6,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from segapp.models import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
-from segapp.services.field_values import edit_value
+from segapp.services.segments.field_values import edit_value
 from segapp.templating import show_date, show_decimal
 
 OPTION_LABELS: dict[str, dict[str, Any]] = {

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from segapp.segments.columns import GRID_COLUMNS, Column, display_value
-from segapp.services.field_values import edit_value
+from segapp.services.segments.field_values import edit_value
 
 READONLY_EXTRA = ("company_name", "contact_name", "phone", "email")
 

@@ -12,53 +12,20 @@ from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.keymap import KEYMAP, action_url, available, keymap_for_js
 from segapp.models import Campaign, InteractionTemplate, Language, Salesperson, SegmentHeader
-from segapp.segments import bp
-from segapp.segments.columns import HEADER_COLUMNS, HEADER_SECTIONS, SECTION_KEYS, grid_context, template_helpers
-from segapp.segments.grid_html import row_helpers
-from segapp.services.errors import Conflict, NotFound, ServiceError
-from segapp.services.segment_grid import grid_page
-from segapp.services.segment_header import apply_header_to_lines, old_header_value, update_header_field
-from segapp.services.segments import (
+from segapp.segments.blueprint import bp
+from segapp.segments.columns import HEADER_COLUMNS, SECTION_KEYS, grid_context
+from segapp.segments.context import load_segment, page_context, totals_context
+from segapp.services.errors import Conflict, ServiceError
+from segapp.services.segments.grid import grid_page
+from segapp.services.segments.header import apply_header_to_lines, old_header_value, update_header_field
+from segapp.services.segments.records import (
     create_segment,
-    criteria_action_count,
     delete_segment,
-    get_segment,
-    segment_totals,
     segments_query,
 )
 from segapp.services.users import set_section_open
 
 PER_PAGE = 25
-bp.context_processor(template_helpers)
-bp.context_processor(row_helpers)
-
-
-def load_segment(segment_no: str) -> SegmentHeader:
-    """The segment or a 404."""
-    try:
-        return get_segment(db.session, segment_no)
-    except NotFound:
-        abort(404)
-
-
-def page_context(header: SegmentHeader) -> dict[str, Any]:
-    """What the page and its fragments need besides the header."""
-    campaign = db.session.get(Campaign, header.campaign_no) if header.campaign_no else None
-    return {
-        "header": header,
-        "campaign_description": campaign.description if campaign else "",
-        "sections": HEADER_SECTIONS,
-        "columns": HEADER_COLUMNS,
-        "closed_sections": set(current_user.closed_sections.split()),
-    }
-
-
-def totals_context(segment_no: str) -> dict[str, Any]:
-    """No. of lines, cost and duration totals, no. of criteria actions: computed by the database."""
-    return {
-        "totals": segment_totals(db.session, segment_no),
-        "action_count": criteria_action_count(db.session, segment_no),
-    }
 
 
 @bp.get("/")
@@ -208,6 +175,3 @@ def apply_to_lines(segment_no: str, field: str) -> str:
         message=_("%(n)d lines updated.", n=count),
         **grid_context(segment_no),
     )
-
-
-from segapp.segments import line_views  # noqa: E402,F401

@@ -40,7 +40,7 @@ from segapp.models import (
     SalutationFormula,
     Territory,
 )
-from segapp.services.number_series import CONTACT_SERIES, next_numbers, series_for
+from segapp.services.setup.number_series import CONTACT_SERIES, next_numbers, series_for
 
 ITALIAN_FIRST = [
     "Giulia",

@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from segapp.forms import SafeForm
 from segapp.models import CorrespondenceType, Language
-from segapp.services.setup import MAX_AMOUNT, key_column
+from segapp.services.setup.reference import MAX_AMOUNT, key_column
 from segapp.setup.labels import enum_choices
 from segapp.setup.registry import Field, RefTable
 

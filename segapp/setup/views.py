@@ -1,6 +1,5 @@
 """Views of the setup pages: the overview and one generic list/create/edit/delete for every reference table."""
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
@@ -11,14 +10,12 @@ from werkzeug.wrappers import Response
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.services.errors import ServiceError
-from segapp.services.setup import delete_reference, save_reference
-from segapp.setup import bp
+from segapp.services.setup.reference import delete_reference, save_reference
+from segapp.setup.blueprint import bp
+from segapp.setup.details import DETAIL_CONTEXT
 from segapp.setup.forms import form_values, reference_form
 from segapp.setup.labels import enum_label
 from segapp.setup.registry import REGISTRY, TABLES, RefTable
-
-# Extra context of the edit page of tables with a detail section: slug -> fn(row, **forms).
-DETAIL_CONTEXT: dict[str, Callable[..., dict[str, Any]]] = {}
 
 
 def table_or_404(kind: str) -> RefTable:
@@ -31,10 +28,7 @@ def table_or_404(kind: str) -> RefTable:
 
 def row_or_404(table: RefTable, key: str) -> Any:
     """The row of a reference table with this key."""
-    row = db.session.get(table.model, key)
-    if row is None:
-        abort(404)
-    return row
+    return db.get_or_404(table.model, key)
 
 
 def render_edit(table: RefTable, row: Any, form: Any = None, status: int = 200, **detail_forms: Any) -> tuple[str, int]:

@@ -18,7 +18,7 @@ from segapp.models import (
     ProfileQuestionnaire,
     QuestionnaireAppliesTo,
 )
-from segapp.services.contacts import (
+from segapp.services.contacts.records import (
     add_relation,
     anonymise_contact,
     create_contact,

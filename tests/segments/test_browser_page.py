@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from segapp.models import Contact, SegmentHeader
-from segapp.services.segment_lines import add_line
+from segapp.services.segments.lines import add_line
 from tests.browser_support import sign_in
 from tests.conftest import PASSWORD
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from segapp.services.segment_lines import add_line
+from segapp.services.segments.lines import add_line
 
 HX = {"HX-Request": "true"}
 

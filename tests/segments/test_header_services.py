@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from segapp.models import CorrespondenceType, InformationFlow, InitiatedBy, SegmentHeader, SegmentLine
 from segapp.services.errors import Conflict, ServiceError
-from segapp.services.segment_header import apply_header_to_lines, update_header_field
-from segapp.services.segment_lines import add_line, update_line_field
-from segapp.services.segments import create_segment, delete_segment, segment_totals
+from segapp.services.segments.header import apply_header_to_lines, update_header_field
+from segapp.services.segments.lines import add_line, update_line_field
+from segapp.services.segments.records import create_segment, delete_segment, segment_totals
 
 
 def _lines(db, segment_no: str) -> list[SegmentLine]:
@@ -216,7 +216,7 @@ def test_the_question_counts_hand_edits_and_yes_can_spare_them(
     update_line_field(db.session, header.no, edited.line_no, line_field, typed, 1)
     change = update_header_field(db.session, header.no, field, new, 1)
     assert (change.ask, change.lines, change.differ, change.can_keep_edits) == ("fields", 3, 1, True)
-    from segapp.services.segment_header import old_header_value
+    from segapp.services.segments.header import old_header_value
 
     spared = apply_header_to_lines(db.session, header.no, field, old_header_value(field, old_text), True)
     values = [getattr(line, line_field) for line in _lines(db, header.no)]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from segapp.models import CriteriaActionType, SegmentCriteriaAction, SegmentLine, SegmentLineHistory
 from segapp.services.errors import Conflict, ServiceError
-from segapp.services.segment_lines import AlreadyOnSegment, add_line, delete_line, update_line_field
+from segapp.services.segments.lines import AlreadyOnSegment, add_line, delete_line, update_line_field
 
 
 def _actions(db, segment_no: str) -> list[SegmentCriteriaAction]:

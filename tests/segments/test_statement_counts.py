@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import insert
 
 from segapp.models import Contact, ContactType, CorrespondenceType, Evaluation, SegmentLine
-from segapp.services.segment_grid import PAGE_SIZE
+from segapp.services.segments.grid import PAGE_SIZE
 from tests.sqlcount import count_statements
 
 HX = {"HX-Request": "true"}

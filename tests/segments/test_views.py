@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from segapp.models import SegmentCriteriaAction, SegmentHeader, SegmentLine
-from segapp.services.segment_lines import add_line, update_line_field
+from segapp.services.segments.lines import add_line, update_line_field
 
 HX = {"HX-Request": "true"}
 

@@ -201,7 +201,7 @@ def test_usage_message_speaks_italian(client: FlaskClient, login, make_reference
 
 
 def test_viewer_sees_marketing_setup_read_only(client: FlaskClient, login, db) -> None:
-    from segapp.services.setup_rows import save_marketing_setup
+    from segapp.services.setup.settings import save_marketing_setup
 
     save_marketing_setup(db.session, {"smtp_password": "hidden-pw"})
     db.session.commit()

@@ -22,11 +22,11 @@ from segapp.models import (
     Salutation,
     Territory,
 )
-from segapp.services import interaction_templates, questionnaires, salutations
 from segapp.services.errors import ServiceError
-from segapp.services.reference_usage import usage_counts
-from segapp.services.setup import delete_reference, normalise_code, save_reference
-from segapp.services.setup_rows import marketing_setup, save_marketing_setup, save_number_series
+from segapp.services.setup import interaction_templates, questionnaires, salutations
+from segapp.services.setup.reference import delete_reference, normalise_code, save_reference
+from segapp.services.setup.reference_usage import usage_counts
+from segapp.services.setup.settings import marketing_setup, save_marketing_setup, save_number_series
 
 
 def test_codes_are_trimmed_upper_case_and_checked() -> None:
@@ -208,7 +208,7 @@ def test_reference_added_after_the_check_still_refuses_the_delete(db, make_conta
     db.session.commit()
     make_contact("Acme", salesperson_code="MR")
     # As if the contact had been saved between the usage check and the delete.
-    monkeypatch.setattr("segapp.services.setup.ensure_deletable", lambda *args: None)
+    monkeypatch.setattr("segapp.services.setup.reference.ensure_deletable", lambda *args: None)
     with pytest.raises(ServiceError, match="MR is in use"):
         delete_reference(db.session, db.session.get(Salesperson, "MR"), "Salesperson")
 

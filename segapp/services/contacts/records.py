@@ -33,7 +33,7 @@ from segapp.models import (
 )
 from segapp.models.contacts import SEARCH_FIELDS, SEARCH_TEXT_LENGTH
 from segapp.services.errors import ServiceError
-from segapp.services.number_series import CONTACT_SERIES, next_number, series_for
+from segapp.services.setup.number_series import CONTACT_SERIES, next_number, series_for
 
 # Form field -> (model whose code it names, its primary key column).
 CODE_FIELDS: dict[str, Any] = {

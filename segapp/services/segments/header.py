@@ -16,10 +16,10 @@ from segapp.models import (
     SegmentHeader,
     SegmentLine,
 )
-from segapp.services import field_values as fv
 from segapp.services.errors import Conflict, ServiceError
-from segapp.services.segment_rules import contact_rule_values, lines_of, same_template
-from segapp.services.segments import get_segment
+from segapp.services.segments import field_values as fv
+from segapp.services.segments.records import get_segment
+from segapp.services.segments.rules import contact_rule_values, lines_of, same_template
 
 # Header fields a user may edit, and how their value is read.
 HEADER_FIELDS = {

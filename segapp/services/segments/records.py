@@ -20,7 +20,7 @@ from segapp.models import (
     User,
 )
 from segapp.services.errors import NotFound
-from segapp.services.number_series import SEGMENT_SERIES, next_number, series_for
+from segapp.services.setup.number_series import SEGMENT_SERIES, next_number, series_for
 
 
 @dataclass(frozen=True)

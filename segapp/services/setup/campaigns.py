@@ -7,13 +7,11 @@ from sqlalchemy.orm import Session
 
 from segapp.models import Campaign, CampaignStatus, Salesperson
 from segapp.services.errors import ServiceError
-from segapp.services.number_series import CAMPAIGN_SERIES, next_number, series_for
-from segapp.services.setup import model_rule
+from segapp.services.setup.number_series import CAMPAIGN_SERIES, next_number, series_for
 
 
-@model_rule(Campaign)
 def check_campaign(session: Session, campaign: Campaign, values: dict[str, Any], is_new: bool) -> None:
-    """Number a new campaign; refuse an end before the start and a blocked salesperson."""
+    """The campaign rule of save_reference: number a new campaign; refuse an end before the start and a blocked salesperson."""
     start = values.get("starting_date", campaign.starting_date)
     end = values.get("ending_date", campaign.ending_date)
     if start and end and end < start:

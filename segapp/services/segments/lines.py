@@ -8,11 +8,11 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from segapp.models import InteractionTemplate, SegmentHeader, SegmentLine
-from segapp.services import field_values as fv
 from segapp.services.errors import Conflict, NotFound, ServiceError
-from segapp.services.segment_actions import record_manual_add, record_manual_reduce
-from segapp.services.segment_rules import contact_rule_values, contact_values, header_line_values
-from segapp.services.segments import get_segment
+from segapp.services.segments import field_values as fv
+from segapp.services.segments.actions import record_manual_add, record_manual_reduce
+from segapp.services.segments.records import get_segment
+from segapp.services.segments.rules import contact_rule_values, contact_values, header_line_values
 
 LINE_NO_STEP = 10000
 
