@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from segapp.models import Contact, SegmentHeader
+from segapp.models import Contact, SegmentHeader, SegmentLine
 from segapp.services.segments.lines import add_line
 from tests.browser_support import sign_in
 from tests.conftest import PASSWORD
@@ -181,3 +181,91 @@ def test_contact_no_and_names_stay_when_the_grid_scrolls_right(
         expect(_cell(page, 10000, field)).to_be_focused()
         where = page.evaluate(COLUMNS, field)
         assert where["frozenRight"] - 1 <= where["cellLeft"], (field, where)
+
+
+def test_two_users_edit_different_fields_of_a_line_and_a_clash_keeps_the_typed_text(
+    segment_page: Callable[..., Any], db: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    from segapp.services.segments.lines import update_line_field
+
+    page, header, contacts = segment_page((1280, 720), lines=3)
+    # Another user changes the description of the first line after this page was loaded.
+    db.session.rollback()
+    update_line_field(db.session, header.no, 10000, "description", "Bob's words", 1, start="Autumn letter")
+    db.session.commit()
+    _cell(page, 10000, "subject").focus()
+    page.keyboard.type("Ann's subject")
+    page.keyboard.press("Enter")
+    expect(_cell(page, 20000, "subject")).to_be_focused()
+    expect(_cell(page, 10000, "subject")).to_have_text("Ann's subject")  # no conflict: another field
+    expect(_cell(page, 10000, "description")).to_have_text("Bob's words")  # and the row shows his change
+    expect(_cell(page, 10000, "subject").locator(".cell-error")).to_have_count(0)
+
+    # Now he changes the subject she is about to change: hers is refused, her text stays for another try.
+    db.session.rollback()
+    update_line_field(db.session, header.no, 10000, "subject", "Bob's subject", 3, start="Ann's subject")
+    db.session.commit()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.type("Ann again")
+    page.keyboard.press("Enter")
+    cell = _cell(page, 10000, "subject")
+    expect(cell.locator(".cell-error")).to_contain_text("Someone else changed this to “Bob's subject”")
+    expect(cell.locator("input")).to_be_focused()
+    expect(cell.locator("input")).to_have_value("Ann again")
+    page.screenshot(path=str(tmp_path / "segment-page-1280x720-clash.png"))
+    page.keyboard.press("Enter")  # she has seen his value and keeps hers
+    expect(cell).to_have_text("Ann again")
+    db.session.rollback()
+    saved = db.session.get(SegmentLine, (header.no, 10000))
+    assert (saved.description, saved.subject) == ("Bob's words", "Ann again")
+
+
+def test_a_contact_typed_again_asks_first_and_the_answer_is_recorded(
+    segment_page: Callable[..., Any], db: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+    from sqlalchemy import select
+
+    from segapp.models import SegmentCriteriaAction
+
+    page, header, contacts = segment_page((1280, 720), lines=3)
+    page.keyboard.press("Control+Insert")
+    new_contact = page.locator("[data-new-contact]")
+    expect(new_contact).to_be_focused()
+    page.keyboard.type(contacts[1].no)
+    page.keyboard.press("Enter")
+    dialog = page.locator("#existing-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(f"{contacts[1].no} {contacts[1].name} is already on line 20000")
+    expect(dialog.get_by_role("button", name="No", exact=True)).to_be_focused()  # BC's default: not twice
+    page.screenshot(path=str(tmp_path / "segment-page-1280x720-twice.png"))
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(new_contact).to_be_focused()
+    assert page.evaluate("() => { const i = document.activeElement; return [i.selectionStart, i.selectionEnd]; }") == [
+        0,
+        len(contacts[1].no),
+    ]  # the typed number is selected: the next one replaces it
+    expect(page.locator("[data-total='lines']")).to_have_text("3")
+
+    page.keyboard.type(contacts[1].no)
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Shift+Tab")
+    expect(dialog.get_by_role("button", name="Yes, add another line")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(page.locator("[data-total='lines']")).to_have_text("4")
+    expect(_cell(page, 40000, "contact_no")).to_have_text(contacts[1].no)
+    expect(new_contact).to_be_focused()
+    expect(new_contact).to_have_value("")
+    _type_line(page, contacts[3].no, 5)  # a contact not on the segment goes in without a question
+    db.session.rollback()
+    recorded = db.session.scalars(
+        select(SegmentCriteriaAction.allow_existing_contacts)
+        .where(SegmentCriteriaAction.segment_no == header.no)
+        .order_by(SegmentCriteriaAction.sequence_no)
+    ).all()
+    assert recorded == [False, False, False, True, False]
