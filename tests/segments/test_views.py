@@ -267,6 +267,11 @@ def test_the_page_speaks_italian(client, login, make_segment, make_contact, db) 
     assert "Righe" in page and "Scorciatoie da tastiera" in page and "Modello interazione" in page
     refused = client.put(f"/segments/{header.no}/header/unit_cost", data={"value": "-1", "version": "1"}, headers=HX)
     assert "Il valore non può essere negativo." in refused.get_data(as_text=True)
+    asked = client.put(f"/segments/{header.no}/header/date", data={"value": "2026-12-01", "version": "1"}, headers=HX)
+    body = asked.get_data(as_text=True)
+    assert "Aggiornare Data su 1 riga?" in body and "Sì, aggiorna la riga" in body
+    again = client.post(f"/segments/{header.no}/lines", data={"contact_no": "A"}, headers=HX).get_data(as_text=True)
+    assert "Contatto già presente nel segmento" in again and "è già sulla riga 10000 di questo segmento" in again
 
 
 def test_a_contact_already_on_the_segment_is_asked_about_at_the_new_line(
