@@ -1,16 +1,20 @@
 """The segment page's shape and rules in Chromium at 1280×720 and 1366×850, from the keyboard (issue 10: 7, 8, 10, 12)."""
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from segapp.models import Contact, SegmentHeader, SegmentLine
+from segapp.models import Contact, InformationFlow, InitiatedBy, SegmentHeader, SegmentLine
 from segapp.services.segments.lines import add_line
-from tests.browser_support import sign_in
+from tests.browser_support import save_screenshot, sign_in
 from tests.conftest import PASSWORD
 
+NAMES = ["Rossi", "Bianchi", "Gallo", "Conti", "Ferrari", "Esposito", "Romano", "Colombo", "Ricci", "Marino", "Greco"]
+KINDS = ["Arredamenti S.r.l.", "Trasporti S.p.A.", "Tessile S.r.l.", "Alimentari S.n.c."]
+CITIES = ["Milano", "Torino", "Bologna", "Verona", "Bergamo"]
 SIZES = [pytest.param((1280, 720), id="1280x720"), pytest.param((1366, 850), id="1366x850")]
 
 # Where the grid stands in the window: its scroll box, the column header, the rows wholly visible under it,
@@ -55,9 +59,27 @@ def segment_page(
 
     def _open(size: tuple[int, int], lines: int = 25, locale: str = "en-GB") -> tuple[Any, SegmentHeader, list]:
         make_user("ann", salesperson_code="MR")
-        header = make_segment(description="Autumn letter", salesperson_code="MR", interaction_template_code="LETTER")
+        header = make_segment(
+            description="Autumn letter",
+            salesperson_code="MR",
+            interaction_template_code="LETTER",
+            interaction_group_code="LETTER",
+            language_code="ITA",
+            subject="La nostra offerta",
+            unit_cost=Decimal("1.20"),
+            unit_duration=Decimal("5"),
+            information_flow=InformationFlow.OUTBOUND,
+            initiated_by=InitiatedBy.US,
+            campaign_no="CP1",
+            campaign_target=True,
+        )
         contacts = [
-            make_contact(f"Company {i:02d} S.p.A.", city="Milano", email=f"info{i:02d}@example.com", phone="02 1234")
+            make_contact(
+                f"{NAMES[i % len(NAMES)]} {KINDS[i // len(NAMES) % len(KINDS)]}",
+                city=CITIES[i % len(CITIES)],
+                email=f"info{i:02d}@example.com",
+                phone=f"02 555 {i:04d}",
+            )
             for i in range(lines + 20)
         ]
         for contact in contacts[:lines]:
@@ -143,6 +165,8 @@ def test_the_grid_fills_the_window_under_sections_that_fold_and_the_new_line_sta
     assert abs(geometry["headTop"] - geometry["wrapTop"]) <= 2, geometry
     expect(page.locator("#lines-grid th[data-field='contact_no']")).to_be_visible()
     page.screenshot(path=str(tmp_path / f"segment-page-{size[0]}x{size[1]}-typing.png"))
+    if size == (1280, 720):
+        save_screenshot(page, "segment-page.png")  # the README's picture, with SEGAPP_SCREENSHOT_DIR=docs
 
 
 # Where the frozen columns and a cell stand, horizontally, against the grid's scroll box.
