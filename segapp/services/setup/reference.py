@@ -10,13 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from segapp.models import Base, Campaign
-from segapp.models.base import CODE_LENGTH
+from segapp.models.base import CODE_LENGTH, MAX_AMOUNT
 from segapp.services.errors import ServiceError
 from segapp.services.setup.campaigns import check_campaign
 from segapp.services.setup.reference_usage import ensure_deletable
-
-# Numeric(18, 2) holds 16 digits before the point.
-MAX_AMOUNT = Decimal("9999999999999999")
 
 # Extra rules of one model, run after the generic ones: rule(session, row, values, is_new).
 ModelRule = Callable[[Session, Any, dict[str, Any], bool], None]
