@@ -45,19 +45,21 @@
 
   // Runs after grid.js's own close handler (registered first), so the focus set here is the last word.
   document.addEventListener("close", function (event) {
-    if (event.target.id !== "existing-dialog") return;
+    var dialog = event.target;
+    if (dialog.id !== "existing-dialog") return;
     var given = answer || { answer: "no" };
     answer = null;
-    var forNewLine = !given.answerTarget || given.answerTarget === "[data-new-line]";
+    var target = document.querySelector(dialog.dataset.answerTarget || "[data-new-line]");
+    var editor = target ? target.querySelector(".cell-editor, [data-new-contact]") : null;
     if (given.answer !== "yes") {
-      var input = newContact();
-      if (forNewLine && input) { input.focus(); input.select(); }
-      return;  // on a line, grid.js has put the focus back in the cell editor with the typed text
+      // Back to the typed text: selected on the new line (the next number replaces it), as it was in a cell.
+      if (editor) { editor.focus(); if (editor.matches("[data-new-contact]")) editor.select(); }
+      return;
     }
-    var editor = document.querySelector(given.answerTarget + " .cell-editor");
-    if (editor) editor.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
-    var target = document.querySelector(given.answerTarget);
     if (!target) return;
+    var forNewLine = target.matches("[data-new-line]");
+    // A cell editor gives way first (Esc), so that the row comes back as saved, not re-opened.
+    if (editor && !forNewLine) editor.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
     htmx.ajax(given.answerMethod, given.answerUrl, {
       source: target, target: target, swap: "outerHTML", values: JSON.parse(given.answerValues)
     }).then(function () {

@@ -1,5 +1,6 @@
 """The segment page's shape and rules in Chromium at 1280×720 and 1366×850, from the keyboard (issue 10: 7, 8, 10, 12)."""
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -241,6 +242,8 @@ def test_two_users_edit_different_fields_of_a_line_and_a_clash_keeps_the_typed_t
     page.screenshot(path=str(tmp_path / "segment-page-1280x720-clash.png"))
     page.keyboard.press("Enter")  # she has seen his value and keeps hers
     expect(cell).to_have_text("Ann again")
+    expect(cell).not_to_have_class(re.compile(r"\bsaving\b"))  # the server's answer, not the optimistic text
+    expect(cell.locator(".cell-error")).to_have_count(0)
     db.session.rollback()
     saved = db.session.get(SegmentLine, (header.no, 10000))
     assert (saved.description, saved.subject) == ("Bob's words", "Ann again")
@@ -286,10 +289,30 @@ def test_a_contact_typed_again_asks_first_and_the_answer_is_recorded(
     expect(new_contact).to_be_focused()
     expect(new_contact).to_have_value("")
     _type_line(page, contacts[3].no, 5)  # a contact not on the segment goes in without a question
+
+    # Typed over the contact of another line, in its cell: the same question; No keeps the typed text there.
+    page.keyboard.press("Escape")
+    _cell(page, 30000, "contact_no").focus()
+    page.keyboard.type(contacts[0].no)
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(f"{contacts[0].no} {contacts[0].name} is already on line 10000")
+    page.keyboard.press("Enter")  # No
+    expect(dialog).to_be_hidden()
+    editor = _cell(page, 30000, "contact_no").locator("input")
+    expect(editor).to_be_focused()
+    expect(editor).to_have_value(contacts[0].no)
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # Yes
+    expect(dialog).to_be_hidden()
+    expect(_cell(page, 30000, "company_name")).to_have_text(contacts[0].name)
+    expect(_cell(page, 30000, "contact_no")).to_be_focused()
     db.session.rollback()
     recorded = db.session.scalars(
         select(SegmentCriteriaAction.allow_existing_contacts)
         .where(SegmentCriteriaAction.segment_no == header.no)
         .order_by(SegmentCriteriaAction.sequence_no)
     ).all()
-    assert recorded == [False, False, False, True, False]
+    assert recorded == [False, False, False, True, False, False, True]  # reduce, then the add she agreed to

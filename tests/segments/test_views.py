@@ -306,3 +306,23 @@ def test_sections_are_remembered_per_user(client, login, make_segment, db) -> No
     assert client.put("/segments/sections/interaction", data={"open": "1"}, headers=HX).status_code == 204
     page = client.get(f"/segments/{header.no}").get_data(as_text=True)
     assert 'data-remembered="closed"' not in page
+
+
+def test_a_contact_typed_over_another_lines_contact_is_asked_about_in_the_cell(
+    client, login, make_segment, make_contact, db
+) -> None:
+    login()
+    header = make_segment()
+    acme, beta = make_contact("Acme"), make_contact("Beta")
+    add_line(db.session, header.no, acme.no)
+    add_line(db.session, header.no, beta.no)
+    db.session.commit()
+    url = f"/segments/{header.no}/lines/20000"
+    typed = {"field": "contact_no", "value": acme.no, "version": "1", "start": beta.no}
+    asked = client.put(url, data=typed, headers=HX)
+    body = asked.get_data(as_text=True)
+    assert asked.status_code == 409 and f"{acme.no} Acme is already on line 10000" in body
+    assert f'data-rejected="{acme.no}"' in body  # the typed number stays in the cell
+    assert 'data-answer-method="PUT"' in body and 'data-answer-target="#line-20000"' in body
+    yes = client.put(url, data={**typed, "allow_existing": "1"}, headers=HX)
+    assert yes.status_code == 200 and f'data-value="{acme.no}"' in yes.get_data(as_text=True)
