@@ -16,6 +16,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# Codes and numbers are stored upper-case. A string column is one when it is a primary or foreign
+# key; one that has no foreign key on purpose says so with info={"code": True} (filters read it).
 CODE_LENGTH = 20
 NO_LENGTH = 20
 

@@ -22,6 +22,7 @@ from segapp.models.contacts import SEARCH_FIELDS, SEARCH_TEXT_LENGTH
 from segapp.services.contacts.relations import remove_all_relations
 from segapp.services.errors import ServiceError
 from segapp.services.setup.number_series import CONTACT_SERIES, next_number, series_for
+from segapp.textfold import folded
 
 # The contact's code fields: the reference table each names, and its column with a readable name
 # (the card's suggestions, the import's lookups by code or name).
@@ -240,15 +241,12 @@ def refresh_search_text(session: Session, where: ColumnElement[bool] | None = No
     source = func.coalesce(getattr(Contact, SEARCH_FIELDS[0]), "")
     for field in SEARCH_FIELDS[1:]:
         source = source + " " + func.coalesce(getattr(Contact, field), "")
-    if session.get_bind().dialect.name == "sqlite":
-        raw = session.connection().connection.driver_connection
-        raw.create_function(
-            "segapp_casefold", 1, lambda v: (v or "").casefold()[:SEARCH_TEXT_LENGTH], deterministic=True
-        )
-        folded = func.segapp_casefold(source)
-    else:
-        folded = func.left(func.lower(source), SEARCH_TEXT_LENGTH)
-    statement = update(Contact).values(search_text=folded).execution_options(synchronize_session=False)
+    # The same fold and cut as contact_search_text, in SQL (substr counts characters on both engines).
+    statement = (
+        update(Contact)
+        .values(search_text=func.substr(folded(source), 1, SEARCH_TEXT_LENGTH))
+        .execution_options(synchronize_session=False)
+    )
     if where is not None:
         statement = statement.where(where)
     session.execute(statement)

@@ -1,14 +1,16 @@
 """Turn what a user typed into a typed value, or refuse it with a message (header and line fields)."""
 
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from segapp import dates
 from segapp.models import (
     Campaign,
     Contact,
@@ -58,16 +60,14 @@ def parse_amount(value: str, field: str) -> Decimal:
 
 
 def parse_date(value: str, field: str) -> date | None:
-    """A date as ``2026-11-23``, ``23.11.2026`` or ``23/11/2026``; blank clears it."""
+    """A typed date (``2026-11-23``, ``23/11/2026``, ``23.11.2026``, ``t`` for today); blank clears it."""
     text = (value or "").strip()
     if not text:
         return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ServiceError(_("%(value)s is not a date.", value=value), field)
+    try:
+        return dates.parse_date(text, locale=get_locale())
+    except dates.DateError as error:
+        raise ServiceError(error.message, field) from None
 
 
 def parse_bool(value: Any, field: str) -> bool:
