@@ -1,12 +1,15 @@
-"""The captions of enum values in the user's language: the one catalogue pages, forms and lists read."""
+"""The captions of enum values: the one catalogue that pages, forms, lists and filters read."""
 
 import enum
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from segapp.catalogue import N_
 from segapp.models import (
     CampaignStatus,
+    ContactType,
     CorrespondenceType,
     Evaluation,
     InformationFlow,
@@ -15,26 +18,29 @@ from segapp.models import (
     Role,
 )
 
-# The blank value of an optional enum has no caption of its own: each caller says how blank reads.
-ENUM_CAPTIONS: dict[type[enum.Enum], dict[str, Any]] = {
-    CorrespondenceType: {"hard_copy": _l("Hard copy"), "email": _l("E-mail")},
-    InformationFlow: {"outbound": _l("Outbound"), "inbound": _l("Inbound")},
-    InitiatedBy: {"us": _l("Us"), "them": _l("Them")},
+# English source texts, translated where they are shown: by Flask-Babel on the pages (enum_caption), for a
+# given locale by the filters (segapp.catalogue). The blank value of an optional enum has no caption of its
+# own: each caller says how blank reads.
+ENUM_CAPTIONS: dict[type[enum.Enum], dict[str, str]] = {
+    ContactType: {"company": N_("Company"), "person": N_("Person")},
+    CorrespondenceType: {"hard_copy": N_("Hard copy"), "email": N_("E-mail")},
+    InformationFlow: {"outbound": N_("Outbound"), "inbound": N_("Inbound")},
+    InitiatedBy: {"us": N_("Us"), "them": N_("Them")},
     Evaluation: {
-        "very_positive": _l("Very positive"),
-        "positive": _l("Positive"),
-        "neutral": _l("Neutral"),
-        "negative": _l("Negative"),
-        "very_negative": _l("Very negative"),
+        "very_positive": N_("Very positive"),
+        "positive": N_("Positive"),
+        "neutral": N_("Neutral"),
+        "negative": N_("Negative"),
+        "very_negative": N_("Very negative"),
     },
     CampaignStatus: {
-        "planned": _l("Planned"),
-        "active": _l("Active"),
-        "completed": _l("Completed"),
-        "cancelled": _l("Cancelled"),
+        "planned": N_("Planned"),
+        "active": N_("Active"),
+        "completed": N_("Completed"),
+        "cancelled": N_("Cancelled"),
     },
-    QuestionnaireAppliesTo: {"company": _l("Companies"), "person": _l("Persons")},
-    Role: {"admin": _l("Administrator"), "user": _l("User"), "viewer": _l("Viewer")},
+    QuestionnaireAppliesTo: {"company": N_("Companies"), "person": N_("Persons")},
+    Role: {"admin": N_("Administrator"), "user": N_("User"), "viewer": N_("Viewer")},
 }
 NONE = _l("(none)")
 YES_NO = {"": _l("No"), "1": _l("Yes")}
@@ -43,7 +49,10 @@ YES_NO = {"": _l("No"), "1": _l("Yes")}
 def enum_caption(enum_class: type[enum.Enum], value: Any, blank: Any = "") -> str:
     """The caption of one value (``blank`` for the blank value, the value itself when unknown)."""
     key = str(value.value if isinstance(value, enum.Enum) else value or "")
-    return str(ENUM_CAPTIONS[enum_class].get(key, key) if key else blank)
+    if not key:
+        return str(blank)
+    caption = ENUM_CAPTIONS[enum_class].get(key)
+    return gettext(caption) if caption else key
 
 
 def enum_choices(enum_class: type[enum.Enum], blank: Any = NONE) -> list[tuple[str, str]]:

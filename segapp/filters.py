@@ -24,7 +24,6 @@ The result is true or false for every row, never NULL, so it can be negated safe
 a bound parameter. Importing this module registers the SQLite fold function for every engine.
 """
 
-import enum
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -36,46 +35,15 @@ from babel.numbers import get_decimal_symbol
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
+from segapp.captions import ENUM_CAPTIONS
 from segapp.catalogue import N_, in_every_language, language, translate
 from segapp.dates import DateError, parse_date
 from segapp.filter_syntax import Comparison, FilterError, Junction, Node, Range, Value, parse
 from segapp.like import like_escape
-from segapp.models.base import (
-    CampaignStatus,
-    ContactType,
-    CorrespondenceType,
-    Evaluation,
-    InformationFlow,
-    InitiatedBy,
-    QuestionnaireAppliesTo,
-)
 from segapp.textfold import by_code_point, fold, folded
 
 __all__ = ["FilterError", "compile_filter"]
 
-# The option captions a filter accepts, by enum class and stored value, in English; the other
-# languages come from the catalogue. (The pages' own caption tables are Flask-Babel lazy strings,
-# which need a request to say Italian; the tidy issue makes them one source.)
-OPTION_CAPTIONS: dict[type[enum.Enum], dict[str, str]] = {
-    ContactType: {"company": N_("Company"), "person": N_("Person")},
-    QuestionnaireAppliesTo: {"company": N_("Company"), "person": N_("Person")},
-    CorrespondenceType: {"hard_copy": N_("Hard copy"), "email": N_("E-mail")},
-    InformationFlow: {"outbound": N_("Outbound"), "inbound": N_("Inbound")},
-    InitiatedBy: {"us": N_("Us"), "them": N_("Them")},
-    Evaluation: {
-        "very_positive": N_("Very positive"),
-        "positive": N_("Positive"),
-        "neutral": N_("Neutral"),
-        "negative": N_("Negative"),
-        "very_negative": N_("Very negative"),
-    },
-    CampaignStatus: {
-        "planned": N_("Planned"),
-        "active": N_("Active"),
-        "completed": N_("Completed"),
-        "cancelled": N_("Cancelled"),
-    },
-}
 NO_WORDS = (N_("No"), "false")
 YES_WORDS = (N_("Yes"), "si", "true")
 MAX_INTEGER = 2**63 - 1
@@ -373,7 +341,7 @@ class _OptionField(_ChoiceField):
     def _all_choices(self, type_: sa.Enum) -> list[tuple[Any, list[str]]]:
         if self.enum_class is None:
             return [(stored, [stored]) for stored in type_.enums]
-        captions = OPTION_CAPTIONS.get(self.enum_class, {})
+        captions = ENUM_CAPTIONS.get(self.enum_class, {})
         members = list(self.enum_class.__members__.values())
         stored_values = type_.values_callable(self.enum_class) if type_.values_callable else [m.name for m in members]
         choices = []
@@ -387,7 +355,7 @@ class _OptionField(_ChoiceField):
         return self._choices
 
     def caption(self, words: list[str]) -> str:
-        caption = OPTION_CAPTIONS.get(self.enum_class, {}).get(words[0]) if self.enum_class else None
+        caption = ENUM_CAPTIONS.get(self.enum_class, {}).get(words[0]) if self.enum_class else None
         return translate(self.locale, caption) if caption else words[0]
 
 
