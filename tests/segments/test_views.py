@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from segapp.models import SegmentCriteriaAction, SegmentHeader, SegmentLine
 from segapp.services.segments.lines import add_line
+from tests.html import one, parse
 
 HX = {"HX-Request": "true"}
 
@@ -237,3 +238,14 @@ def test_the_page_speaks_italian(client, login, make_segment, make_contact, db) 
     assert "Righe" in page and "Scorciatoie da tastiera" in page and "Modello interazione" in page
     refused = client.put(f"/segments/{header.no}/header/unit_cost", data={"value": "-1", "version": "1"}, headers=HX)
     assert "Il valore non può essere negativo." in refused.get_data(as_text=True)
+
+
+def test_the_list_pages_keep_the_search(client, login, make_segment) -> None:
+    login()
+    for n in range(30):
+        make_segment(description=f"Fair {n:02d}")
+    make_segment(description="Other")
+    html = client.get("/segments/?q=fair&page=2", headers={"HX-Request": "true"}).get_data(as_text=True)
+    root = parse(html)
+    assert len(root.xpath("//tbody/tr")) == 5 and "Page 2 of 2" in root.text_content()
+    assert one(root, "//a[@rel='prev']").get("href") == "/segments/?q=fair&page=1"
