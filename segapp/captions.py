@@ -1,9 +1,8 @@
-"""The captions of enum values: the one catalogue that pages, forms, lists and filters read."""
+"""The captions of enum values in the user's language: the one catalogue pages, forms and lists read."""
 
 import enum
 from typing import Any
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from segapp.catalogue import N_
@@ -18,10 +17,10 @@ from segapp.models import (
     Role,
 )
 
-# English source texts, translated where they are shown: by Flask-Babel on the pages (enum_caption), for a
-# given locale by the filters (segapp.catalogue). The blank value of an optional enum has no caption of its
-# own: each caller says how blank reads.
-ENUM_CAPTIONS: dict[type[enum.Enum], dict[str, str]] = {
+# The blank value of an optional enum has no caption of its own: each caller says how blank reads.
+# Plain messages here, so that code without a request (filter expressions) can read every language
+# of them from the catalogue; ENUM_CAPTIONS below is the same table translated for the request.
+ENUM_CAPTION_MESSAGES: dict[type[enum.Enum], dict[str, str]] = {
     ContactType: {"company": N_("Company"), "person": N_("Person")},
     CorrespondenceType: {"hard_copy": N_("Hard copy"), "email": N_("E-mail")},
     InformationFlow: {"outbound": N_("Outbound"), "inbound": N_("Inbound")},
@@ -42,6 +41,10 @@ ENUM_CAPTIONS: dict[type[enum.Enum], dict[str, str]] = {
     QuestionnaireAppliesTo: {"company": N_("Companies"), "person": N_("Persons")},
     Role: {"admin": N_("Administrator"), "user": N_("User"), "viewer": N_("Viewer")},
 }
+ENUM_CAPTIONS: dict[type[enum.Enum], dict[str, Any]] = {
+    enum_class: {value: _l(message) for value, message in messages.items()}
+    for enum_class, messages in ENUM_CAPTION_MESSAGES.items()
+}
 NONE = _l("(none)")
 YES_NO = {"": _l("No"), "1": _l("Yes")}
 
@@ -49,10 +52,7 @@ YES_NO = {"": _l("No"), "1": _l("Yes")}
 def enum_caption(enum_class: type[enum.Enum], value: Any, blank: Any = "") -> str:
     """The caption of one value (``blank`` for the blank value, the value itself when unknown)."""
     key = str(value.value if isinstance(value, enum.Enum) else value or "")
-    if not key:
-        return str(blank)
-    caption = ENUM_CAPTIONS[enum_class].get(key)
-    return gettext(caption) if caption else key
+    return str(ENUM_CAPTIONS[enum_class].get(key, key) if key else blank)
 
 
 def enum_choices(enum_class: type[enum.Enum], blank: Any = NONE) -> list[tuple[str, str]]:

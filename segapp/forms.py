@@ -1,4 +1,5 @@
-"""Shared form pieces: a base form that refuses control characters, and the submit-through-a-service step."""
+"""Shared form pieces: a base form that refuses control characters, an amount field, and the
+submit-through-a-service step."""
 
 import re
 from collections.abc import Callable
@@ -7,10 +8,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField, TextAreaField
+from wtforms import DecimalField, Field, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from segapp.extensions import db
+from segapp.numbers import to_decimal
 from segapp.services.errors import ServiceError
 
 # Tab, line feed and carriage return are fine in multi-line text; nothing else below 0x20 is.
@@ -47,6 +49,22 @@ class SafeForm(FlaskForm):
     def values(self) -> dict[str, Any]:
         """The submitted value of every field by name (the CSRF token left out), for a service."""
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
+
+class AmountField(DecimalField):
+    """A decimal field read by the app's one number parser (``10,5`` too); NaN, sNaN, Infinity and
+    numbers too large to keep are refused with a message instead of failing in a validator."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Blank leaves no value (for InputRequired to report); anything else must be a number."""
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = to_decimal(str(valuelist[0]), places=self.places if self.places is not None else 2)
+        except ValueError as refused:
+            self.data = None
+            raise ValueError(str(refused)) from None
 
 
 def show_service_error(form: FlaskForm, error: ServiceError, fallback: str | None = None) -> None:

@@ -77,15 +77,18 @@ def _record_manual(
     return record_action(session, segment_no, action_type, user_id, [contact_filter], manual=True, **options)
 
 
-def record_manual_add(session: Session, segment_no: str, contact_no: str, user_id: int | None) -> SegmentCriteriaAction:
-    """Typing a contact on a line: an add action "no. = X" that allows existing contacts."""
+def record_manual_add(
+    session: Session, segment_no: str, contact_no: str, user_id: int | None, allow_existing: bool = False
+) -> SegmentCriteriaAction:
+    """Typing a contact on a line: an add action "no. = X"; ``allow_existing`` records the user's yes to a
+    contact already on the segment, so that a replay adds it again too."""
     return _record_manual(
         session,
         segment_no,
         CriteriaActionType.ADD,
         user_id,
         contact_no,
-        allow_existing_contacts=True,
+        allow_existing_contacts=allow_existing,
         ignore_exclusion=True,
         lines_added=1,
     )
