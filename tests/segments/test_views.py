@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from segapp.models import SegmentCriteriaAction, SegmentHeader, SegmentLine
 from segapp.services.segments.lines import add_line, update_line_field
+from tests.html import one, parse
 
 HX = {"HX-Request": "true"}
 
@@ -347,3 +348,14 @@ def test_a_contact_typed_over_another_lines_contact_is_asked_about_in_the_cell(
     assert 'data-answer-method="PUT"' in body and 'data-answer-target="#line-20000"' in body
     yes = client.put(url, data={**typed, "allow_existing": "1"}, headers=HX)
     assert yes.status_code == 200 and f'data-value="{acme.no}"' in yes.get_data(as_text=True)
+
+
+def test_the_list_pages_keep_the_search(client, login, make_segment) -> None:
+    login()
+    for n in range(30):
+        make_segment(description=f"Fair {n:02d}")
+    make_segment(description="Other")
+    html = client.get("/segments/?q=fair&page=2", headers={"HX-Request": "true"}).get_data(as_text=True)
+    root = parse(html)
+    assert len(root.xpath("//tbody/tr")) == 5 and "Page 2 of 2" in root.text_content()
+    assert one(root, "//a[@rel='prev']").get("href") == "/segments/?q=fair&page=1"
