@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from charset_normalizer import from_bytes
 from flask_babel import format_number
@@ -98,7 +99,7 @@ class ImportFile:
         """The delimiter as shown to users (``;``, ``Tab``)."""
         return DELIMITER_LABELS.get(self.delimiter, self.delimiter)
 
-    def facts(self) -> dict[str, object]:
+    def facts(self) -> dict[str, Any]:
         """What was found when the file was opened, to open it again without reading it (``reopen``)."""
         facts = asdict(self)
         facts["path"] = str(self.path)
@@ -117,12 +118,12 @@ class ImportFile:
             source.close()
 
 
-def reopen(facts: dict[str, object]) -> ImportFile:
+def reopen(facts: dict[str, Any]) -> ImportFile:
     """The file opened before, from its ``facts()``: nothing is read again."""
     return ImportFile(
-        Path(str(facts["path"])),
+        Path(facts["path"]),
         str(facts["kind"]),
-        [str(c) for c in facts["columns"]],  # type: ignore[attr-defined]
+        [str(column) for column in facts["columns"]],
         str(facts.get("encoding", "")),
         str(facts.get("delimiter", "")),
     )
@@ -144,14 +145,7 @@ def _check_row(row: list[str], row_number: int) -> None:
         )
     for cell in row:
         if len(cell) > MAX_CELL:
-            raise ServiceError(
-                _(
-                    "Row %(row)d has a cell longer than %(max)s characters, the most a cell can hold.",
-                    row=row_number,
-                    max=format_number(MAX_CELL),
-                ),
-                "file",
-            )
+            raise ServiceError(_cell_too_long(row_number), "file")
 
 
 def open_import_file(path: Path, filename: str, max_bytes: int) -> ImportFile:
