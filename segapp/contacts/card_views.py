@@ -4,75 +4,42 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from segapp.contacts.blueprint import bp
 from segapp.contacts.forms import ConfirmForm
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
-from segapp.models import (
-    BusinessRelation,
-    Contact,
-    ContactType,
-    IndustryGroup,
-    InteractionLogEntry,
-    JobResponsibility,
-    MailingGroup,
-    SegmentHeader,
-    SegmentLine,
-)
-from segapp.services.contacts.records import (
-    RELATIONS,
-    add_relation,
-    anonymise_contact,
+from segapp.models import Contact
+from segapp.services.contacts.card import contact_card, entries_query
+from segapp.services.contacts.profile import (
     answers_by_question,
-    delete_contact,
     profile_answer_ids,
     questionnaires_for,
-    relation_codes,
-    remove_relation,
-    set_privacy_blocked,
     set_profile_answer,
+)
+from segapp.services.contacts.records import anonymise_contact, delete_contact, set_privacy_blocked
+from segapp.services.contacts.relations import (
+    RELATIONS,
+    add_relation,
+    relation_codes,
+    relation_kinds,
+    relation_options,
+    remove_relation,
 )
 from segapp.services.errors import ServiceError
 
 ENTRIES_PER_PAGE = 20
-PERSONS_LIMIT = 200
-REFERENCE_TABLES: dict[str, Any] = {
-    "mailing_group": MailingGroup,
-    "industry_group": IndustryGroup,
-    "business_relation": BusinessRelation,
-    "job_responsibility": JobResponsibility,
-}
-
-
-def _relation_kinds(contact: Contact) -> list[str]:
-    index = 3 if contact.type == ContactType.COMPANY else 4
-    return [kind for kind, spec in RELATIONS.items() if spec[index]]
 
 
 def _relation_context(contact: Contact, kind: str, error: str = "") -> dict[str, Any]:
-    table = REFERENCE_TABLES[kind]
     linked = relation_codes(db.session, contact, kind)
-    taken = {code for code, _description in linked}
-    options = [
-        (code, description)
-        for code, description in db.session.execute(select(table.code, table.description).order_by(table.code))
-        if code not in taken
-    ]
+    options = relation_options(db.session, kind, linked)
     return dict(contact=contact, kind=kind, linked=linked, options=options, error=error)
 
 
 def _entries_page(contact: Contact, page: int) -> Any:
-    return db.paginate(
-        select(InteractionLogEntry)
-        .where(InteractionLogEntry.contact_no == contact.no)
-        .order_by(InteractionLogEntry.date.desc(), InteractionLogEntry.entry_no.desc()),
-        page=page,
-        per_page=ENTRIES_PER_PAGE,
-        error_out=False,
-    )
+    return db.paginate(entries_query(contact), page=page, per_page=ENTRIES_PER_PAGE, error_out=False)
 
 
 def _profile_context(contact: Contact) -> dict[str, Any]:
@@ -95,42 +62,13 @@ def _page_arg(name: str) -> int:
 def show_contact(no: str) -> str:
     """The card of a company or a person with its relations, persons, history and segments."""
     contact = db.get_or_404(Contact, no)
-    persons, persons_total = [], 0
-    if contact.type == ContactType.COMPANY:
-        persons = list(
-            db.session.scalars(
-                select(Contact)
-                .where(Contact.company_no == contact.no, Contact.type == ContactType.PERSON)
-                .order_by(Contact.name, Contact.no)
-                .limit(PERSONS_LIMIT)
-            )
-        )
-        persons_total = db.session.scalar(
-            select(func.count())
-            .select_from(Contact)
-            .where(Contact.company_no == contact.no, Contact.type == ContactType.PERSON)
-        )
-    segments = db.session.execute(
-        select(SegmentHeader.no, SegmentHeader.description, func.count(SegmentLine.line_no))
-        .join(SegmentLine, SegmentLine.segment_no == SegmentHeader.no)
-        .where(SegmentLine.contact_no == contact.no)
-        .group_by(SegmentHeader.no, SegmentHeader.description)
-        .order_by(SegmentHeader.no)
-    ).all()
-    company = (
-        db.session.get(Contact, contact.company_no)
-        if contact.type == ContactType.PERSON and contact.company_no
-        else None
-    )
+    card = contact_card(db.session, contact)
     return render_template(
         "contacts/card.html",
         contact=contact,
-        company=company,
-        persons=persons,
-        persons_total=persons_total,
-        segments=segments,
+        card=card,
         entries=_entries_page(contact, _page_arg("entries_page")),
-        relations=[_relation_context(contact, kind) for kind in _relation_kinds(contact)],
+        relations=[_relation_context(contact, kind) for kind in relation_kinds(contact)],
         profile=_profile_context(contact),
         confirm_form=ConfirmForm(),
         segment_links="segments.show_segment" in current_app.view_functions,
@@ -159,7 +97,7 @@ def _relation_response(contact: Contact, kind: str, error: str = "") -> Any:
 def add_contact_relation(no: str, kind: str) -> Any:
     """Link the contact to a mailing group, industry group, business relation or job responsibility."""
     contact = db.get_or_404(Contact, no)
-    if kind not in REFERENCE_TABLES:
+    if kind not in RELATIONS:
         abort(404)
     try:
         add_relation(db.session, contact, kind, request.form.get("code", ""))
@@ -174,7 +112,7 @@ def add_contact_relation(no: str, kind: str) -> Any:
 def remove_contact_relation(no: str, kind: str, code: str) -> Any:
     """Unlink the contact from a group or relation."""
     contact = db.get_or_404(Contact, no)
-    if kind not in REFERENCE_TABLES:
+    if kind not in RELATIONS:
         abort(404)
     try:
         remove_relation(db.session, contact, kind, code)

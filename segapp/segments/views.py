@@ -11,7 +11,8 @@ from werkzeug.wrappers import Response
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.keymap import KEYMAP, action_url, available, keymap_for_js
-from segapp.models import Campaign, InteractionTemplate, Language, Salesperson, SegmentHeader
+from segapp.models import Campaign, InteractionTemplate, Language, SegmentHeader
+from segapp.paging import paginate_rows
 from segapp.segments.blueprint import bp
 from segapp.segments.columns import HEADER_COLUMNS, grid_context
 from segapp.segments.context import load_segment, page_context, totals_context
@@ -23,6 +24,7 @@ from segapp.services.segments.records import (
     delete_segment,
     segments_query,
 )
+from segapp.services.setup.salespeople import choosable_salespeople
 
 PER_PAGE = 25
 
@@ -31,10 +33,9 @@ PER_PAGE = 25
 def list_segments() -> str:
     """The segments: search and pages."""
     search = request.args.get("q", "")
-    page = db.paginate(segments_query(search), page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
-    rows = db.session.execute(segments_query(search).offset((page.page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    page = paginate_rows(db.session, segments_query(search), request.args.get("page", 1, type=int), PER_PAGE)
     template = "segments/_list_rows.html" if wants_fragment() else "segments/list.html"
-    return render_template(template, page=page, search=search, rows=rows)
+    return render_template(template, page=page, search=search, rows=page.items)
 
 
 @bp.post("/new")
@@ -90,9 +91,7 @@ def show_segment(segment_no: str) -> str:
 def _datalists() -> dict[str, list[tuple[str, str]]]:
     session = db.session
     return {
-        "salesperson-options": session.execute(
-            select(Salesperson.code, Salesperson.name).where(Salesperson.blocked.is_(False)).order_by(Salesperson.code)
-        ).all(),
+        "salesperson-options": choosable_salespeople(session),
         "template-options": session.execute(
             select(InteractionTemplate.code, InteractionTemplate.description).order_by(InteractionTemplate.code)
         ).all(),
@@ -122,9 +121,7 @@ def update_header(segment_no: str, field: str) -> tuple[str, int]:
         return _header_response(header, field, [], error=error.message, typed=value), 422
     db.session.commit()
     header = load_segment(segment_no)
-    dependent = [name for name in change.changed if name != field and name in HEADER_COLUMNS]
-    if field == "ignore_contact_corr_type" and "correspondence_type" not in dependent:
-        dependent.append("correspondence_type")
+    dependent = [name for name in change.dependent if name in HEADER_COLUMNS]
     return _header_response(header, field, dependent, change=change), 200
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.models import (
     ProfileAnswer,
     ProfileQuestion,
@@ -17,7 +18,7 @@ from segapp.setup.blueprint import bp
 from segapp.setup.details import with_languages
 from segapp.setup.forms import DescriptionForm, FormulaForm, TemplateLanguageForm
 from segapp.setup.registry import REGISTRY
-from segapp.setup.views import apply_form_error, render_edit, row_or_404
+from segapp.setup.views import render_edit, row_or_404
 
 
 def _back(kind: str, key: str) -> Response:
@@ -35,7 +36,7 @@ def save_formula(key: str) -> Any:
             salutations.save_formula(db.session, row, form.language_code.data, form.formal.data, form.informal.data)
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("The formulas are saved."), "success")
@@ -66,7 +67,7 @@ def save_template_language(key: str) -> Any:
             )
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("The language is saved."), "success")
@@ -95,7 +96,7 @@ def add_question(key: str) -> Any:
             questionnaires.add_question(db.session, row, form.description.data)
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("The question is added."), "success")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.models import CountryRegion, Language, NumberSeries
 from segapp.services.errors import ServiceError
 from segapp.services.setup.settings import (
@@ -18,7 +19,6 @@ from segapp.services.setup.settings import (
 )
 from segapp.setup.blueprint import bp
 from segapp.setup.forms import CompanyInformationForm, MarketingSetupForm, NumberSeriesForm, ref_choices
-from segapp.setup.views import apply_form_error
 
 
 def _form_data(form: Any) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def edit_company_information() -> Any:
             save_company_information(db.session, _form_data(form))
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("The company information is saved."), "success")
@@ -69,7 +69,7 @@ def edit_marketing_setup() -> Any:
             save_marketing_setup(db.session, _form_data(form))
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("The marketing setup is saved."), "success")
@@ -97,7 +97,7 @@ def edit_number_series(code: str) -> Any:
             )
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("The number series %(code)s is saved.", code=code), "success")

@@ -8,13 +8,13 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.htmx import wants_fragment
 from segapp.services.errors import ServiceError
 from segapp.services.setup.reference import delete_reference, save_reference
 from segapp.setup.blueprint import bp
 from segapp.setup.details import DETAIL_CONTEXT
 from segapp.setup.forms import form_values, reference_form
-from segapp.setup.labels import enum_label
 from segapp.setup.registry import REGISTRY, TABLES, RefTable
 
 
@@ -36,14 +36,6 @@ def render_edit(table: RefTable, row: Any, form: Any = None, status: int = 200, 
     form = form or reference_form(table, db.session, row)
     context = DETAIL_CONTEXT[table.slug](row, **detail_forms) if table.slug in DETAIL_CONTEXT else {}
     return render_template("setup/edit.html", table=table, row=row, form=form, **context), status
-
-
-def apply_form_error(form: Any, error: ServiceError) -> None:
-    """Show a service error next to its field, or above the form."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def go_to(url: str) -> Response:
@@ -89,7 +81,7 @@ def new_row(kind: str) -> Any:
             row = save_reference(db.session, table.model, form_values(table, form))
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             key = getattr(row, table.key)
             db.session.commit()
@@ -113,7 +105,7 @@ def edit_row(kind: str, key: str) -> Any:
         except ServiceError as error:
             db.session.rollback()
             row = row_or_404(table, key)
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("%(thing)s %(key)s is saved.", thing=table.thing, key=key), "success")
@@ -138,6 +130,3 @@ def delete_row(kind: str, key: str) -> Response:
     db.session.commit()
     flash(_("%(thing)s %(key)s is deleted.", thing=table.thing, key=key), "success")
     return redirect(url_for("setup.list_rows", kind=kind))
-
-
-bp.add_app_template_global(enum_label, "enum_label")

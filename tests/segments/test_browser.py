@@ -150,7 +150,7 @@ def test_a_segment_is_filled_and_edited_from_the_keyboard(
     page.keyboard.press("Escape")
     expect(page.locator("#shortcuts")).to_be_hidden()
     page.keyboard.press("Alt+Shift+A")
-    expect(page.locator("#shortcut-message")).to_contain_text("coming with the criteria issue")
+    expect(page.locator("#shortcut-message")).to_contain_text("not available yet")
     page.keyboard.press("Escape")
     page.locator("#lines-filter").focus()
     page.keyboard.type("?")

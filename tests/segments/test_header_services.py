@@ -81,7 +81,7 @@ def test_correspondence_type_is_editable_only_when_ignoring_the_contacts(db, mak
         ("unit_cost", "-1", "cannot be negative"),
         ("unit_duration", "abc", "is not a number"),
         ("salesperson_code", "NOPE", "no salesperson NOPE"),
-        ("salesperson_code", "OLD", "is blocked"),
+        ("salesperson_code", "OLD", "is blocked and cannot be chosen"),
         ("interaction_template_code", "NOPE", "no interaction template"),
         ("date", "31/02/2026", "is not a date"),
         ("campaign_no", "X", "no campaign"),

@@ -108,7 +108,7 @@ def test_new_campaign_takes_the_next_campaign_number(admin: FlaskClient, db, mak
     )
     assert response.status_code == 302
     campaign = db.session.scalars(select(Campaign)).one()
-    assert campaign.no == "CP0002" and campaign.status == "active"
+    assert campaign.no == "CP0001" and campaign.status == "active"
     response = admin.post(
         "/setup/campaigns/new",
         data={"description": "Bad", "starting_date": "2026-03-31", "ending_date": "2026-03-01", "status": "planned"},
