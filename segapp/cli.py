@@ -1,8 +1,12 @@
-"""Command-line commands: ``flask create-user``, ``flask demo-data`` and ``flask check-contact-numbers``."""
+"""Command-line commands: ``flask create-user``, ``flask demo-data``, ``flask check-contact-numbers`` and
+``flask backup``."""
+
+from pathlib import Path
 
 import click
 from flask import Flask
 
+from segapp.backup import BackupError, backup_sqlite
 from segapp.database import immediate_transactions
 from segapp.extensions import db
 from segapp.models import Role
@@ -61,3 +65,14 @@ def register_cli(app: Flask) -> None:
                 "(not first, never two dots in a row). Rename them by hand."
             )
         click.echo("Every contact number follows the rule.")
+
+    @app.cli.command("backup")
+    @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Replace TARGET if it exists.")
+    def backup_command(target: Path, force: bool) -> None:
+        """Copy the running SQLite database safely to TARGET (PostgreSQL: use pg_dump)."""
+        try:
+            size = backup_sqlite(db.engine, target, overwrite=force)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Backup written to {target} ({size:,} bytes).")
