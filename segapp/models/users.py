@@ -23,6 +23,8 @@ class User(UserMixin, Base):
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.USER)
     salesperson_code: Mapped[Optional[str]] = mapped_column(ForeignKey("salesperson.code"))
     language: Mapped[str] = mapped_column(String(5), default="")
+    # Sections of the segment page this user keeps closed (FastTabs), space-separated keys.
+    closed_sections: Mapped[str] = mapped_column(String(200), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

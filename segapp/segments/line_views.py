@@ -1,6 +1,6 @@
 """Views of the lines grid: pages of lines, add, edit a cell, delete, contact completion."""
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from segapp.extensions import db
@@ -11,7 +11,7 @@ from segapp.segments.context import load_segment, totals_context
 from segapp.services.errors import Conflict, NotFound, ServiceError
 from segapp.services.segments.field_values import contact_search
 from segapp.services.segments.grid import SORTS, grid_page, grid_row
-from segapp.services.segments.lines import LINE_FIELDS, add_line, delete_line, update_line_field
+from segapp.services.segments.lines import LINE_FIELDS, AlreadyOnSegment, add_line, delete_line, update_line_field
 
 
 @bp.get("/<segment_no>/lines")
@@ -42,8 +42,22 @@ def create_line(segment_no: str) -> tuple[str, int]:
     """Add a line for the typed contact; answer the line and a fresh new line below it."""
     load_segment(segment_no)
     typed = request.form.get("contact_no", "")
+    allow_existing = request.form.get("allow_existing") == "1"
     try:
-        result = add_line(db.session, segment_no, typed, current_user.id)
+        result = add_line(db.session, segment_no, typed, current_user.id, allow_existing)
+    except AlreadyOnSegment as existing:
+        db.session.rollback()
+        return render_template(
+            "segments/_new_line_existing.html",
+            typed=typed,
+            error=existing.message,
+            existing=existing,
+            answer_url=url_for("segments.create_line", segment_no=segment_no),
+            answer_method="POST",
+            answer_target="[data-new-line]",
+            answer_values={"contact_no": typed},
+            **grid_context(segment_no),
+        ), 409
     except ServiceError as error:
         db.session.rollback()
         return render_template(
@@ -62,20 +76,27 @@ def create_line(segment_no: str) -> tuple[str, int]:
 
 @bp.put("/<segment_no>/lines/<bigint:line_no>")
 def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
-    """Save one cell; answer the line (422 with the message at the cell, 409 with the current value)."""
+    """Save one cell; answer the line (422 with the message at the cell, 409 with the current value), keeping the text."""
     load_segment(segment_no)
     field = request.form.get("field", "")
     if field not in LINE_FIELDS:
         abort(404)
     value = request.form.get("value", "")
     version = form_int("version") or 0
-    status, error, notice = 200, "", ""
+    start = request.form.get("start")  # the value the edit started from: a compare-and-set on this field
+    allow_existing = request.form.get("allow_existing") == "1"
+    status, error, notice, existing = 200, "", "", None
     try:
-        result = update_line_field(db.session, segment_no, line_no, field, value, version, current_user.id)
+        result = update_line_field(
+            db.session, segment_no, line_no, field, value, version, current_user.id, start, allow_existing
+        )
         notice = result.notice
     except NotFound:
         db.session.rollback()
         abort(404)
+    except AlreadyOnSegment as already:
+        db.session.rollback()
+        status, error, existing = 409, already.message, already
     except Conflict as conflict:
         db.session.rollback()
         status, error = 409, conflict.message
@@ -92,8 +113,13 @@ def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
         row=row,
         error_field=field if error else "",
         error=error,
-        rejected=value if status == 422 else None,
+        rejected=value if error else None,  # refused or overtaken: the user's text stays for another try
         notice=notice,
+        existing=existing,
+        answer_url=url_for("segments.update_line", segment_no=segment_no, line_no=line_no),
+        answer_method="PUT",
+        answer_target=f"#line-{line_no}",
+        answer_values={"field": field, "value": value, "version": version, "start": start or ""},
         **totals_context(segment_no),
         **grid_context(segment_no),
     ), status

@@ -147,3 +147,14 @@ def update_user(
     if not user.active:
         end_other_sessions(session, user.id, None)
     session.flush()
+
+
+def set_section_open(session: Session, user: User, section: str, is_open: bool) -> None:
+    """Remember whether this user keeps a section of the segment page open (the default) or closed."""
+    closed = set(user.closed_sections.split())
+    if is_open:
+        closed.discard(section)
+    else:
+        closed.add(section)
+    user.closed_sections = " ".join(sorted(closed))
+    session.flush()

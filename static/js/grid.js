@@ -161,7 +161,8 @@
     var tr = td.closest("tr");
     if (value === td.dataset.value) return;
     td.classList.add("saving");
-    send(tr.dataset.lineNo, "PUT", { field: td.dataset.field, value: value });
+    // start: the value this edit began from; the server saves only if the field still holds it (issue 10).
+    send(tr.dataset.lineNo, "PUT", { field: td.dataset.field, value: value, start: td.dataset.value });
     // Optimistic until the row comes back, so that F8 below copies what was just typed.
     td.dataset.value = value;
   }

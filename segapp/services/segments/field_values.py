@@ -29,6 +29,19 @@ from segapp.yesno import read_yes_no
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def edit_value(value: Any) -> str:
+    """The value as the user types it back: ISO dates, plain decimals, 1/'' for yes/no."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
 def parse_text(value: str, field: str, max_length: int) -> str:
     """Trimmed text without control characters, at most ``max_length`` long."""
     value = (value or "").strip()
