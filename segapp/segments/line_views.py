@@ -1,16 +1,18 @@
 """Views of the lines grid: pages of lines, add, edit a cell, delete, contact completion."""
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from segapp.errors import render_error
 from segapp.extensions import db
 from segapp.segments import bp
 from segapp.segments.columns import grid_context
 from segapp.segments.views import load_segment, totals_context
-from segapp.services.errors import Conflict, NotFound, ServiceError
+from segapp.services.errors import Ambiguous, Conflict, NotFound, ServiceError
 from segapp.services.field_values import contact_search
 from segapp.services.segment_grid import SORTS, grid_page, grid_row
-from segapp.services.segment_lines import LINE_FIELDS, add_line, delete_line, update_line_field
+from segapp.services.segment_lines import LINE_FIELDS, add_line, delete_line, undo_line_delete, update_line_field
 
 
 @bp.get("/<segment_no>/lines")
@@ -29,16 +31,9 @@ def list_lines(segment_no: str) -> str:
     return render_template("segments/_line_rows.html", grid=page, **grid_context(segment_no))
 
 
-@bp.get("/<segment_no>/lines/new")
-def new_line(segment_no: str) -> str:
-    """An empty new line with its contact no. to type."""
-    load_segment(segment_no)
-    return render_template("segments/_new_line.html", **grid_context(segment_no))
-
-
 @bp.post("/<segment_no>/lines")
 def create_line(segment_no: str) -> tuple[str, int]:
-    """Add a line for the typed contact; answer the line and a fresh new line below it."""
+    """Add a line for the typed contact; answer the line (refused: the new line with the message, or the matches)."""
     load_segment(segment_no)
     typed = request.form.get("contact_no", "")
     try:
@@ -46,7 +41,11 @@ def create_line(segment_no: str) -> tuple[str, int]:
     except ServiceError as error:
         db.session.rollback()
         return render_template(
-            "segments/_new_line.html", typed=typed, error=error.message, **grid_context(segment_no)
+            "segments/_new_line.html",
+            typed=typed,
+            error=error.message,
+            choices=error.choices if isinstance(error, Ambiguous) else None,
+            **grid_context(segment_no),
         ), 422
     db.session.commit()
     row = grid_row(db.session, segment_no, result.line.line_no)
@@ -68,13 +67,16 @@ def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
         abort(404)
     value = request.form.get("value", "")
     version = request.form.get("version", -1, type=int)
-    status, error, notice = 200, "", ""
+    status, error, notice, choices = 200, "", "", None
     try:
         result = update_line_field(db.session, segment_no, line_no, field, value, version, current_user.id)
         notice = result.notice
     except NotFound:
         db.session.rollback()
-        abort(404)
+        return render_error(404, _("This line was deleted by someone else."))
+    except Ambiguous as ambiguous:
+        db.session.rollback()
+        status, error, choices = 422, ambiguous.message, ambiguous.choices
     except Conflict as conflict:
         db.session.rollback()
         status, error = 409, conflict.message
@@ -85,13 +87,14 @@ def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
         db.session.commit()
     row = grid_row(db.session, segment_no, line_no)
     if row is None:
-        abort(404)
+        return render_error(404, _("This line was deleted by someone else."))
     return render_template(
         "segments/_line_updated.html",
         row=row,
         error_field=field if error else "",
         error=error,
         rejected=value if status == 422 else None,
+        choices=choices,
         notice=notice,
         **totals_context(segment_no),
         **grid_context(segment_no),
@@ -100,14 +103,15 @@ def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
 
 @bp.delete("/<segment_no>/lines/<int:line_no>")
 def remove_line(segment_no: str, line_no: int) -> tuple[str, int]:
-    """Delete a line (recorded as a reduce action); answer the new totals."""
+    """Delete a line (recorded as a reduce action); answer the totals and a notice offering to undo it."""
     load_segment(segment_no)
     version = request.args.get("version", type=int) or request.form.get("version", type=int)
     try:
-        delete_line(db.session, segment_no, line_no, version, current_user.id)
+        action = delete_line(db.session, segment_no, line_no, version, current_user.id)
     except NotFound:
         db.session.rollback()
-        abort(404)
+        notice = _("This line had already been deleted by someone else.")
+        return render_template("segments/_line_deleted.html", notice=notice, **totals_context(segment_no)), 200
     except Conflict as conflict:
         db.session.rollback()
         row = grid_row(db.session, segment_no, line_no)
@@ -122,7 +126,33 @@ def remove_line(segment_no: str, line_no: int) -> tuple[str, int]:
             **grid_context(segment_no),
         ), 409
     db.session.commit()
-    return render_template("segments/_totals.html", oob=True, **totals_context(segment_no)), 200
+    undo_url = url_for("segments.undo_delete", segment_no=segment_no, action_id=action.id) if action else ""
+    return render_template(
+        "segments/_line_deleted.html",
+        notice=_("Line deleted — Ctrl+Z to undo") if action else _("Line deleted."),
+        undo_url=undo_url,
+        action_id=action.id if action else None,
+        **totals_context(segment_no),
+    ), 200
+
+
+@bp.post("/<segment_no>/lines/deleted/<int:action_id>")
+def undo_delete(segment_no: str, action_id: int) -> tuple[str, int]:
+    """Put a line just deleted back exactly as it was; answer the line."""
+    load_segment(segment_no)
+    try:
+        line_no = undo_line_delete(db.session, segment_no, action_id)
+    except ServiceError as error:
+        db.session.rollback()
+        return render_template("segments/_grid_status.html", notice=error.message), 422
+    db.session.commit()
+    return render_template(
+        "segments/_line_updated.html",
+        row=grid_row(db.session, segment_no, line_no),
+        notice=_("Line %(no)d put back.", no=line_no),
+        **totals_context(segment_no),
+        **grid_context(segment_no),
+    ), 200
 
 
 @bp.get("/contact-options")

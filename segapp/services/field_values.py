@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,7 @@ from segapp.models import (
     Language,
     Salesperson,
 )
-from segapp.services.errors import ServiceError
+from segapp.services.errors import Ambiguous, ServiceError
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_AMOUNT = Decimal("9999999999999999")
@@ -137,11 +138,15 @@ def parse_campaign(session: Session, value: str, field: str) -> str | None:
 
 
 def find_contact(session: Session, value: str, field: str = "contact_no") -> Contact:
-    """An existing contact that may stand on a segment (privacy-blocked ones are refused)."""
+    """An existing contact that may stand on a segment, by no. or by the start of its name.
+
+    A name that several contacts start with raises Ambiguous with the first of them to pick from;
+    privacy-blocked contacts are refused.
+    """
     no = (value or "").strip().upper()
     contact = session.get(Contact, no) if no else None
     if contact is None and no:
-        contact = _only_contact_named(session, value.strip())
+        contact = _only_contact_named(session, value.strip(), field)
     if contact is None:
         raise ServiceError(_("There is no contact %(no)s.", no=value.strip()), field)
     if contact.privacy_blocked:
@@ -149,11 +154,32 @@ def find_contact(session: Session, value: str, field: str = "contact_no") -> Con
     return contact
 
 
-def _only_contact_named(session: Session, text: str) -> Contact | None:
-    """The contact whose name starts with the text, when exactly one does (completion by name)."""
+MAX_CHOICES = 10
+
+
+def _only_contact_named(session: Session, text: str, field: str) -> Contact | None:
+    """The contact whose name starts with the text when exactly one does; several raise Ambiguous."""
     pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    found = session.scalars(select(Contact).where(Contact.name.ilike(pattern, escape="\\")).limit(2)).all()
-    return found[0] if len(found) == 1 else None
+    query = (
+        select(Contact)
+        .where(Contact.name.ilike(pattern, escape="\\"), Contact.privacy_blocked.is_(False))
+        .limit(MAX_CHOICES + 1)
+    )
+    # No ORDER BY: the scan stops at the first matches; a handful is sorted here.
+    found = sorted(session.scalars(query), key=lambda contact: (contact.name, contact.no))
+    if len(found) <= 1:
+        return found[0] if found else None
+    if len(found) > MAX_CHOICES:
+        message = _(
+            "More than %(num)d contacts match %(text)s: pick one, or type more of the name.",
+            num=MAX_CHOICES,
+            text=text,
+        )
+    else:
+        message = ngettext(
+            "%(num)d contact matches %(text)s.", "%(num)d contacts match %(text)s.", len(found), text=text
+        )
+    raise Ambiguous(message, field, found[:MAX_CHOICES])
 
 
 def contact_search(session: Session, text: str, limit: int = 10) -> list[Contact]:

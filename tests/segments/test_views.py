@@ -110,7 +110,7 @@ def test_add_a_line_by_contact_no(client, login, make_segment, make_contact, db)
     response = client.post(f"/segments/{header.no}/lines", data={"contact_no": contact.no.lower()}, headers=HX)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'id="line-10000"' in body and "Acme" in body and "data-new-line" in body
+    assert 'id="line-10000"' in body and "Acme" in body and "data-new-line" not in body
     assert 'data-total="lines">1<' in body and 'data-total="cost">2.00<' in body
 
 
@@ -119,7 +119,7 @@ def test_an_unknown_contact_is_refused_at_the_new_line(client, login, make_segme
     header = make_segment()
     response = client.post(f"/segments/{header.no}/lines", data={"contact_no": "NOPE"}, headers=HX)
     body = response.get_data(as_text=True)
-    assert response.status_code == 422 and "There is no contact NOPE" in body and 'value="NOPE"' in body
+    assert response.status_code == 422 and "There is no contact NOPE" in body and 'data-rejected="NOPE"' in body
     db.session.rollback()
     assert db.session.scalars(select(SegmentLine)).all() == []
 
