@@ -1,17 +1,14 @@
 """Benchmark databases: a fresh SQLite file or a PostgreSQL database of our own, schema by migrations."""
 
-import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, text
 
 from segapp import create_app
-from segapp.config import normalise_database_url
+from segapp.scratch_database import scratch_postgresql_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 DATA_DIR = BENCH_DIR / "data"
@@ -41,20 +38,9 @@ def _remove_sqlite(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-@contextmanager
-def postgresql_database(server_url: str) -> Iterator[str]:
+def postgresql_database(server_url: str) -> AbstractContextManager[str]:
     """A new database on the PostgreSQL server of ``server_url``, dropped afterwards."""
-    base = make_url(normalise_database_url(server_url))
-    name = f"segapp_bench_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return scratch_postgresql_database(server_url, "segapp_bench")
 
 
 def build_schema(app: Flask) -> None:

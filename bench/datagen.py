@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import DateTime, Index, Table, func, select, text, update
+from sqlalchemy import DateTime, Index, Table, func, literal_column, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -32,7 +33,8 @@ from segapp.models import (
 )
 from segapp.models.contacts import SEARCH_FIELDS
 from segapp.services import demo
-from segapp.services.number_series import CONTACT_SERIES
+from segapp.services.setup.number_series import CONTACT_SERIES
+from segapp.textfold import folded
 
 SEED = 20261123
 NO_PREFIX = "CT"
@@ -143,6 +145,12 @@ class Sql:
     def choose(self, column: str, slot: int, values: Sequence[object]) -> str:
         """A pseudo-random choice among ``values`` for each value of ``column``."""
         return self.pick(self.h(column, slot, len(values)), values)
+
+    def fold(self, expression: str) -> str:
+        """``expression`` folded as segapp.textfold.fold folds text."""
+        dialect = {"postgresql": postgresql.dialect(), "sqlite": sqlite.dialect()}[self.dialect]
+        # Compiled around a placeholder: the dialect would escape the % of the expression itself.
+        return str(folded(literal_column("EXPRESSION")).compile(dialect=dialect)).replace("EXPRESSION", expression)
 
     def literal(self, value: object) -> str:
         """A SQL literal for a Python value."""
@@ -258,8 +266,8 @@ def _contact_values(sql: Sql) -> dict[str, str]:
         "exclude_from_segment": sql.flag(f"{sql.h('i', 15, 50)} = 0"),
         "privacy_blocked": sql.flag(f"{sql.h('i', 16, 100)} = 0"),
     }
-    # Contact.search_text (see contact_search_text): SQL lower() equals casefold() for these names.
-    values["search_text"] = "lower(" + " || ' ' || ".join(f"({values[k]})" for k in SEARCH_FIELDS) + ")"
+    # Contact.search_text (see contact_search_text): the one fold, computed in SQL.
+    values["search_text"] = sql.fold(" || ' ' || ".join(f"({values[k]})" for k in SEARCH_FIELDS))
     return values
 
 

@@ -4,12 +4,12 @@ import os
 from importlib import import_module
 from typing import Any
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 
 from segapp import database  # noqa: F401  (registers the engine events)
-from segapp.config import Config, load_or_create_secret_key, normalise_database_url
+from segapp.config import UI_LANGUAGES, Config, load_or_create_secret_key, normalise_database_url
 from segapp.extensions import babel, csrf, db, login_manager, migrate
 from segapp.htmx import add_vary_header, wants_fragment
 
@@ -80,7 +80,7 @@ def _configure_database_and_secret(app: Flask) -> None:
 
 def select_locale() -> str | None:
     """The user's chosen language, else the browser's best match."""
-    languages = ("en", "it")
+    languages = tuple(UI_LANGUAGES)
     if not has_request_context():
         return os.environ.get("SEGAPP_CLI_LANGUAGE", "en")
     if current_user and current_user.is_authenticated and current_user.language in languages:
@@ -131,4 +131,3 @@ def refuse_nul_characters() -> None:
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
                 raise BadRequest(description="nul")
-    g.setdefault("page_title", "")

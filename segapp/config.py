@@ -29,6 +29,10 @@ def load_or_create_secret_key(instance_path: str) -> str:
     return key
 
 
+# The languages of the interface (each has a catalogue under translations/ but English, the source).
+UI_LANGUAGES = {"en": "English", "it": "Italiano"}
+
+
 class Config:
     """Defaults for every environment."""
 
@@ -41,7 +45,6 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
-    LANGUAGES = ("en", "it")
     PAGE_SIZE = 50
     IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "20"))
     LOGIN_THROTTLE_AFTER = 3

@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from segapp.services.errors import ServiceError
+
 # Tab, line feed and carriage return are fine in multi-line text; nothing else below 0x20 is.
 _CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -38,3 +40,12 @@ class SafeForm(FlaskForm):
                 if not issubclass(unbound_field.field_class, TextAreaField):
                     options["filters"] = [strip_filter, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, **options)
+
+
+def show_service_error(form: FlaskForm, error: ServiceError, fallback: str | None = None) -> None:
+    """Show a service error next to its field (or the ``fallback`` field), else above the form."""
+    name = error.field if error.field and error.field in form else fallback
+    if name is not None:
+        form[name].errors = [*form[name].errors, error.message]
+    else:
+        form.form_errors.append(error.message)

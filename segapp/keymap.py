@@ -51,7 +51,7 @@ KEYMAP: tuple[Shortcut, ...] = (
 
 
 def available(shortcut: Shortcut) -> bool:
-    """True when the shortcut's page exists (actions of later issues appear once they are built)."""
+    """True when the shortcut's page exists (the overlay marks the others "not available yet")."""
     return not shortcut.endpoint or shortcut.endpoint in current_app.view_functions
 
 

@@ -7,13 +7,13 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
+from segapp.captions import enum_caption
+
 # (endpoint, label); an entry is shown once its endpoint exists.
 NAV_ITEMS = [
     ("main.index", _l("Home")),
     ("contacts.list_contacts", _l("Contacts")),
     ("segments.list_segments", _l("Segments")),
-    ("logged.list_logged_segments", _l("Registered segments")),
-    ("logged.list_entries", _l("Interaction log")),
     ("setup.index", _l("Setup")),
     ("users.list_users", _l("Users")),
 ]
@@ -37,12 +37,12 @@ def nav_items() -> list[tuple[str, str, bool]]:
     return items
 
 
-def url_with_page(page: int, endpoint: str | None = None) -> str:
+def url_with_page(page: int) -> str:
     """The current URL (path and query arguments kept) with another page number."""
     arguments = dict(request.view_args or {})
     arguments.update(request.args.to_dict())
     arguments["page"] = page
-    return url_for(endpoint or request.endpoint, **arguments)
+    return url_for(request.endpoint, **arguments)
 
 
 def show_date(value: date | None) -> str:
@@ -59,5 +59,7 @@ def show_decimal(value: Decimal | float | int | None) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     """Make the helpers available in every template."""
-    app.jinja_env.globals.update(nav_items=nav_items, get_locale=get_locale, url_with_page=url_with_page)
+    app.jinja_env.globals.update(
+        nav_items=nav_items, get_locale=get_locale, url_with_page=url_with_page, enum_caption=enum_caption
+    )
     app.jinja_env.filters.update(show_date=show_date, show_decimal=show_decimal)

@@ -1,6 +1,6 @@
 """Browser fixtures shared by every test area: the app on a real port and Debian's Chromium driven by Playwright.
 
-tests/conftest.py imports the fixtures, so one Chromium serves the whole test session.
+tests/conftest.py loads this module as a plugin (pytest_plugins), so one Chromium serves the whole test session.
 Chromium is never downloaded: a missing /usr/bin/chromium (or Playwright) skips, except in CI where it fails.
 """
 

@@ -3,7 +3,6 @@
 import contextvars
 import os
 import re
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,14 +10,17 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, insert, make_url, select, text
-from sqlalchemy.engine import URL
+from sqlalchemy import insert, select, text
 
 from segapp import create_app
-from segapp.config import TestConfig, normalise_database_url
+from segapp.config import TestConfig
 from segapp.extensions import db as _db
 from segapp.models import Base, CompanyInformation, Contact, MarketingSetup, NumberSeries, Role, User
+from segapp.scratch_database import scratch_postgresql_database
 from segapp.services.users import create_user
+
+# Browser fixtures (one Chromium per session) for every area: chromium, new_browser_page, browser_page, live_server.
+pytest_plugins = ["tests.browser_support"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 SEED_TABLES = (NumberSeries, MarketingSetup, CompanyInformation)
@@ -34,27 +36,14 @@ def _backends() -> list[str]:
     return backends
 
 
-def _admin_url(url: URL) -> URL:
-    return url.set(database="postgres")
-
-
 @pytest.fixture(scope="session", params=_backends())
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A new empty database for this test session on the given backend, dropped afterwards."""
     if request.param == "sqlite":
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
         return
-    base = make_url(normalise_database_url(TEST_DATABASE_URL))
-    name = f"segapp_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(_admin_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgresql_database(TEST_DATABASE_URL, "segapp_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -170,7 +159,7 @@ def csrf_token_from(html: str) -> str:
 def make_contact(db: Any) -> Callable[..., Contact]:
     """Create a contact: ``make_contact("Acme")`` a company, ``make_contact("Ann Lee", company=acme)`` a person."""
     from segapp.models import Contact, ContactType
-    from segapp.services.number_series import CONTACT_SERIES, next_number
+    from segapp.services.setup.number_series import CONTACT_SERIES, next_number
 
     def _make(
         name: str = "Acme S.r.l.", company: Contact | None = None, type: ContactType | None = None, **fields: Any
@@ -200,7 +189,3 @@ def make_reference(db: Any) -> Callable[..., Any]:
         return row
 
     return _make
-
-
-# Browser fixtures (one Chromium per session) for every area: chromium, new_browser_page, browser_page, live_server.
-from tests.browser_support import browser_page, chromium, live_server, new_browser_page  # noqa: E402, F401

@@ -2,6 +2,7 @@
 
 import threading
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
@@ -9,7 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from segapp.models import Base, MarketingSetup, NumberSeries
-from segapp.services.number_series import SEGMENT_SERIES, format_number, next_number, next_numbers
+from segapp.services.setup.number_series import SEGMENT_SERIES, format_number, next_number, next_numbers
 
 
 def test_migrations_build_exactly_the_models(app: Flask, db) -> None:
@@ -22,7 +23,7 @@ def test_migrations_build_exactly_the_models(app: Flask, db) -> None:
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app: Flask, db, backend: str) -> None:
     if backend != "sqlite":
-        return
+        pytest.skip("SQLite settings")
     assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
     assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1

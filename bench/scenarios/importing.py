@@ -14,7 +14,7 @@ from bench.datagen import NO_PREFIX, NO_WIDTH
 from bench.measure import Context, NotAvailable, Sample, Scenario, run_child
 from segapp.extensions import db
 from segapp.models import Contact, ContactType, NumberSeries
-from segapp.services.number_series import CONTACT_SERIES, format_number
+from segapp.services.setup.number_series import CONTACT_SERIES, format_number
 
 IMPORT_MODULE = "segapp.services.contact_import"
 COLUMNS = ["Name", "Address", "Post code", "City", "E-mail", "Phone"]

@@ -1,7 +1,7 @@
 """Sign-in, sign-out, first administrator and the user's own profile."""
 
-from flask import Blueprint
+# The blueprint's view modules register their routes on bp.
+from segapp.auth import views  # noqa: F401
+from segapp.auth.blueprint import bp
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-from segapp.auth import views  # noqa: E402,F401
+__all__ = ["bp"]

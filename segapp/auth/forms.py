@@ -4,10 +4,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from segapp.config import UI_LANGUAGES
 from segapp.forms import SafeForm
 
 PASSWORD_LENGTH_MESSAGE = _l("The password must have at least 8 characters.")
-LANGUAGE_CHOICES = [("", _l("Browser language")), ("en", "English"), ("it", "Italiano")]
+LANGUAGE_CHOICES = [("", _l("Browser language")), *UI_LANGUAGES.items()]
 
 
 class LoginForm(SafeForm):

@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from segapp.auth import bp
+from segapp.auth.blueprint import bp
 from segapp.auth.forms import ChangePasswordForm, FirstAdminForm, LoginForm, ProfileForm
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.models import Role
 from segapp.services.errors import ServiceError
-from segapp.services.users import any_user_exists, authenticate, change_password, create_user
+from segapp.services.users import any_user_exists, authenticate, change_password, create_user, save_profile
 
 
 def _safe_next(target: str | None) -> str:
@@ -68,7 +69,7 @@ def first_admin() -> str | Response:
             )
         except ServiceError as error:
             db.session.rollback()
-            getattr(form, error.field or "username").errors.append(error.message)
+            show_service_error(form, error, fallback="username")
             return render_template("auth/first_admin.html", form=form), 422
         db.session.commit()
         session.permanent = True
@@ -95,8 +96,7 @@ def profile() -> str | Response:
     form = ProfileForm(obj=current_user)
     password_form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
-        current_user.full_name = form.full_name.data
-        current_user.language = form.language.data
+        save_profile(current_user, form.full_name.data, form.language.data)
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
@@ -113,7 +113,7 @@ def change_password_view() -> str | Response:
         try:
             change_password(current_user, password_form.current_password.data, password_form.password.data)
         except ServiceError as error:
-            getattr(password_form, error.field or "password").errors.append(error.message)
+            show_service_error(password_form, error, fallback="password")
         else:
             db.session.commit()
             flash(_("Your password is changed."), "success")

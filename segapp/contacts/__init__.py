@@ -1,7 +1,7 @@
 """Contacts: list, cards, relations, import and export."""
 
-from flask import Blueprint
+# The blueprint's view modules register their routes on bp.
+from segapp.contacts import card_views, export_views, import_views, views  # noqa: F401
+from segapp.contacts.blueprint import bp
 
-bp = Blueprint("contacts", __name__, url_prefix="/contacts")
-
-from segapp.contacts import import_views, views  # noqa: E402,F401
+__all__ = ["bp"]

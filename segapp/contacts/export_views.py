@@ -13,10 +13,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import Engine, Select
 
-from segapp.contacts import bp
+from segapp.contacts.blueprint import bp
 from segapp.extensions import db
 from segapp.models import Contact
-from segapp.services.contact_list import ContactFilter, contact_select
+from segapp.services.contacts.listing import ContactFilter, contact_select
 
 EXPORT_COLUMNS = (
     "no",

@@ -6,14 +6,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Email, Length, Optional
 
+from segapp.captions import enum_choices
 from segapp.forms import SafeForm
 from segapp.models import CorrespondenceType
 
-CORRESPONDENCE_CHOICES = [
-    (CorrespondenceType.BLANK.value, _l("(none)")),
-    (CorrespondenceType.HARD_COPY.value, _l("Hard copy")),
-    (CorrespondenceType.EMAIL.value, _l("E-mail")),
-]
 EMAIL_MESSAGE = _l("This is not a valid e-mail address.")
 
 
@@ -51,7 +47,7 @@ class ContactForm(SafeForm):
     territory_code = code_field(_l("Territory code"))
     salesperson_code = code_field(_l("Salesperson code"))
     language_code = code_field(_l("Language code"))
-    correspondence_type = SelectField(_l("Correspondence type"), choices=CORRESPONDENCE_CHOICES)
+    correspondence_type = SelectField(_l("Correspondence type"), choices=lambda: enum_choices(CorrespondenceType))
     email = StringField(
         _l("E-mail"), validators=[Optional(), Length(max=254), Email(message=EMAIL_MESSAGE, check_deliverability=False)]
     )

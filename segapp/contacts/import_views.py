@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from segapp.contacts import bp
+from segapp.contacts.blueprint import bp
 from segapp.contacts.import_forms import UploadForm, chosen_mapping, column_fields, mapping_form
 from segapp.extensions import db
 from segapp.importing import guess_mapping

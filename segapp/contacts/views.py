@@ -2,26 +2,23 @@
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from segapp.contacts import bp
+from segapp.contacts.blueprint import bp
 from segapp.contacts.forms import ContactForm
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.htmx import wants_fragment
 from segapp.models import (
     Contact,
     ContactType,
-    CountryRegion,
-    Language,
     MailingGroup,
     Salesperson,
-    Salutation,
-    Territory,
 )
-from segapp.services.contact_list import ContactFilter, fetch_page
-from segapp.services.contacts import create_contact, update_contact
+from segapp.services.contacts.listing import ContactFilter, fetch_page
+from segapp.services.contacts.records import CODE_TABLES, create_contact, update_contact
 from segapp.services.errors import ServiceError
 
 
@@ -47,30 +44,13 @@ def list_contacts() -> str:
     return render_template("contacts/list.html", **context)
 
 
-def _contact_or_404(no: str) -> Contact:
-    contact = db.session.get(Contact, no)
-    if contact is None:
-        abort(404)
-    return contact
-
-
-# Code fields of the form and the reference table whose codes they offer as suggestions.
-CODE_SUGGESTIONS: dict[str, Any] = {
-    "salesperson_code": (Salesperson.code, Salesperson.name),
-    "territory_code": (Territory.code, Territory.name),
-    "country_code": (CountryRegion.code, CountryRegion.name),
-    "language_code": (Language.code, Language.name),
-    "salutation_code": (Salutation.code, Salutation.description),
-}
-
-
 def _form_page(
     form: ContactForm, contact_type: ContactType, contact: Contact | None, status: int = 200
 ) -> tuple[str, int]:
     suggestions = {}
-    for name, (code, label) in CODE_SUGGESTIONS.items():
+    for name, (model, label) in CODE_TABLES.items():
         form[name].render_kw = {"list": f"list-{name}", "autocomplete": "off"}
-        suggestions[name] = db.session.execute(select(code, label).order_by(code).limit(500)).all()
+        suggestions[name] = db.session.execute(select(model.code, label).order_by(model.code).limit(500)).all()
     form.company_no.render_kw = {
         "hx-get": url_for("contacts.company_lookup"),
         "hx-trigger": "input changed delay:300ms",
@@ -102,7 +82,7 @@ def new_contact() -> Any:
             contact = create_contact(db.session, contact_type, form.values())
         except ServiceError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_service_error(form, error)
             return _form_page(form, contact_type, None, 422)
         db.session.commit()
         flash(_("Contact %(no)s created.", no=contact.no), "success")
@@ -113,7 +93,7 @@ def new_contact() -> Any:
 @bp.route("/<no>/edit", methods=["GET", "POST"])
 def edit_contact(no: str) -> Any:
     """Change a contact's fields."""
-    contact = _contact_or_404(no)
+    contact = db.get_or_404(Contact, no)
     form = ContactForm(obj=contact)
     if request.method == "GET":
         form.correspondence_type.data = contact.correspondence_type.value
@@ -122,20 +102,9 @@ def edit_contact(no: str) -> Any:
             update_contact(db.session, contact, form.values())
         except ServiceError as error:
             db.session.rollback()
-            _field_error(form, error)
-            return _form_page(form, contact.type, _contact_or_404(no), 422)
+            show_service_error(form, error)
+            return _form_page(form, contact.type, db.get_or_404(Contact, no), 422)
         db.session.commit()
         flash(_("Contact %(no)s saved.", no=contact.no), "success")
         return redirect(url_for("contacts.show_contact", no=contact.no))
     return _form_page(form, contact.type, contact, 422 if form.errors else 200)
-
-
-def _field_error(form: ContactForm, error: ServiceError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is None:
-        flash(error.message, "error")
-    else:
-        target.errors = [*target.errors, error.message]
-
-
-from segapp.contacts import card_views, export_views  # noqa: E402,F401  (register their routes)

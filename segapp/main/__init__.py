@@ -1,7 +1,7 @@
 """Home page and health check."""
 
-from flask import Blueprint
+# The blueprint's view modules register their routes on bp.
+from segapp.main import views  # noqa: F401
+from segapp.main.blueprint import bp
 
-bp = Blueprint("main", __name__)
-
-from segapp.main import views  # noqa: E402,F401
+__all__ = ["bp"]

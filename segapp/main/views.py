@@ -4,7 +4,7 @@ from flask import render_template
 from sqlalchemy import func, select
 
 from segapp.extensions import db
-from segapp.main import bp
+from segapp.main.blueprint import bp
 from segapp.models import Contact, ContactType, LoggedSegment, SegmentHeader
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from sqlalchemy import BigInteger, Enum, MetaData, Numeric, String
+from sqlalchemy import Enum, MetaData, Numeric, String
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 NAMING_CONVENTION = {
@@ -16,6 +16,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# Codes and numbers are stored upper-case. A string column is one when it is a primary or foreign
+# key; one that has no foreign key on purpose says so with info={"code": True} (filters read it).
 CODE_LENGTH = 20
 NO_LENGTH = 20
 
@@ -26,10 +28,10 @@ def utcnow() -> datetime:
 
 
 code = Annotated[str, mapped_column(String(CODE_LENGTH))]
-text50 = Annotated[str, mapped_column(String(50), default="")]
 text100 = Annotated[str, mapped_column(String(100), default="")]
+# Numeric(18, 2) holds 16 digits before the point: the largest amount any form or cell accepts.
+MAX_AMOUNT = Decimal("9999999999999999")
 amount = Annotated[Decimal, mapped_column(Numeric(18, 2), default=Decimal("0"))]
-bigint = Annotated[int, mapped_column(BigInteger)]
 
 
 class Base(DeclarativeBase):

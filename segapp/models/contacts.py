@@ -16,16 +16,16 @@ from segapp.models.base import (
     enum_column,
     utcnow,
 )
+from segapp.textfold import fold
 
 SEARCH_TEXT_LENGTH = 500
 SEARCH_FIELDS = ("no", "name", "city", "email")
 
 
 def contact_search_text(values: dict) -> str:
-    """The case-folded text that the contact list's search looks in (no., name, city, e-mail)."""
-    # Folded in Python, not with SQL lower(): SQLite's lower() folds ASCII only.
-    text = " ".join(str(values.get(key) or "") for key in SEARCH_FIELDS).casefold()
-    return text[:SEARCH_TEXT_LENGTH]
+    """The folded text that the contact list's search looks in (no., name, city, e-mail)."""
+    # The one fold (segapp.textfold); services.contacts.refresh_search_text computes the same in SQL.
+    return fold(" ".join(str(values.get(key) or "") for key in SEARCH_FIELDS))[:SEARCH_TEXT_LENGTH]
 
 
 def _search_text_default(context: DefaultExecutionContext) -> str:
@@ -87,7 +87,7 @@ class Contact(Base):
     privacy_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
     # Kept in sync on insert (also bulk inserts) and on ORM updates; set-based updates
-    # of no., name, city or e-mail call services.contacts.refresh_search_text.
+    # of no., name, city or e-mail call services.contacts.records.refresh_search_text.
     search_text: Mapped[str] = mapped_column(String(SEARCH_TEXT_LENGTH), default=_search_text_default)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -26,7 +26,7 @@ class LoggedSegment(Base):
     __tablename__ = "logged_segment"
 
     entry_no: Mapped[int] = mapped_column(Integer, primary_key=True)
-    segment_no: Mapped[str] = mapped_column(String(NO_LENGTH), unique=True)
+    segment_no: Mapped[str] = mapped_column(String(NO_LENGTH), unique=True, info={"code": True})
     description: Mapped[str] = mapped_column(String(100), default="")
     creation_date: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -51,7 +51,7 @@ class InteractionLogEntry(Base):
 
     entry_no: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     contact_no: Mapped[str] = mapped_column(ForeignKey("contact.no"))
-    contact_company_no: Mapped[Optional[str]] = mapped_column(String(NO_LENGTH))
+    contact_company_no: Mapped[Optional[str]] = mapped_column(String(NO_LENGTH), info={"code": True})
     date: Mapped[Optional[date]] = mapped_column(Date)
     time_of_interaction: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     description: Mapped[str] = mapped_column(String(100), default="")
@@ -68,7 +68,7 @@ class InteractionLogEntry(Base):
     campaign_entry_no: Mapped[Optional[int]] = mapped_column(Integer)
     campaign_target: Mapped[bool] = mapped_column(Boolean, default=False)
     campaign_response: Mapped[bool] = mapped_column(Boolean, default=False)
-    segment_no: Mapped[str] = mapped_column(String(NO_LENGTH), default="")
+    segment_no: Mapped[str] = mapped_column(String(NO_LENGTH), default="", info={"code": True})
     segment_line_no: Mapped[Optional[int]] = mapped_column(BigInteger)
     logged_segment_entry_no: Mapped[Optional[int]] = mapped_column(
         ForeignKey("logged_segment.entry_no", ondelete="SET NULL")
@@ -101,7 +101,7 @@ class CampaignEntry(Base):
     campaign_no: Mapped[str] = mapped_column(ForeignKey("campaign.no"), index=True)
     description: Mapped[str] = mapped_column(String(100), default="")
     date: Mapped[Optional[date]] = mapped_column(Date)
-    segment_no: Mapped[str] = mapped_column(String(NO_LENGTH), default="")
+    segment_no: Mapped[str] = mapped_column(String(NO_LENGTH), default="", info={"code": True})
     logged_segment_entry_no: Mapped[Optional[int]] = mapped_column(
         ForeignKey("logged_segment.entry_no", ondelete="SET NULL"), index=True
     )

@@ -66,7 +66,7 @@ class SegmentLine(Base):
     segment_no: Mapped[str] = mapped_column(ForeignKey("segment_header.no", ondelete="CASCADE"), primary_key=True)
     line_no: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     contact_no: Mapped[Optional[str]] = mapped_column(ForeignKey("contact.no"))
-    contact_company_no: Mapped[Optional[str]] = mapped_column(String(NO_LENGTH))
+    contact_company_no: Mapped[Optional[str]] = mapped_column(String(NO_LENGTH), info={"code": True})
     correspondence_type: Mapped[CorrespondenceType] = mapped_column(
         enum_column(CorrespondenceType, "correspondence_type"), default=CorrespondenceType.BLANK
     )

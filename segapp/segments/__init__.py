@@ -1,7 +1,7 @@
 """Segments: list, the segment document (header and lines grid)."""
 
-from flask import Blueprint
+# The blueprint's view modules register their routes on bp.
+from segapp.segments import line_views, views  # noqa: F401
+from segapp.segments.blueprint import bp
 
-bp = Blueprint("segments", __name__, url_prefix="/segments")
-
-from segapp.segments import views  # noqa: E402,F401
+__all__ = ["bp"]

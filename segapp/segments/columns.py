@@ -7,31 +7,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from segapp.models import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
+from segapp.captions import YES_NO, enum_caption, enum_choices
+from segapp.services.segments.field_values import OPTION_ENUMS
 from segapp.templating import show_date, show_decimal
-
-OPTION_LABELS: dict[str, dict[str, Any]] = {
-    "correspondence_type": {
-        CorrespondenceType.BLANK: "",
-        CorrespondenceType.HARD_COPY: _l("Hard copy"),
-        CorrespondenceType.EMAIL: _l("E-mail"),
-    },
-    "information_flow": {
-        InformationFlow.BLANK: "",
-        InformationFlow.OUTBOUND: _l("Outbound"),
-        InformationFlow.INBOUND: _l("Inbound"),
-    },
-    "initiated_by": {InitiatedBy.BLANK: "", InitiatedBy.US: _l("Us"), InitiatedBy.THEM: _l("Them")},
-    "evaluation": {
-        Evaluation.BLANK: "",
-        Evaluation.VERY_POSITIVE: _l("Very positive"),
-        Evaluation.POSITIVE: _l("Positive"),
-        Evaluation.NEUTRAL: _l("Neutral"),
-        Evaluation.NEGATIVE: _l("Negative"),
-        Evaluation.VERY_NEGATIVE: _l("Very negative"),
-    },
-    "bool": {"": _l("No"), "1": _l("Yes")},
-}
 
 
 @dataclass(frozen=True)
@@ -119,9 +97,9 @@ def edit_value(value: Any) -> str:
 def display_value(column: Column, value: Any) -> str:
     """The value as the page shows it."""
     if column.kind == "option":
-        return str(OPTION_LABELS[column.name].get(value, value or ""))
+        return enum_caption(OPTION_ENUMS[column.name], value)
     if column.kind == "bool":
-        return str(OPTION_LABELS["bool"]["1"]) if value else ""
+        return str(YES_NO["1"]) if value else ""
     if column.kind == "amount":
         return show_decimal(value)
     if column.kind == "date":
@@ -131,8 +109,9 @@ def display_value(column: Column, value: Any) -> str:
 
 def options_of(column: Column) -> list[tuple[str, str]]:
     """(value, caption) pairs of an option or yes/no column, for a select."""
-    labels = OPTION_LABELS["bool" if column.kind == "bool" else column.name]
-    return [(str(value), str(caption)) for value, caption in labels.items()]
+    if column.kind == "bool":
+        return [(value, str(caption)) for value, caption in YES_NO.items()]
+    return enum_choices(OPTION_ENUMS[column.name], blank="")
 
 
 def grid_context(segment_no: str) -> dict[str, Any]:

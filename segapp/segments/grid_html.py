@@ -12,8 +12,6 @@ from markupsafe import Markup, escape
 
 from segapp.segments.columns import GRID_COLUMNS, Column, display_value, edit_value
 
-READONLY_EXTRA = ("company_name", "contact_name", "phone", "email")
-
 
 def _cell_class(column: Column) -> str:
     return "cell num" if column.kind == "amount" else "cell"

@@ -6,13 +6,13 @@ from flask_login import current_user
 
 from segapp.errors import render_error
 from segapp.extensions import db
-from segapp.segments import bp
+from segapp.segments.blueprint import bp
 from segapp.segments.columns import grid_context
-from segapp.segments.views import load_segment, totals_context
+from segapp.segments.context import load_segment, totals_context
 from segapp.services.errors import Ambiguous, Conflict, NotFound, ServiceError
-from segapp.services.field_values import contact_search
-from segapp.services.segment_grid import SORTS, grid_page, grid_row
-from segapp.services.segment_lines import LINE_FIELDS, add_line, delete_line, undo_line_delete, update_line_field
+from segapp.services.segments.field_values import contact_search
+from segapp.services.segments.grid import SORTS, grid_page, grid_row
+from segapp.services.segments.lines import LINE_FIELDS, add_line, delete_line, undo_line_delete, update_line_field
 
 
 @bp.get("/<segment_no>/lines")

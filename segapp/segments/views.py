@@ -11,62 +11,31 @@ from werkzeug.wrappers import Response
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.keymap import KEYMAP, action_url, available, keymap_for_js
-from segapp.models import Campaign, InteractionTemplate, Language, Salesperson, SegmentHeader
-from segapp.segments import bp
-from segapp.segments.columns import HEADER_COLUMNS, HEADER_SECTIONS, grid_context, template_helpers
-from segapp.segments.grid_html import row_helpers
-from segapp.services.errors import Conflict, NotFound, ServiceError
-from segapp.services.segment_grid import grid_page
-from segapp.services.segment_header import apply_header_to_lines, update_header_field
-from segapp.services.segments import (
+from segapp.models import Campaign, InteractionTemplate, Language, SegmentHeader
+from segapp.paging import paginate_rows
+from segapp.segments.blueprint import bp
+from segapp.segments.columns import HEADER_COLUMNS, grid_context
+from segapp.segments.context import load_segment, page_context, totals_context
+from segapp.services.errors import Conflict, ServiceError
+from segapp.services.segments.grid import grid_page
+from segapp.services.segments.header import apply_header_to_lines, update_header_field
+from segapp.services.segments.records import (
     create_segment,
-    criteria_action_count,
     delete_segment,
-    get_segment,
-    segment_totals,
     segments_query,
 )
+from segapp.services.setup.salespeople import choosable_salespeople
 
 PER_PAGE = 25
-bp.context_processor(template_helpers)
-bp.context_processor(row_helpers)
-
-
-def load_segment(segment_no: str) -> SegmentHeader:
-    """The segment or a 404."""
-    try:
-        return get_segment(db.session, segment_no)
-    except NotFound:
-        abort(404)
-
-
-def page_context(header: SegmentHeader) -> dict[str, Any]:
-    """What the page and its fragments need besides the header."""
-    campaign = db.session.get(Campaign, header.campaign_no) if header.campaign_no else None
-    return {
-        "header": header,
-        "campaign_description": campaign.description if campaign else "",
-        "sections": HEADER_SECTIONS,
-        "columns": HEADER_COLUMNS,
-    }
-
-
-def totals_context(segment_no: str) -> dict[str, Any]:
-    """No. of lines, cost and duration totals, no. of criteria actions: computed by the database."""
-    return {
-        "totals": segment_totals(db.session, segment_no),
-        "action_count": criteria_action_count(db.session, segment_no),
-    }
 
 
 @bp.get("/")
 def list_segments() -> str:
     """The segments: search and pages."""
     search = request.args.get("q", "")
-    page = db.paginate(segments_query(search), page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
-    rows = db.session.execute(segments_query(search).offset((page.page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    page = paginate_rows(db.session, segments_query(search), request.args.get("page", 1, type=int), PER_PAGE)
     template = "segments/_list_rows.html" if wants_fragment() else "segments/list.html"
-    return render_template(template, page=page, search=search, rows=rows)
+    return render_template(template, page=page, search=search, rows=page.items)
 
 
 @bp.post("/new")
@@ -122,9 +91,7 @@ def show_segment(segment_no: str) -> str:
 def _datalists() -> dict[str, list[tuple[str, str]]]:
     session = db.session
     return {
-        "salesperson-options": session.execute(
-            select(Salesperson.code, Salesperson.name).where(Salesperson.blocked.is_(False)).order_by(Salesperson.code)
-        ).all(),
+        "salesperson-options": choosable_salespeople(session),
         "template-options": session.execute(
             select(InteractionTemplate.code, InteractionTemplate.description).order_by(InteractionTemplate.code)
         ).all(),
@@ -154,9 +121,7 @@ def update_header(segment_no: str, field: str) -> tuple[str, int]:
         return _header_response(header, field, [], error=error.message, typed=value), 422
     db.session.commit()
     header = load_segment(segment_no)
-    dependent = [name for name in change.changed if name != field and name in HEADER_COLUMNS]
-    if field == "ignore_contact_corr_type" and "correspondence_type" not in dependent:
-        dependent.append("correspondence_type")
+    dependent = [name for name in change.dependent if name in HEADER_COLUMNS]
     return _header_response(header, field, dependent, change=change), 200
 
 
@@ -194,6 +159,3 @@ def apply_to_lines(segment_no: str, field: str) -> str:
         message=_("%(n)d lines updated.", n=count),
         **grid_context(segment_no),
     )
-
-
-from segapp.segments import line_views  # noqa: E402,F401

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from segapp.models import Contact, ContactType, CorrespondenceType, NumberSeries
 from segapp.models.base import utcnow
 from segapp.models.contacts import SEARCH_FIELDS, contact_search_text
-from segapp.services.contacts import refresh_search_text
+from segapp.services.contacts.records import refresh_search_text
 from segapp.services.errors import ServiceError
 from segapp.services.import_files import ImportFile, open_import_file  # noqa: F401  (the reading half)
 from segapp.services.import_rows import (
@@ -30,7 +30,7 @@ from segapp.services.import_rows import (
     field_positions,
     load_code_lookups,
 )
-from segapp.services.number_series import CONTACT_SERIES, next_numbers, series_for
+from segapp.services.setup.number_series import CONTACT_SERIES, next_numbers, series_for
 
 MAX_ROWS = 100_000
 LOOKUP_CHUNK = 100_000  # keys per look-up query (one query for a whole file)

@@ -40,7 +40,7 @@ from segapp.models import (
     SalutationFormula,
     Territory,
 )
-from segapp.services.number_series import CONTACT_SERIES, next_numbers, series_for
+from segapp.services.setup.number_series import CAMPAIGN_SERIES, CONTACT_SERIES, next_number, next_numbers, series_for
 
 ITALIAN_FIRST = [
     "Giulia",
@@ -176,6 +176,7 @@ def load_demo_data(session: Session, companies: int = 300, persons_per_company: 
 
 
 def _load_reference_data(session: Session) -> None:
+    campaign_no = next_number(session, series_for(session, CAMPAIGN_SERIES))
     session.add_all(
         [
             Language(code="ITA", name="Italiano"),
@@ -244,7 +245,7 @@ def _load_reference_data(session: Session) -> None:
                 salutation_code="C", language_code="ENU", formal="Dear Sir or Madam", informal="Dear all"
             ),
             Campaign(
-                no="CP0001",
+                no=campaign_no,
                 description="Spring trade fair",
                 starting_date=date.today(),
                 ending_date=date.today() + timedelta(days=60),
@@ -279,7 +280,7 @@ def _load_reference_data(session: Session) -> None:
                 unit_duration=Decimal("1"),
                 information_flow=InformationFlow.OUTBOUND,
                 initiated_by=InitiatedBy.US,
-                campaign_no="CP0001",
+                campaign_no=campaign_no,
                 campaign_target=True,
                 correspondence_type=CorrespondenceType.EMAIL,
                 language_code="ITA",

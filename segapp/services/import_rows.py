@@ -15,13 +15,10 @@ from segapp.models import (
     Contact,
     ContactType,
     CorrespondenceType,
-    CountryRegion,
-    Language,
-    Salesperson,
-    Salutation,
-    Territory,
 )
+from segapp.services.contacts.records import CODE_TABLES
 from segapp.services.errors import ServiceError
+from segapp.yesno import read_yes_no
 
 FIELD_LABELS = {
     "no": _l("No."),
@@ -53,14 +50,6 @@ FIELD_LABELS = {
 }
 NAME_FIELDS = frozenset({"name", "first_name", "surname", "company_name"})
 BOOLEAN_FIELDS = frozenset({"exclude_from_segment", "privacy_blocked"})
-# Code fields and the table (with the column holding a readable name) they must exist in.
-CODE_TABLES: dict[str, tuple[type, Any]] = {
-    "salesperson_code": (Salesperson, Salesperson.name),
-    "territory_code": (Territory, Territory.name),
-    "country_code": (CountryRegion, CountryRegion.name),
-    "language_code": (Language, Language.name),
-    "salutation_code": (Salutation, Salutation.description),
-}
 TEXT_FIELDS = frozenset(
     f for f in IMPORT_FIELDS if f not in BOOLEAN_FIELDS | set(CODE_TABLES) | {"type", "correspondence_type"}
 )
@@ -78,8 +67,6 @@ COMPANY_ADDRESS_FIELDS = (
     "language_code",
 )
 # Words compared after normalise_header (lower case, no accents, no spaces or punctuation).
-TRUE_WORDS = frozenset({"yes", "y", "si", "s", "true", "t", "1", "x", "vero", "v", "on"})
-FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "falso", "off"})
 TYPE_WORDS = {
     "company": ContactType.COMPANY,
     "c": ContactType.COMPANY,
@@ -223,8 +210,8 @@ class RowParser:
         label = FIELD_LABELS[name]
         word = normalise_header(text)
         if name in BOOLEAN_FIELDS:
-            if word in TRUE_WORDS or word in FALSE_WORDS:
-                return word in TRUE_WORDS
+            if word and (answer := read_yes_no(word)) is not None:
+                return answer
             errors.append(_('%(field)s must be yes or no, not "%(value)s".', field=label, value=text))
         elif name == "type":
             if word in TYPE_WORDS:

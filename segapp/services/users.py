@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from segapp.config import UI_LANGUAGES
 from segapp.models import Role, User
 from segapp.services.errors import ServiceError
 
@@ -105,6 +106,13 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ServiceError(_("The current password is wrong."), field="current_password")
     validate_password(new)
     user.password_hash = hash_password(new)
+
+
+def save_profile(user: User, full_name: str, language: str) -> None:
+    """Change the user's own name and interface language (blank: the browser's)."""
+    if language and language not in UI_LANGUAGES:
+        raise ServiceError(_("Choose a value from the list."), field="language")
+    user.full_name, user.language = full_name or "", language or ""
 
 
 def _check_salesperson(session: Session, salesperson_code: str | None) -> str | None:

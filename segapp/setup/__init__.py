@@ -1,7 +1,7 @@
 """Setup pages for the reference data of spec section 1 (changes are for administrators)."""
 
-from flask import Blueprint
+# The blueprint's view modules register their routes on bp.
+from segapp.setup import detail_views, single_views, views  # noqa: F401
+from segapp.setup.blueprint import bp
 
-bp = Blueprint("setup", __name__, url_prefix="/setup")
-
-from segapp.setup import detail_views, single_views, views  # noqa: E402,F401
+__all__ = ["bp"]

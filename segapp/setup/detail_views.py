@@ -2,60 +2,23 @@
 
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.models import (
-    InteractionTemplate,
     ProfileAnswer,
     ProfileQuestion,
-    ProfileQuestionnaire,
-    Salutation,
-    SalutationFormula,
 )
-from segapp.services import interaction_templates, questionnaires, salutations
 from segapp.services.errors import ServiceError
-from segapp.setup import bp
-from segapp.setup.forms import DescriptionForm, FormulaForm, TemplateLanguageForm, language_choices
+from segapp.services.setup import interaction_templates, questionnaires, salutations
+from segapp.setup.blueprint import bp
+from segapp.setup.details import with_languages
+from segapp.setup.forms import DescriptionForm, FormulaForm, TemplateLanguageForm
 from segapp.setup.registry import REGISTRY
-from segapp.setup.views import DETAIL_CONTEXT, apply_form_error, render_edit, row_or_404
-
-
-def _with_languages(form: Any) -> Any:
-    form.language_code.choices = language_choices(db.session)
-    return form
-
-
-def _salutation_context(row: Salutation, formula_form: Any = None) -> dict[str, Any]:
-    formulas = db.session.scalars(
-        select(SalutationFormula)
-        .where(SalutationFormula.salutation_code == row.code)
-        .order_by(SalutationFormula.language_code)
-    ).all()
-    return {
-        "formulas": formulas,
-        "formula_form": formula_form or _with_languages(FormulaForm(formdata=None, prefix="formula")),
-    }
-
-
-def _template_context(row: InteractionTemplate, language_form: Any = None) -> dict[str, Any]:
-    return {"language_form": language_form or _with_languages(TemplateLanguageForm(formdata=None, prefix="language"))}
-
-
-def _questionnaire_context(row: ProfileQuestionnaire, question_form: Any = None) -> dict[str, Any]:
-    return {"question_form": question_form or DescriptionForm(formdata=None, prefix="question")}
-
-
-DETAIL_CONTEXT.update(
-    {
-        "salutations": _salutation_context,
-        "interaction-templates": _template_context,
-        "profile-questionnaires": _questionnaire_context,
-    }
-)
+from segapp.setup.views import render_edit, row_or_404
 
 
 def _back(kind: str, key: str) -> Response:
@@ -67,13 +30,13 @@ def save_formula(key: str) -> Any:
     """Set the formal and informal formula of a salutation in one language."""
     table = REGISTRY["salutations"]
     row = row_or_404(table, key)
-    form = _with_languages(FormulaForm(prefix="formula"))
+    form = with_languages(FormulaForm(prefix="formula"))
     if form.validate_on_submit():
         try:
             salutations.save_formula(db.session, row, form.language_code.data, form.formal.data, form.informal.data)
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("The formulas are saved."), "success")
@@ -96,7 +59,7 @@ def save_template_language(key: str) -> Any:
     """Set the subject of an interaction template in one language."""
     table = REGISTRY["interaction-templates"]
     row = row_or_404(table, key)
-    form = _with_languages(TemplateLanguageForm(prefix="language"))
+    form = with_languages(TemplateLanguageForm(prefix="language"))
     if form.validate_on_submit():
         try:
             interaction_templates.save_template_language(
@@ -104,7 +67,7 @@ def save_template_language(key: str) -> Any:
             )
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("The language is saved."), "success")
@@ -133,26 +96,12 @@ def add_question(key: str) -> Any:
             questionnaires.add_question(db.session, row, form.description.data)
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("The question is added."), "success")
             return _back(table.slug, key)
     return render_edit(table, row_or_404(table, key), status=422, question_form=form)
-
-
-def _question_or_404(question_id: int) -> ProfileQuestion:
-    question = db.session.get(ProfileQuestion, question_id)
-    if question is None:
-        abort(404)
-    return question
-
-
-def _answer_or_404(answer_id: int) -> ProfileAnswer:
-    answer = db.session.get(ProfileAnswer, answer_id)
-    if answer is None:
-        abort(404)
-    return answer
 
 
 def _change(action: Any, target: Any, questionnaire_code: str, done: str) -> Response:
@@ -174,21 +123,21 @@ def _change(action: Any, target: Any, questionnaire_code: str, done: str) -> Res
 @bp.post("/questions/<int:question_id>")
 def rename_question(question_id: int) -> Response:
     """Change the wording of a question."""
-    question = _question_or_404(question_id)
+    question = db.get_or_404(ProfileQuestion, question_id)
     return _change(questionnaires.rename_question, question, question.questionnaire_code, _("The question is saved."))
 
 
 @bp.post("/questions/<int:question_id>/answers")
 def add_answer(question_id: int) -> Response:
     """Append an answer to a question."""
-    question = _question_or_404(question_id)
+    question = db.get_or_404(ProfileQuestion, question_id)
     return _change(questionnaires.add_answer, question, question.questionnaire_code, _("The answer is added."))
 
 
 @bp.post("/answers/<int:answer_id>")
 def rename_answer(answer_id: int) -> Response:
     """Change the wording of an answer."""
-    answer = _answer_or_404(answer_id)
+    answer = db.get_or_404(ProfileAnswer, answer_id)
     code = answer.question.questionnaire_code
     return _change(questionnaires.rename_answer, answer, code, _("The answer is saved."))
 
@@ -196,7 +145,7 @@ def rename_answer(answer_id: int) -> Response:
 @bp.post("/questions/<int:question_id>/delete")
 def delete_question(question_id: int) -> Response:
     """Delete a question and its answers unless contacts gave one of them."""
-    question = _question_or_404(question_id)
+    question = db.get_or_404(ProfileQuestion, question_id)
     code = question.questionnaire_code
     return _delete(questionnaires.delete_question, question, code, _("The question is deleted."))
 
@@ -204,7 +153,7 @@ def delete_question(question_id: int) -> Response:
 @bp.post("/answers/<int:answer_id>/delete")
 def delete_answer(answer_id: int) -> Response:
     """Delete an answer unless contacts gave it."""
-    answer = _answer_or_404(answer_id)
+    answer = db.get_or_404(ProfileAnswer, answer_id)
     code = answer.question.questionnaire_code
     return _delete(questionnaires.delete_answer, answer, code, _("The answer is deleted."))
 

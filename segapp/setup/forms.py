@@ -20,10 +20,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from segapp.captions import enum_choices
 from segapp.forms import SafeForm
 from segapp.models import CorrespondenceType, Language
-from segapp.services.setup import MAX_AMOUNT, key_column
-from segapp.setup.labels import enum_choices
+from segapp.models.base import MAX_AMOUNT
+from segapp.services.setup.reference import key_column
 from segapp.setup.registry import Field, RefTable
 
 NONE_CHOICE = ("", "—")

@@ -2,23 +2,23 @@
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.models import CountryRegion, Language, NumberSeries
 from segapp.services.errors import ServiceError
-from segapp.services.setup_rows import (
+from segapp.services.setup.settings import (
     company_information,
     marketing_setup,
     save_company_information,
     save_marketing_setup,
     save_number_series,
 )
-from segapp.setup import bp
+from segapp.setup.blueprint import bp
 from segapp.setup.forms import CompanyInformationForm, MarketingSetupForm, NumberSeriesForm, ref_choices
-from segapp.setup.views import apply_form_error
 
 
 def _form_data(form: Any) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def edit_company_information() -> Any:
             save_company_information(db.session, _form_data(form))
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("The company information is saved."), "success")
@@ -69,7 +69,7 @@ def edit_marketing_setup() -> Any:
             save_marketing_setup(db.session, _form_data(form))
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("The marketing setup is saved."), "success")
@@ -88,9 +88,7 @@ def list_number_series() -> str:
 @bp.route("/number-series/<code>/edit", methods=["GET", "POST"])
 def edit_number_series(code: str) -> Any:
     """Change the prefix, digits and next number of a series."""
-    series = db.session.get(NumberSeries, code)
-    if series is None:
-        abort(404)
+    series = db.get_or_404(NumberSeries, code)
     form = NumberSeriesForm(obj=series)
     if form.validate_on_submit():
         try:
@@ -99,7 +97,7 @@ def edit_number_series(code: str) -> Any:
             )
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("The number series %(code)s is saved.", code=code), "success")

@@ -1,6 +1,5 @@
 """Views of the setup pages: the overview and one generic list/create/edit/delete for every reference table."""
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
@@ -9,16 +8,14 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.htmx import wants_fragment
 from segapp.services.errors import ServiceError
-from segapp.services.setup import delete_reference, save_reference
-from segapp.setup import bp
+from segapp.services.setup.reference import delete_reference, save_reference
+from segapp.setup.blueprint import bp
+from segapp.setup.details import DETAIL_CONTEXT
 from segapp.setup.forms import form_values, reference_form
-from segapp.setup.labels import enum_label
 from segapp.setup.registry import REGISTRY, TABLES, RefTable
-
-# Extra context of the edit page of tables with a detail section: slug -> fn(row, **forms).
-DETAIL_CONTEXT: dict[str, Callable[..., dict[str, Any]]] = {}
 
 
 def table_or_404(kind: str) -> RefTable:
@@ -31,10 +28,7 @@ def table_or_404(kind: str) -> RefTable:
 
 def row_or_404(table: RefTable, key: str) -> Any:
     """The row of a reference table with this key."""
-    row = db.session.get(table.model, key)
-    if row is None:
-        abort(404)
-    return row
+    return db.get_or_404(table.model, key)
 
 
 def render_edit(table: RefTable, row: Any, form: Any = None, status: int = 200, **detail_forms: Any) -> tuple[str, int]:
@@ -42,14 +36,6 @@ def render_edit(table: RefTable, row: Any, form: Any = None, status: int = 200, 
     form = form or reference_form(table, db.session, row)
     context = DETAIL_CONTEXT[table.slug](row, **detail_forms) if table.slug in DETAIL_CONTEXT else {}
     return render_template("setup/edit.html", table=table, row=row, form=form, **context), status
-
-
-def apply_form_error(form: Any, error: ServiceError) -> None:
-    """Show a service error next to its field, or above the form."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def go_to(url: str) -> Response:
@@ -95,7 +81,7 @@ def new_row(kind: str) -> Any:
             row = save_reference(db.session, table.model, form_values(table, form))
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             key = getattr(row, table.key)
             db.session.commit()
@@ -119,7 +105,7 @@ def edit_row(kind: str, key: str) -> Any:
         except ServiceError as error:
             db.session.rollback()
             row = row_or_404(table, key)
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("%(thing)s %(key)s is saved.", thing=table.thing, key=key), "success")
@@ -144,6 +130,3 @@ def delete_row(kind: str, key: str) -> Response:
     db.session.commit()
     flash(_("%(thing)s %(key)s is deleted.", thing=table.thing, key=key), "success")
     return redirect(url_for("setup.list_rows", kind=kind))
-
-
-bp.add_app_template_global(enum_label, "enum_label")

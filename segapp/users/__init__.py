@@ -1,7 +1,7 @@
 """User management (administrators only)."""
 
-from flask import Blueprint
+# The blueprint's view modules register their routes on bp.
+from segapp.users import views  # noqa: F401
+from segapp.users.blueprint import bp
 
-bp = Blueprint("users", __name__, url_prefix="/users")
-
-from segapp.users import views  # noqa: E402,F401
+__all__ = ["bp"]

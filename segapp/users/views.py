@@ -2,20 +2,20 @@
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
+from segapp.captions import enum_choices
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.htmx import wants_fragment
 from segapp.models import Role, Salesperson, User
 from segapp.services.errors import ServiceError
 from segapp.services.users import add_user, update_user
 from segapp.setup.forms import ref_choices
-from segapp.setup.labels import enum_choices
-from segapp.setup.views import apply_form_error
-from segapp.users import bp
+from segapp.users.blueprint import bp
 from segapp.users.forms import EditUserForm, NewUserForm
 
 
@@ -65,7 +65,7 @@ def new_user() -> Any:
             )
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("User %(name)s is created.", name=user.username), "success")
@@ -77,9 +77,7 @@ def new_user() -> Any:
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 def edit_user(user_id: int) -> Any:
     """Change a user's role, salesperson, activity or password."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = db.get_or_404(User, user_id)
     form = _with_choices(EditUserForm(obj=user))
     if request.method == "GET":
         form.role.data = user.role.value
@@ -99,7 +97,7 @@ def edit_user(user_id: int) -> Any:
             )
         except ServiceError as error:
             db.session.rollback()
-            apply_form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(_("User %(name)s is saved.", name=user.username), "success")

@@ -1,4 +1,4 @@
-// Small page-wide behaviour; the server holds the state.
+// Small page-wide behaviour; the server holds the state. Texts come from the page (data- attributes of #flash).
 (function () {
   "use strict";
   // Show a message when an htmx request fails (the fragment is not swapped for 5xx).
@@ -11,7 +11,7 @@
     var text = event.detail.xhr.responseText || "";
     var parsed = new DOMParser().parseFromString(text, "text/html");
     var message = parsed.querySelector("[role=alert]");
-    div.textContent = message ? message.textContent : (document.documentElement.lang === "it" ? "Errore" : "Error") + " " + event.detail.xhr.status;
+    div.textContent = message ? message.textContent : area.dataset.error + " " + event.detail.xhr.status;
     area.appendChild(div);
   });
   document.addEventListener("htmx:sendError", function () {
@@ -20,7 +20,7 @@
     var div = document.createElement("div");
     div.className = "flash flash-error";
     div.setAttribute("role", "alert");
-    div.textContent = document.documentElement.lang === "it" ? "Il server non risponde." : "The server does not answer.";
+    div.textContent = area.dataset.noAnswer;
     area.appendChild(div);
   });
   // After a form error the focus goes to the first field in error (the server marks it aria-invalid), before

@@ -14,7 +14,7 @@ from segapp.models import (
     InteractionLogEntry,
 )
 from segapp.models.contacts import SEARCH_FIELDS, contact_search_text
-from segapp.services.number_series import CONTACT_SERIES, next_number
+from segapp.services.setup.number_series import CONTACT_SERIES, next_number
 
 
 def _count(db: Any, statement: Any) -> int:

@@ -76,7 +76,7 @@ def test_pictures_of_the_main_pages_with_demo_data(signed_in: Callable[..., Any]
     from sqlalchemy import func, select
 
     from segapp.services.demo import load_demo_data
-    from segapp.services.segments import create_segment
+    from segapp.services.segments.records import create_segment
 
     load_demo_data(db.session, companies=30)
     for description in ("Autumn letter", "Trade fair invitations"):

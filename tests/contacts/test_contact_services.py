@@ -18,20 +18,21 @@ from segapp.models import (
     ProfileQuestionnaire,
     QuestionnaireAppliesTo,
 )
-from segapp.services.contacts import (
-    add_relation,
+from segapp.models.contacts import SEARCH_TEXT_LENGTH
+from segapp.services.contacts.profile import set_profile_answer
+from segapp.services.contacts.records import (
     anonymise_contact,
     create_contact,
     delete_contact,
     refresh_search_text,
-    remove_relation,
     set_privacy_blocked,
-    set_profile_answer,
     update_contact,
 )
+from segapp.services.contacts.relations import add_relation, remove_relation
 from segapp.services.errors import ServiceError
 
 pytestmark = pytest.mark.usefixtures("references")
+DOTTED_I = "i\u0307"  # "İ".lower(): i and U+0307 COMBINING DOT ABOVE
 
 
 def test_create_company_takes_the_next_number_and_is_its_own_company(db: Any) -> None:
@@ -267,13 +268,31 @@ def test_profile_answer_replaces_the_previous_one_and_checks_the_questionnaire(
 
 
 def test_search_text_is_folded_on_insert_update_and_refresh(db: Any, make_contact: Callable[..., Contact]) -> None:
-    acme = make_contact("NICCOLÒ Straße", city="Milano", email="Info@Acme.IT")
-    assert acme.search_text == f"{acme.no.casefold()} niccolò strasse milano info@acme.it"
-    update_contact(db.session, acme, {"city": "ROMA"})
+    # One fold (str.lower) whether Python (insert, ORM update) or SQL (refresh) computes it.
+    acme = make_contact("NICCOLÒ Straße İZMIR ΑΘΗΝΑΪΚΟΣ ЖУК ØRE", city="Milano", email="Info@Acme.IT")
+    folded_name = f"niccolò straße {DOTTED_I}zmir αθηναϊκος жук øre"
+    assert acme.search_text == f"{acme.no.lower()} {folded_name} milano info@acme.it"
+    update_contact(db.session, acme, {"city": "ÀOSTA"})
     db.session.commit()
-    assert "roma" in acme.search_text
+    assert acme.search_text == f"{acme.no.lower()} {folded_name} àosta info@acme.it"
     db.session.execute(Contact.__table__.update().values(search_text=""))
     refresh_search_text(db.session, Contact.no == acme.no)
     db.session.commit()
     db.session.expire_all()
-    assert "niccolò" in db.session.get(Contact, acme.no).search_text
+    assert db.session.get(Contact, acme.no).search_text == f"{acme.no.lower()} {folded_name} àosta info@acme.it"
+
+
+def test_search_text_is_cut_to_the_column_length_the_same_way_in_sql(
+    db: Any, make_contact: Callable[..., Contact]
+) -> None:
+    # İ folds to two characters (i and a combining dot): the cut comes after the fold, in
+    # characters, in Python and in SQL alike.
+    acme = make_contact("İ" * 100, city="Ǆ" * 50, email=f"{'a' * 64}@{'b' * 171}.example.com")
+    written = acme.search_text
+    assert len(written) == SEARCH_TEXT_LENGTH
+    assert written.startswith(acme.no.lower() + " " + DOTTED_I * 100 + " " + "ǆ" * 50 + " aaaa")
+    db.session.execute(Contact.__table__.update().values(search_text=""))
+    refresh_search_text(db.session, Contact.no == acme.no)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Contact, acme.no).search_text == written

@@ -131,9 +131,9 @@ def test_pagination_pages_and_counts(app: Flask, client: FlaskClient, login: Cal
 def test_count_is_capped(
     app: Flask, db: Any, client: FlaskClient, login: Callable, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from segapp.services import contact_list
+    from segapp.services.contacts import listing
 
-    monkeypatch.setattr(contact_list, "COUNT_CAP", 3)
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
     login("ann")
     db.session.execute(
         Contact.__table__.insert(), [{"no": f"C{n:03d}", "type": "company", "name": f"Company {n}"} for n in range(5)]
@@ -155,9 +155,9 @@ def test_hostile_text_is_shown_escaped(client: FlaskClient, login: Callable, mak
 def test_pages_past_the_count_cap_still_list(
     app: Flask, db: Any, client: FlaskClient, login: Callable, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from segapp.services import contact_list
+    from segapp.services.contacts import listing
 
-    monkeypatch.setattr(contact_list, "COUNT_CAP", 3)
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
     app.config["PAGE_SIZE"] = 2
     try:
         login("ann")
@@ -187,9 +187,9 @@ def test_search_wildcards_are_literal(client: FlaskClient, login: Callable, make
 def test_both_ways_of_reading_a_page_agree(
     client: FlaskClient, login: Callable, sample: dict, monkeypatch: pytest.MonkeyPatch, in_list_limit: int
 ) -> None:
-    from segapp.services import contact_list
+    from segapp.services.contacts import listing
 
-    monkeypatch.setattr(contact_list, "IN_LIST_LIMIT", in_list_limit)
+    monkeypatch.setattr(listing, "IN_LIST_LIMIT", in_list_limit)
     login("ann")
     assert _numbers(client.get("/contacts/?q=i&sort=city&desc=1", headers=HX).get_data(as_text=True)) == [
         "P002",
@@ -206,10 +206,10 @@ def test_both_ways_of_reading_a_page_agree(
 def test_filtered_pages_of_many_matches_are_right_whatever_the_walk(
     app: Flask, db: Any, client: FlaskClient, login: Callable, monkeypatch: pytest.MonkeyPatch, walk_limit: int
 ) -> None:
-    from segapp.services import contact_list
+    from segapp.services.contacts import listing
 
-    monkeypatch.setattr(contact_list, "COUNT_CAP", 2)
-    monkeypatch.setattr(contact_list, "WALK_LIMIT", walk_limit)
+    monkeypatch.setattr(listing, "COUNT_CAP", 2)
+    monkeypatch.setattr(listing, "WALK_LIMIT", walk_limit)
     app.config["PAGE_SIZE"] = 2
     try:
         login("ann")

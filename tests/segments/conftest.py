@@ -18,7 +18,7 @@ from segapp.models import (
     Salesperson,
     SegmentHeader,
 )
-from segapp.services.segments import create_segment
+from segapp.services.segments.records import create_segment
 
 
 @pytest.fixture

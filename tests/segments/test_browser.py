@@ -122,7 +122,7 @@ def test_a_segment_is_filled_and_edited_from_the_keyboard(
     _expect_focus(page, 30000, "cost")
 
     # Someone else changes the last line meanwhile: our edit is refused with their value and a message.
-    from segapp.services.segment_lines import update_line_field
+    from segapp.services.segments.lines import update_line_field
 
     db.session.rollback()  # end the test's read snapshot, taken before the browser added the lines
     update_line_field(db.session, "SEG00001", 30000, "description", "Changed by Bob", 1)
@@ -150,7 +150,7 @@ def test_a_segment_is_filled_and_edited_from_the_keyboard(
     page.keyboard.press("Escape")
     expect(page.locator("#shortcuts")).to_be_hidden()
     page.keyboard.press("Alt+Shift+A")
-    expect(page.locator("#shortcut-message")).to_contain_text("coming with the criteria issue")
+    expect(page.locator("#shortcut-message")).to_contain_text("not available yet")
     page.keyboard.press("Escape")
     page.locator("#lines-filter").focus()
     page.keyboard.type("?")

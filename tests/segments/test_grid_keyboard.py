@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from segapp.models import SegmentCriteriaAction, SegmentLine
-from segapp.services.segment_lines import add_line
+from segapp.services.segments.lines import add_line
 from tests.browser_support import sign_in
 from tests.conftest import PASSWORD
 
@@ -299,7 +299,7 @@ def test_ctrl_delete_then_ctrl_z_puts_the_line_back_as_it_was(open_segment, make
 def test_a_save_on_a_line_deleted_by_someone_else_says_so_at_the_cell(open_segment, make_segment, contacts, db) -> None:
     from playwright.sync_api import expect
 
-    from segapp.services.segment_lines import delete_line
+    from segapp.services.segments.lines import delete_line
 
     header = make_segment(description="Two lines")
     add_line(db.session, header.no, contacts[0].no)

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from segapp.models import CorrespondenceType, InformationFlow, InitiatedBy, SegmentHeader, SegmentLine
 from segapp.services.errors import Conflict, ServiceError
-from segapp.services.segment_header import apply_header_to_lines, update_header_field
-from segapp.services.segment_lines import add_line, update_line_field
-from segapp.services.segments import create_segment, delete_segment, segment_totals
+from segapp.services.segments.header import apply_header_to_lines, update_header_field
+from segapp.services.segments.lines import add_line, update_line_field
+from segapp.services.segments.records import create_segment, delete_segment, segment_totals
 
 
 def _lines(db, segment_no: str) -> list[SegmentLine]:
@@ -81,7 +81,7 @@ def test_correspondence_type_is_editable_only_when_ignoring_the_contacts(db, mak
         ("unit_cost", "-1", "cannot be negative"),
         ("unit_duration", "abc", "is not a number"),
         ("salesperson_code", "NOPE", "no salesperson NOPE"),
-        ("salesperson_code", "OLD", "is blocked"),
+        ("salesperson_code", "OLD", "is blocked and cannot be chosen"),
         ("interaction_template_code", "NOPE", "no interaction template"),
         ("date", "31/02/2026", "is not a date"),
         ("campaign_no", "X", "no campaign"),

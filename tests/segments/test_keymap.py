@@ -2,8 +2,11 @@
 
 import json
 import re
+from pathlib import Path
 
 from segapp.keymap import KEYMAP, readme_table
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_every_shortcut_is_in_the_overlay_and_in_the_scripts_map(client, login, make_segment) -> None:
@@ -19,19 +22,29 @@ def test_every_shortcut_is_in_the_overlay_and_in_the_scripts_map(client, login, 
         for key in shortcut.keys:
             assert f"<kbd>{key}</kbd>" in overlay
     pending = [entry for entry in scripted if entry["action"] == "add_contacts"][0]
-    assert pending["url"] == "" and "coming with the criteria issue" in overlay
+    assert pending["url"] == "" and "not available yet" in overlay
 
 
-def test_the_readme_table_lists_every_key(app) -> None:
-    table = readme_table()
-    for shortcut in KEYMAP:
-        assert " / ".join(shortcut.keys) in table
-    assert "Ctrl+Insert / Alt+Shift+N" in table
+def _readme_table_rows() -> list[tuple[tuple[str, ...], str]]:
+    """The README's key table as a reader sees it: (keys, action) per row, read from the file."""
+    table = README.read_text(encoding="utf-8").split("| Keys | Action |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    rows = []
+    for line in table.splitlines():
+        keys, action = (cell.strip() for cell in line.strip().strip("|").split(" | "))
+        rows.append((tuple(keys.split(" / ")), action))
+    return rows
+
+
+def test_the_readme_lists_every_key_with_its_action(app) -> None:
+    rows = _readme_table_rows()
+    with app.test_request_context():
+        expected = [(shortcut.keys, str(shortcut.label)) for shortcut in KEYMAP]
+    assert [keys for keys, _action in rows] == [keys for keys, _label in expected]
+    for (keys, action), (_keys, label) in zip(rows, expected, strict=True):
+        assert action.startswith(label), keys
+    assert (("Ctrl+Insert", "Alt+Shift+N"), "New line, with its contact no. focused") in rows
 
 
 def test_the_readme_shows_the_key_map_as_defined(app) -> None:
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     with app.test_request_context():
-        assert readme_table().strip() in readme
+        assert readme_table().strip() in README.read_text(encoding="utf-8")

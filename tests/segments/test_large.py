@@ -3,7 +3,7 @@
 from sqlalchemy import insert, select
 
 from segapp.models import Contact, SegmentLine
-from segapp.services.segment_grid import PAGE_SIZE, grid_page
+from segapp.services.segments.grid import PAGE_SIZE, grid_page
 
 HX = {"HX-Request": "true"}
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from segapp.models import CorrespondenceType, Evaluation, InformationFlow
-from segapp.services.segment_lines import LINE_NO_STEP, add_line
+from segapp.services.segments.lines import LINE_NO_STEP, add_line
 
 
 def test_a_new_line_takes_the_header_values(db, make_segment, make_contact) -> None:

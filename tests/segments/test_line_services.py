@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from segapp.models import CriteriaActionType, SegmentCriteriaAction, SegmentLine, SegmentLineHistory
 from segapp.services.errors import Conflict, ServiceError
-from segapp.services.segment_lines import add_line, delete_line, update_line_field
+from segapp.services.segments.lines import add_line, delete_line, update_line_field
 
 
 def _actions(db, segment_no: str) -> list[SegmentCriteriaAction]:
@@ -136,3 +136,28 @@ def test_a_stale_line_version_is_a_conflict_and_keeps_the_first_edit(db, make_se
         update_line_field(db.session, header.no, line.line_no, "description", "Second", 1)
     db.session.expire_all()
     assert db.session.get(SegmentLine, (header.no, line.line_no)).description == "First"
+
+
+def test_searches_take_percent_and_underscore_literally(db, make_segment, make_contact) -> None:
+    from segapp.services.segments.field_values import contact_search
+    from segapp.services.segments.grid import grid_page
+    from segapp.services.segments.records import segments_query
+
+    literal, other = make_contact("A_B 100%"), make_contact("AXB 1000")
+    header = make_segment(description="Sale 50% off")
+    make_segment(description="Sale 500 off")
+    for contact in (literal, other):
+        add_line(db.session, header.no, contact.no)
+    assert [c.no for c in contact_search(db.session, "A_B")] == [literal.no]
+    assert [c.no for c in contact_search(db.session, "100%")] == [literal.no]
+    assert [row.line.contact_no for row in grid_page(db.session, header.no, search="_B").rows] == [literal.no]
+    assert [row.no for row, *_ in db.session.execute(segments_query("50%"))] == [header.no]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("sì", True), ("Vero", True), ("x", True), ("", False), ("falso", False), ("OFF", False)]
+)
+def test_a_yes_no_cell_reads_the_same_words_as_the_import(typed: str, expected: bool) -> None:
+    from segapp.services.segments.field_values import parse_bool
+
+    assert parse_bool(typed, "attempt_failed") is expected

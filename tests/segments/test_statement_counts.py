@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import insert
 
 from segapp.models import Contact, ContactType, CorrespondenceType, Evaluation, SegmentLine
-from segapp.services.segment_grid import PAGE_SIZE
+from segapp.services.segments.grid import PAGE_SIZE
 from tests.sqlcount import count_statements
 
 HX = {"HX-Request": "true"}
@@ -110,3 +110,15 @@ def test_the_totals_are_one_statement_whatever_the_size(client, login, db, segme
     large_statements = _statements(db, client, f"/segments/{large}/totals", 0)
     assert len(large_statements) == len(small_statements) <= 4, large_statements
     assert sum("sum(" in s.lower() for s in large_statements) == 1
+
+
+def test_the_segment_list_runs_its_query_once_and_one_count(client, login, db, make_segment) -> None:
+    login()
+    for _ in range(3):
+        make_segment()
+    with count_statements(db.engine) as counted:
+        response = client.get("/segments/", headers=HX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and body.count('href="/segments/SEG') >= 3
+    listing = [s for s in counted.statements if "segment_header" in s.lower() and "users" not in s.lower()]
+    assert len(listing) == 2, listing  # the page of rows and the count, nothing twice

@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from segapp.models import SegmentCriteriaAction, SegmentHeader, SegmentLine
-from segapp.services.segment_lines import add_line
+from segapp.services.segments.lines import add_line
 
 HX = {"HX-Request": "true"}
 
@@ -37,11 +37,11 @@ def test_list_search_answers_a_fragment(client, login, make_segment) -> None:
 
 def test_delete_after_confirmation(client, login, make_segment, make_contact, db) -> None:
     login()
-    header = make_segment()
+    header = make_segment(description="Spring mailing")
     add_line(db.session, header.no, make_contact("A").no)
     db.session.commit()
     confirm = client.get(f"/segments/{header.no}/delete").get_data(as_text=True)
-    assert "1 lines" in confirm or "1 line" in confirm
+    assert f"The segment {header.no} Spring mailing and its 1 line, criteria and history" in confirm
     assert client.post(f"/segments/{header.no}/delete").status_code == 303
     assert _header(db, header.no) is None
     assert db.session.scalars(select(SegmentCriteriaAction)).all() == []

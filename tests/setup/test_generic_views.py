@@ -108,7 +108,7 @@ def test_new_campaign_takes_the_next_campaign_number(admin: FlaskClient, db, mak
     )
     assert response.status_code == 302
     campaign = db.session.scalars(select(Campaign)).one()
-    assert campaign.no == "CP0002" and campaign.status == "active"
+    assert campaign.no == "CP0001" and campaign.status == "active"
     response = admin.post(
         "/setup/campaigns/new",
         data={"description": "Bad", "starting_date": "2026-03-31", "ending_date": "2026-03-01", "status": "planned"},
@@ -201,7 +201,7 @@ def test_usage_message_speaks_italian(client: FlaskClient, login, make_reference
 
 
 def test_viewer_sees_marketing_setup_read_only(client: FlaskClient, login, db) -> None:
-    from segapp.services.setup_rows import save_marketing_setup
+    from segapp.services.setup.settings import save_marketing_setup
 
     save_marketing_setup(db.session, {"smtp_password": "hidden-pw"})
     db.session.commit()

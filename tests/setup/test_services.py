@@ -22,11 +22,11 @@ from segapp.models import (
     Salutation,
     Territory,
 )
-from segapp.services import interaction_templates, questionnaires, salutations
 from segapp.services.errors import ServiceError
-from segapp.services.reference_usage import usage_counts
-from segapp.services.setup import delete_reference, normalise_code, save_reference
-from segapp.services.setup_rows import marketing_setup, save_marketing_setup, save_number_series
+from segapp.services.setup import interaction_templates, questionnaires, salutations
+from segapp.services.setup.reference import delete_reference, normalise_code, save_reference
+from segapp.services.setup.reference_usage import usage_counts
+from segapp.services.setup.settings import marketing_setup, save_marketing_setup, save_number_series
 
 
 def test_codes_are_trimmed_upper_case_and_checked() -> None:
@@ -120,8 +120,8 @@ def test_campaign_rules(db) -> None:
     db.session.flush()
     first = save_reference(db.session, Campaign, {"description": "Fair", "salesperson_code": "MR", "status": "active"})
     second = save_reference(db.session, Campaign, {"description": "Mail"})
-    assert (first.no, second.no) == ("CP0002", "CP0003")
-    assert db.session.get(NumberSeries, "CAMPAIGN").next_number == 4
+    assert (first.no, second.no) == ("CP0001", "CP0002")
+    assert db.session.get(NumberSeries, "CAMPAIGN").next_number == 3
     with pytest.raises(ServiceError) as error:
         save_reference(
             db.session, Campaign, {"starting_date": date(2026, 5, 2), "ending_date": date(2026, 5, 1)}, first
@@ -208,7 +208,7 @@ def test_reference_added_after_the_check_still_refuses_the_delete(db, make_conta
     db.session.commit()
     make_contact("Acme", salesperson_code="MR")
     # As if the contact had been saved between the usage check and the delete.
-    monkeypatch.setattr("segapp.services.setup.ensure_deletable", lambda *args: None)
+    monkeypatch.setattr("segapp.services.setup.reference.ensure_deletable", lambda *args: None)
     with pytest.raises(ServiceError, match="MR is in use"):
         delete_reference(db.session, db.session.get(Salesperson, "MR"), "Salesperson")
 
@@ -229,3 +229,14 @@ def test_missing_or_odd_values_are_messages(db) -> None:
         db.session, InteractionTemplate, {"description": None, "information_flow": None, "unit_cost": None}, template
     )
     assert (template.description, template.information_flow, template.unit_cost) == ("", "", 0)
+
+
+def test_the_demo_takes_its_campaign_number_from_the_series(db) -> None:
+    from segapp.services.demo import load_demo_data
+
+    series = db.session.get(NumberSeries, "CAMPAIGN")
+    series.next_number = 7
+    load_demo_data(db.session, companies=1, persons_per_company=1)
+    assert [c.no for c in db.session.scalars(select(Campaign))] == ["CP0007"]
+    assert db.session.get(InteractionTemplate, "INVITE").campaign_no == "CP0007"
+    assert series.next_number == 8

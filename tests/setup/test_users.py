@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from segapp.models import Role, Salesperson, User
 from segapp.services.errors import ServiceError
-from segapp.services.users import add_user, update_user
+from segapp.services.users import add_user, save_profile, update_user
 
 FIELDS = dict(full_name="", email="", salesperson_code=None, language="")
 
@@ -24,6 +24,17 @@ def test_last_active_admin_cannot_be_demoted_or_deactivated(db, make_user) -> No
     assert admin.role == Role.VIEWER
     with pytest.raises(ServiceError):
         update_user(db.session, other, role=Role.ADMIN, active=False, **FIELDS)
+
+
+def test_save_profile_takes_an_interface_language_or_blank(db, make_user) -> None:
+    ann = make_user("ann")
+    save_profile(ann, "Ann Example", "it")
+    assert (ann.full_name, ann.language) == ("Ann Example", "it")
+    save_profile(ann, "Ann", "")
+    assert ann.language == ""
+    with pytest.raises(ServiceError) as error:
+        save_profile(ann, "Ann", "xx")
+    assert error.value.field == "language"
 
 
 def test_add_user_checks_salesperson_and_password(db) -> None:

@@ -1,15 +1,16 @@
 """Turn what a user typed into a typed value, or refuse it with a message (header and line fields)."""
 
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from segapp import dates
 from segapp.models import (
     Campaign,
     Contact,
@@ -19,14 +20,13 @@ from segapp.models import (
     InitiatedBy,
     InteractionTemplate,
     Language,
-    Salesperson,
 )
+from segapp.models.base import MAX_AMOUNT
 from segapp.services.errors import Ambiguous, ServiceError
+from segapp.services.setup.salespeople import check_choosable
+from segapp.yesno import read_yes_no
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-MAX_AMOUNT = Decimal("9999999999999999")
-TRUE_WORDS = {"1", "true", "on", "yes", "y", "sì", "si", "x"}
-FALSE_WORDS = {"", "0", "false", "off", "no", "n"}
 
 
 def parse_text(value: str, field: str, max_length: int) -> str:
@@ -60,28 +60,24 @@ def parse_amount(value: str, field: str) -> Decimal:
 
 
 def parse_date(value: str, field: str) -> date | None:
-    """A date as ``2026-11-23``, ``23.11.2026`` or ``23/11/2026``; blank clears it."""
+    """A typed date (``2026-11-23``, ``23/11/2026``, ``23.11.2026``, ``t`` for today); blank clears it."""
     text = (value or "").strip()
     if not text:
         return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ServiceError(_("%(value)s is not a date.", value=value), field)
+    try:
+        return dates.parse_date(text, locale=get_locale())
+    except dates.DateError as error:
+        raise ServiceError(error.message, field) from None
 
 
 def parse_bool(value: Any, field: str) -> bool:
     """A yes/no value from a checkbox or a typed word."""
     if isinstance(value, bool):
         return value
-    text = str(value or "").strip().lower()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise ServiceError(_("Choose yes or no."), field)
+    answer = read_yes_no(str(value or ""))
+    if answer is None:
+        raise ServiceError(_("Choose yes or no."), field)
+    return answer
 
 
 def parse_option(value: str, enum_cls: type, field: str) -> Any:
@@ -98,12 +94,7 @@ def parse_salesperson(session: Session, value: str, field: str) -> str | None:
     code = (value or "").strip().upper()
     if not code:
         return None
-    person = session.get(Salesperson, code)
-    if person is None:
-        raise ServiceError(_("There is no salesperson %(code)s.", code=code), field)
-    if person.blocked:
-        raise ServiceError(_("The salesperson %(code)s is blocked.", code=code), field)
-    return code
+    return check_choosable(session, code, field)
 
 
 def parse_template(session: Session, value: str, field: str) -> InteractionTemplate | None:
@@ -159,10 +150,9 @@ MAX_CHOICES = 10
 
 def _only_contact_named(session: Session, text: str, field: str) -> Contact | None:
     """The contact whose name starts with the text when exactly one does; several raise Ambiguous."""
-    pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     query = (
         select(Contact)
-        .where(Contact.name.ilike(pattern, escape="\\"), Contact.privacy_blocked.is_(False))
+        .where(Contact.name.istartswith(text, autoescape=True), Contact.privacy_blocked.is_(False))
         .limit(MAX_CHOICES + 1)
     )
     # No ORDER BY: the scan stops at the first matches; a handful is sorted here.
@@ -187,11 +177,10 @@ def contact_search(session: Session, text: str, limit: int = 10) -> list[Contact
     text = (text or "").strip()
     if not text:
         return []
-    pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     query = (
         select(Contact)
         .where(Contact.privacy_blocked.is_(False))
-        .where(Contact.no.ilike(pattern + "%", escape="\\") | Contact.name.ilike("%" + pattern + "%", escape="\\"))
+        .where(Contact.no.istartswith(text, autoescape=True) | Contact.name.icontains(text, autoescape=True))
         .order_by(Contact.no)
         .limit(limit)
     )

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from segapp.models import (
     Campaign,
     MarketingSetup,
-    Salesperson,
     SegmentCriteriaAction,
     SegmentCriteriaFilter,
     SegmentHeader,
@@ -20,7 +19,8 @@ from segapp.models import (
     User,
 )
 from segapp.services.errors import NotFound
-from segapp.services.number_series import SEGMENT_SERIES, next_number, series_for
+from segapp.services.setup.number_series import SEGMENT_SERIES, next_number, series_for
+from segapp.services.setup.salespeople import is_choosable
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,8 @@ def get_segment(session: Session, segment_no: str) -> SegmentHeader:
 def create_segment(session: Session, user: User | None) -> SegmentHeader:
     """A new segment: next no. of the SEGMENT series, today's date, the user's salesperson unless blocked."""
     no = next_number(session, series_for(session, SEGMENT_SERIES))
-    salesperson = None
-    if user is not None and user.salesperson_code:
-        person = session.get(Salesperson, user.salesperson_code)
-        if person is not None and not person.blocked:
-            salesperson = person.code
+    own = user.salesperson_code if user is not None else None
+    salesperson = own if is_choosable(session, own) else None
     setup = session.get(MarketingSetup, 1)
     header = SegmentHeader(
         no=no,
@@ -114,13 +111,11 @@ def segments_query(search: str = "") -> Select:
     )
     text = search.strip()
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                SegmentHeader.no.ilike(pattern, escape="\\"),
-                SegmentHeader.description.ilike(pattern, escape="\\"),
-                SegmentHeader.campaign_no.ilike(pattern, escape="\\"),
-                SegmentHeader.salesperson_code.ilike(pattern, escape="\\"),
-            )
+        columns = (
+            SegmentHeader.no,
+            SegmentHeader.description,
+            SegmentHeader.campaign_no,
+            SegmentHeader.salesperson_code,
         )
+        query = query.where(or_(*(column.icontains(text, autoescape=True) for column in columns)))
     return query

@@ -12,6 +12,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from segapp.models import Contact, ContactMailingGroup, ContactType
+from segapp.textfold import fold
 
 # Counting stops here: "10,000+" is all a user needs, and it keeps every keystroke cheap.
 COUNT_CAP = 10_000
@@ -59,9 +60,9 @@ def _contains_instr(element: folded_contains, compiler: SQLCompiler, **kw: Any) 
 
 
 def search_condition(term: str, entity: Any = Contact) -> ColumnElement[bool]:
-    """The contact's search text contains this word (case-folded here, in Python)."""
-    folded = term.casefold()
-    return folded_contains(entity.search_text, literal(f"%{_like_escape(folded)}%"), literal(folded))
+    """The contact's search text contains this word (folded here, in Python, as the column is)."""
+    term = fold(term)
+    return folded_contains(entity.search_text, literal(f"%{_like_escape(term)}%"), literal(term))
 
 
 @dataclass
@@ -187,12 +188,6 @@ def capped_numbers(session: Session, flt: ContactFilter) -> list[str]:
     """The nos. of the matching contacts, at most COUNT_CAP + 1 of them, in no particular order."""
     query = contact_select(flt).with_only_columns(Contact.no).order_by(None).limit(COUNT_CAP + 1)
     return list(session.scalars(query))
-
-
-def capped_count(session: Session, flt: ContactFilter) -> tuple[int, bool]:
-    """How many contacts match, counting at most COUNT_CAP + 1 of them."""
-    total = len(capped_numbers(session, flt))
-    return min(total, COUNT_CAP), total > COUNT_CAP
 
 
 def fetch_page(session: Session, flt: ContactFilter, page: int, per_page: int) -> ContactPage:

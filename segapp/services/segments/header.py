@@ -9,17 +9,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from segapp.models import (
-    CorrespondenceType,
-    InformationFlow,
-    InitiatedBy,
     InteractionTemplate,
     SegmentHeader,
     SegmentLine,
 )
-from segapp.services import field_values as fv
 from segapp.services.errors import Conflict, ServiceError
-from segapp.services.segment_rules import contact_rule_values, lines_of, same_template
-from segapp.services.segments import get_segment
+from segapp.services.segments import field_values as fv
+from segapp.services.segments.records import get_segment
+from segapp.services.segments.rules import contact_rule_values, lines_of, same_template
 
 # Header fields a user may edit, and how their value is read.
 HEADER_FIELDS = {
@@ -74,6 +71,8 @@ TEMPLATE_DEFAULTS = (
     "language_code",
 )
 TEMPLATE_SOURCE = {"correspondence_type": "correspondence_type", "language_code": "language_code"}
+# Header field -> fields whose editability depends on it (shown again after it changes).
+DEPENDENT_FIELDS = {"ignore_contact_corr_type": ("correspondence_type",)}
 
 
 @dataclass
@@ -85,6 +84,12 @@ class HeaderChange:
     ask: str = ""  # "", "fields", "template" or "subject"
     lines: int = 0
     old_value: Any = None
+
+    @property
+    def dependent(self) -> list[str]:
+        """The other fields to show again: those whose value changed, and those whose editability depends on it."""
+        others = [name for name in self.changed if name != self.field]
+        return others + [name for name in DEPENDENT_FIELDS.get(self.field, ()) if name not in others]
 
 
 def parse_header_value(session: Session, field: str, value: Any) -> Any:
@@ -214,11 +219,3 @@ def apply_header_to_lines(session: Session, segment_no: str, field: str, old_sub
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
-
-
-# Option values and their captions, for the header and the grid.
-OPTION_CHOICES = {
-    "correspondence_type": CorrespondenceType,
-    "information_flow": InformationFlow,
-    "initiated_by": InitiatedBy,
-}

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from segapp.models import CompanyInformation, MarketingSetup, NumberSeries
 from segapp.models.base import NO_LENGTH
 from segapp.services.errors import ServiceError
-from segapp.services.number_series import format_number
-from segapp.services.setup import check_columns
+from segapp.services.setup.number_series import format_number
+from segapp.services.setup.reference import check_columns
 
 MAX_INT = 2**31 - 1
 MAX_NEXT_NUMBER = 10**15

@@ -15,6 +15,7 @@ from segapp.models import (
     SegmentHeader,
     SegmentLine,
 )
+from segapp.services.setup.salespeople import choosable
 
 _LINE = SegmentLine.__table__.c
 
@@ -115,7 +116,7 @@ def contact_values(header: SegmentHeader, template: InteractionTemplate | None) 
         values["salesperson_code"] = (
             select(Salesperson.code)
             .join(Contact, Contact.salesperson_code == Salesperson.code)
-            .where(Contact.no == SegmentLine.contact_no, Salesperson.blocked.is_(False))
+            .where(Contact.no == SegmentLine.contact_no, choosable())
             .correlate(SegmentLine)
             .scalar_subquery()
         )

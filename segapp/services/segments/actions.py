@@ -1,4 +1,4 @@
-"""Criteria action records written by manual line edits (the undo itself is the criteria issue's)."""
+"""Criteria action records written by manual line edits, so that they can be undone and replayed."""
 
 import re
 

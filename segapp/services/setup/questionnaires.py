@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from segapp.models import ProfileAnswer, ProfileQuestion, ProfileQuestionnaire
 from segapp.services.errors import ServiceError
-from segapp.services.reference_usage import ensure_deletable
+from segapp.services.setup.reference_usage import ensure_deletable
 
 LINE_STEP = 10
 TEXT_LENGTH = 250

@@ -40,10 +40,6 @@ class GridPage:
     next_offset: int
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def grid_page(
     session: Session,
     segment_no: str,
@@ -57,11 +53,10 @@ def grid_page(
     query = _rows_query().where(SegmentLine.segment_no == segment_no)
     text = search.strip()
     if text:
-        pattern = _escape(text)
         query = query.where(
-            SegmentLine.contact_no.ilike(pattern + "%", escape="\\")
-            | Contact.name.ilike("%" + pattern + "%", escape="\\")
-            | Contact.city.ilike(pattern + "%", escape="\\")
+            SegmentLine.contact_no.istartswith(text, autoescape=True)
+            | Contact.name.icontains(text, autoescape=True)
+            | Contact.city.istartswith(text, autoescape=True)
         )
     order: Any = SORTS.get(sort, SORTS["line"])
     query = query.order_by(*[c.desc() if descending else c.asc() for c in order])

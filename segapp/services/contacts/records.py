@@ -1,47 +1,37 @@
-"""Contacts: create and change them, their relations, and the rules of spec 2."""
+"""Contacts: create, change, delete and anonymise them by the rules of spec 2."""
 
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from segapp.models import (
-    BusinessRelation,
     Contact,
-    ContactBusinessRelation,
-    ContactIndustryGroup,
-    ContactJobResponsibility,
-    ContactMailingGroup,
-    ContactProfileAnswer,
     ContactType,
     CountryRegion,
-    IndustryGroup,
     InteractionLogEntry,
-    JobResponsibility,
     Language,
-    MailingGroup,
-    ProfileAnswer,
-    ProfileQuestion,
-    ProfileQuestionnaire,
-    QuestionnaireAppliesTo,
     Salesperson,
     Salutation,
     SegmentLine,
     Territory,
 )
 from segapp.models.contacts import SEARCH_FIELDS, SEARCH_TEXT_LENGTH
+from segapp.services.contacts.relations import remove_all_relations
 from segapp.services.errors import ServiceError
-from segapp.services.number_series import CONTACT_SERIES, next_number, series_for
+from segapp.services.setup.number_series import CONTACT_SERIES, next_number, series_for
+from segapp.textfold import folded
 
-# Form field -> (model whose code it names, its primary key column).
-CODE_FIELDS: dict[str, Any] = {
-    "salesperson_code": Salesperson.code,
-    "territory_code": Territory.code,
-    "country_code": CountryRegion.code,
-    "language_code": Language.code,
-    "salutation_code": Salutation.code,
+# The contact's code fields: the reference table each names, and its column with a readable name
+# (the card's suggestions, the import's lookups by code or name).
+CODE_TABLES: dict[str, tuple[Any, Any]] = {
+    "salesperson_code": (Salesperson, Salesperson.name),
+    "territory_code": (Territory, Territory.name),
+    "country_code": (CountryRegion, CountryRegion.name),
+    "language_code": (Language, Language.name),
+    "salutation_code": (Salutation, Salutation.description),
 }
 
 # Plain fields a user edits on the card; type, no. and company are handled apart.
@@ -88,40 +78,10 @@ PERSONAL_FIELDS = (
     "job_title",
 )
 
-# Relation kind -> (link model, its code column, the reference model's code column, for companies, for persons).
-RELATIONS: dict[str, tuple[Any, Any, Any, bool, bool]] = {
-    "mailing_group": (ContactMailingGroup, ContactMailingGroup.mailing_group_code, MailingGroup.code, True, True),
-    "industry_group": (ContactIndustryGroup, ContactIndustryGroup.industry_group_code, IndustryGroup.code, True, False),
-    "business_relation": (
-        ContactBusinessRelation,
-        ContactBusinessRelation.business_relation_code,
-        BusinessRelation.code,
-        True,
-        False,
-    ),
-    "job_responsibility": (
-        ContactJobResponsibility,
-        ContactJobResponsibility.job_responsibility_code,
-        JobResponsibility.code,
-        False,
-        True,
-    ),
-}
-RELATION_MODELS = (
-    ContactMailingGroup,
-    ContactIndustryGroup,
-    ContactBusinessRelation,
-    ContactJobResponsibility,
-    ContactProfileAnswer,
-)
 
-
-def get_contact(session: Session, no: str) -> Contact:
-    """The contact with this no., or a ServiceError naming it."""
-    contact = session.get(Contact, no)
-    if contact is None:
-        raise ServiceError(_("The contact %(no)s does not exist.", no=no), field="no")
-    return contact
+def persons_of(company_no: str) -> ColumnElement[bool]:
+    """The condition that picks the persons of a company."""
+    return (Contact.company_no == company_no) & (Contact.type == ContactType.PERSON)
 
 
 def on_segment_line(session: Session, no: str) -> str | None:
@@ -141,9 +101,9 @@ def check_email(email: str) -> None:
 
 def check_codes(session: Session, values: dict[str, Any]) -> None:
     """Refuse codes of salesperson, territory, country, language and salutation that do not exist."""
-    for field, column in CODE_FIELDS.items():
+    for field, (model, _label) in CODE_TABLES.items():
         code = values.get(field)
-        if code and session.scalar(select(column).where(column == code)) is None:
+        if code and session.get(model, code) is None:
             raise ServiceError(_("The code %(code)s does not exist.", code=code), field=field)
 
 
@@ -158,7 +118,7 @@ def _company(session: Session, no: str) -> Contact:
 
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:
     clean = {key: values[key] for key in EDITABLE_FIELDS if key in values}
-    for field in CODE_FIELDS:
+    for field in CODE_TABLES:
         if field in clean:
             clean[field] = (clean[field] or "").strip().upper() or None
     return clean
@@ -198,11 +158,7 @@ def update_contact(session: Session, contact: Contact, values: dict[str, Any]) -
     _fill_name(contact)
     if contact.type == ContactType.COMPANY:
         contact.company_no, contact.company_name = contact.no, contact.name
-        session.execute(
-            update(Contact)
-            .where(Contact.company_no == contact.no, Contact.type == ContactType.PERSON)
-            .values(company_name=contact.name)
-        )
+        session.execute(update(Contact).where(persons_of(contact.no)).values(company_name=contact.name))
     session.flush()
     return contact
 
@@ -250,11 +206,7 @@ def delete_contact(session: Session, contact: Contact) -> None:
             _("%(no)s is on segment %(segment)s and cannot be deleted.", no=contact.no, segment=segment_no)
         )
     if contact.type == ContactType.COMPANY:
-        persons = session.scalar(
-            select(func.count())
-            .select_from(Contact)
-            .where(Contact.company_no == contact.no, Contact.type == ContactType.PERSON)
-        )
+        persons = session.scalar(select(func.count()).select_from(Contact).where(persons_of(contact.no)))
         if persons:
             raise ServiceError(
                 _("The company %(no)s still has %(n)d persons and cannot be deleted.", no=contact.no, n=persons)
@@ -263,14 +215,9 @@ def delete_contact(session: Session, contact: Contact) -> None:
         raise ServiceError(
             _("%(no)s has interaction log entries and cannot be deleted; anonymise it instead.", no=contact.no)
         )
-    _remove_relations(session, contact.no)
+    remove_all_relations(session, contact.no)
     session.delete(contact)
     session.flush()
-
-
-def _remove_relations(session: Session, no: str) -> None:
-    for model in RELATION_MODELS:
-        session.execute(delete(model).where(model.contact_no == no))
 
 
 def anonymise_contact(session: Session, contact: Contact) -> None:
@@ -287,93 +234,8 @@ def anonymise_contact(session: Session, contact: Contact) -> None:
     contact.privacy_blocked = True
     if contact.type == ContactType.COMPANY:
         contact.company_name = ""
-        session.execute(
-            update(Contact)
-            .where(Contact.company_no == contact.no, Contact.type == ContactType.PERSON)
-            .values(company_name="")
-        )
-    _remove_relations(session, contact.no)
-    session.flush()
-
-
-def _relation(kind: str, contact: Contact) -> tuple[Any, Any, Any]:
-    if kind not in RELATIONS:
-        raise ServiceError(_("Unknown relation."))
-    model, column, reference, for_companies, for_persons = RELATIONS[kind]
-    if not (for_companies if contact.type == ContactType.COMPANY else for_persons):
-        raise ServiceError(_("This relation does not apply to this kind of contact."), field=kind)
-    return model, column, reference
-
-
-def add_relation(session: Session, contact: Contact, kind: str, code: str) -> None:
-    """Link a contact to a mailing group, industry group, business relation or job responsibility."""
-    model, column, reference = _relation(kind, contact)
-    code = (code or "").strip().upper()
-    if not code:
-        raise ServiceError(_("Choose a code."), field=kind)
-    if session.scalar(select(reference).where(reference == code)) is None:
-        raise ServiceError(_("The code %(code)s does not exist.", code=code), field=kind)
-    if session.scalar(select(model.contact_no).where(model.contact_no == contact.no, column == code)) is None:
-        session.add(model(contact_no=contact.no, **{column.key: code}))
-        session.flush()
-
-
-def remove_relation(session: Session, contact: Contact, kind: str, code: str) -> None:
-    """Unlink a contact from a group or relation (nothing happens if it was not linked)."""
-    model, column, _reference = _relation(kind, contact)
-    session.execute(delete(model).where(model.contact_no == contact.no, column == code))
-
-
-def relation_codes(session: Session, contact: Contact, kind: str) -> list[tuple[str, str]]:
-    """The (code, description) pairs a contact is linked to, by code."""
-    model, column, reference = RELATIONS[kind][:3]
-    table = reference.class_
-    rows = session.execute(
-        select(column, table.description)
-        .join(table, reference == column)
-        .where(model.contact_no == contact.no)
-        .order_by(column)
-    )
-    return [(code, description) for code, description in rows]
-
-
-def questionnaires_for(session: Session, contact: Contact) -> list[ProfileQuestionnaire]:
-    """The questionnaires that apply to this contact's type."""
-    applies = QuestionnaireAppliesTo.COMPANY if contact.type == ContactType.COMPANY else QuestionnaireAppliesTo.PERSON
-    return list(
-        session.scalars(
-            select(ProfileQuestionnaire)
-            .where(ProfileQuestionnaire.applies_to == applies)
-            .order_by(ProfileQuestionnaire.code)
-        )
-    )
-
-
-def profile_answer_ids(session: Session, contact: Contact) -> set[int]:
-    """The ids of the profile answers given for this contact."""
-    return set(
-        session.scalars(select(ContactProfileAnswer.answer_id).where(ContactProfileAnswer.contact_no == contact.no))
-    )
-
-
-def set_profile_answer(session: Session, contact: Contact, question_id: int, answer_id: int | None) -> None:
-    """Give one answer to a question for a contact (None clears it); the questionnaire must apply."""
-    question = session.get(ProfileQuestion, question_id)
-    if question is None:
-        raise ServiceError(_("The question does not exist."))
-    if question.questionnaire not in questionnaires_for(session, contact):
-        raise ServiceError(_("This questionnaire does not apply to this kind of contact."))
-    answer_ids = [answer.id for answer in question.answers]
-    if answer_id is not None and answer_id not in answer_ids:
-        raise ServiceError(_("The answer does not belong to this question."))
-    if answer_ids:
-        session.execute(
-            delete(ContactProfileAnswer).where(
-                ContactProfileAnswer.contact_no == contact.no, ContactProfileAnswer.answer_id.in_(answer_ids)
-            )
-        )
-    if answer_id is not None:
-        session.add(ContactProfileAnswer(contact_no=contact.no, answer_id=answer_id))
+        session.execute(update(Contact).where(persons_of(contact.no)).values(company_name=""))
+    remove_all_relations(session, contact.no)
     session.flush()
 
 
@@ -382,25 +244,12 @@ def refresh_search_text(session: Session, where: ColumnElement[bool] | None = No
     source = func.coalesce(getattr(Contact, SEARCH_FIELDS[0]), "")
     for field in SEARCH_FIELDS[1:]:
         source = source + " " + func.coalesce(getattr(Contact, field), "")
-    if session.get_bind().dialect.name == "sqlite":
-        raw = session.connection().connection.driver_connection
-        raw.create_function(
-            "segapp_casefold", 1, lambda v: (v or "").casefold()[:SEARCH_TEXT_LENGTH], deterministic=True
-        )
-        folded = func.segapp_casefold(source)
-    else:
-        folded = func.left(func.lower(source), SEARCH_TEXT_LENGTH)
-    statement = update(Contact).values(search_text=folded).execution_options(synchronize_session=False)
+    # The same fold and cut as contact_search_text, in SQL (substr counts characters on both engines).
+    statement = (
+        update(Contact)
+        .values(search_text=func.substr(folded(source), 1, SEARCH_TEXT_LENGTH))
+        .execution_options(synchronize_session=False)
+    )
     if where is not None:
         statement = statement.where(where)
     session.execute(statement)
-
-
-def answers_by_question(session: Session, question_ids: list[int]) -> dict[int, list[ProfileAnswer]]:
-    """The possible answers of the given questions."""
-    result: dict[int, list[ProfileAnswer]] = {qid: [] for qid in question_ids}
-    for answer in session.scalars(
-        select(ProfileAnswer).where(ProfileAnswer.question_id.in_(question_ids)).order_by(ProfileAnswer.line_no)
-    ):
-        result[answer.question_id].append(answer)
-    return result

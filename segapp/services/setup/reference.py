@@ -9,27 +9,15 @@ from sqlalchemy import Column, Numeric, String, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from segapp.models import Base
-from segapp.models.base import CODE_LENGTH
+from segapp.models import Base, Campaign
+from segapp.models.base import CODE_LENGTH, MAX_AMOUNT
 from segapp.services.errors import ServiceError
-from segapp.services.reference_usage import ensure_deletable
-
-# Numeric(18, 2) holds 16 digits before the point.
-MAX_AMOUNT = Decimal("9999999999999999")
+from segapp.services.setup.campaigns import check_campaign
+from segapp.services.setup.reference_usage import ensure_deletable
 
 # Extra rules of one model, run after the generic ones: rule(session, row, values, is_new).
 ModelRule = Callable[[Session, Any, dict[str, Any], bool], None]
-MODEL_RULES: dict[type, ModelRule] = {}
-
-
-def model_rule(model: type) -> Callable[[ModelRule], ModelRule]:
-    """Register the extra rules of a model (used by the campaign service)."""
-
-    def register(rule: ModelRule) -> ModelRule:
-        MODEL_RULES[model] = rule
-        return rule
-
-    return register
+MODEL_RULES: dict[type, ModelRule] = {Campaign: check_campaign}
 
 
 def normalise_code(code: str | None, field: str = "code") -> str:
@@ -47,11 +35,6 @@ def normalise_code(code: str | None, field: str = "code") -> str:
 def key_column(model: type[Base]) -> str:
     """The name of the single primary-key column of a reference model."""
     return model.__table__.primary_key.columns.values()[0].key  # type: ignore[attr-defined]
-
-
-def find_row(session: Session, model: type[Base], key: Any) -> Any:
-    """The row with this key, or None."""
-    return session.get(model, key)
 
 
 def save_reference(session: Session, model: type[Base], values: dict[str, Any], row: Any = None) -> Any:
@@ -155,6 +138,3 @@ def delete_reference(session: Session, row: Any, thing: str) -> None:
         raise ServiceError(
             _("%(thing)s %(name)s is in use, so it cannot be deleted.", thing=thing, name=name)
         ) from None
-
-
-from segapp.services import campaigns  # noqa: E402,F401  (registers the campaign rule)

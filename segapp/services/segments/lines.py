@@ -16,11 +16,11 @@ from segapp.models import (
     SegmentLine,
     SegmentLineHistory,
 )
-from segapp.services import field_values as fv
 from segapp.services.errors import Conflict, NotFound, ServiceError
-from segapp.services.segment_actions import record_manual_add, record_manual_reduce, restore_lines_from_history
-from segapp.services.segment_rules import contact_rule_values, contact_values, header_line_values
-from segapp.services.segments import get_segment
+from segapp.services.segments import field_values as fv
+from segapp.services.segments.actions import record_manual_add, record_manual_reduce, restore_lines_from_history
+from segapp.services.segments.records import get_segment
+from segapp.services.segments.rules import contact_rule_values, contact_values, header_line_values
 
 LINE_NO_STEP = 10000
 

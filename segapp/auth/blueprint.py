@@ -1,0 +1,5 @@
+"""The auth blueprint, apart from its package so that the view modules can import it without a cycle."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")

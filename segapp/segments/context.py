@@ -1,0 +1,32 @@
+"""What the segment views share: the segment or a 404, and the context its page and fragments need."""
+
+from typing import Any
+
+from segapp.extensions import db
+from segapp.models import Campaign, SegmentHeader
+from segapp.segments.columns import HEADER_COLUMNS, HEADER_SECTIONS
+from segapp.services.segments.records import criteria_action_count, segment_totals
+
+
+def load_segment(segment_no: str) -> SegmentHeader:
+    """The segment or a 404."""
+    return db.get_or_404(SegmentHeader, segment_no)
+
+
+def page_context(header: SegmentHeader) -> dict[str, Any]:
+    """What the page and its fragments need besides the header."""
+    campaign = db.session.get(Campaign, header.campaign_no) if header.campaign_no else None
+    return {
+        "header": header,
+        "campaign_description": campaign.description if campaign else "",
+        "sections": HEADER_SECTIONS,
+        "columns": HEADER_COLUMNS,
+    }
+
+
+def totals_context(segment_no: str) -> dict[str, Any]:
+    """No. of lines, cost and duration totals, no. of criteria actions: computed by the database."""
+    return {
+        "totals": segment_totals(db.session, segment_no),
+        "action_count": criteria_action_count(db.session, segment_no),
+    }

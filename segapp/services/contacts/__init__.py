@@ -1,0 +1,1 @@
+"""Contacts: records, relations and the contact list."""
