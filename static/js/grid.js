@@ -321,6 +321,7 @@
       focusCell(cellIn(row, field));
     }
     numberRows();
+    keepInView();
     return row;
   }
 
@@ -519,6 +520,12 @@
     var td = cellIn(tr, "contact_no");
     focusCell(td);
     startEdit(td, "");
+    keepInView();
+  }
+
+  // The line being typed stays in the window (with a margin, see .cell-editor in app.css) as lines arrive.
+  function keepInView() {
+    if (editor) editor.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 
   function draftText(td) {

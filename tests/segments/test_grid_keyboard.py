@@ -379,3 +379,39 @@ def test_after_a_form_error_the_focus_is_on_the_field_in_error(
     page.locator("#name").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#email")).to_be_focused()
+
+
+# Counts the animation frames in which the new line's editor is not wholly inside the window.
+WATCH_NEW_LINE = """() => {
+  window.outsideFrames = 0;
+  const poll = () => {
+    const input = document.querySelector("[data-new-contact]");
+    if (input) {
+      const box = input.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) window.outsideFrames++;
+    }
+    requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+}"""
+
+
+def test_thirty_numbers_typed_at_speed_in_italian(open_segment, make_contact, db, tmp_path) -> None:
+    """Issue 10's "done when": 30 numbers at 30 ms a key, Enter and no pause, on 1280x720 in Italian."""
+    from playwright.sync_api import expect
+
+    numbers = [make_contact(f"Azienda {i:02d}", city="Roma").no for i in range(1, 31)]
+    page = open_segment(language="it")
+    expect(page.locator("#lines-title")).to_have_text("Righe")
+    page.evaluate(WATCH_NEW_LINE)
+    page.keyboard.press("Control+Insert")
+    page.keyboard.type("".join(f"{no}\n" for no in numbers), delay=TYPIST)
+    expect(page.locator('[data-total="lines"]')).to_have_text("30")
+    expect(page.locator("tr[data-new-line][data-pending]")).to_have_count(0)
+    expect(page.locator("[data-new-contact]")).to_be_focused()
+    expect(page.locator("[data-new-contact]")).to_have_value("")
+    assert _saved_contacts(db, "SEG00001") == numbers
+    page.screenshot(path=str(tmp_path / "thirty-lines.png"))
+    assert page.evaluate("() => window.outsideFrames") == 0
+    _expect_body_never_focused(page)
+    page.screenshot(path=str(tmp_path / "thirty-lines.png"))
