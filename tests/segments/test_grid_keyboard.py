@@ -1,6 +1,7 @@
 """The lines grid from the keyboard alone, at 1280x720 (issue 10, points 1-6 and 9): every wait is for a DOM state."""
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -190,6 +191,11 @@ def test_getting_around_the_grid_and_the_header(open_segment, make_segment, cont
     page.keyboard.type("23/11/2026")
     page.keyboard.press("Tab")
     expect(page.locator("#h-date")).to_have_value("2026-11-23")
+    page.locator("#h-date").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("t")
+    page.keyboard.press("Tab")
+    expect(page.locator("#h-date")).to_have_value(date.today().isoformat())
 
     header = make_segment(description="Many lines")
     for i in range(60):
