@@ -23,18 +23,18 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.run-insta
 run: $(VENV)/.run-installed
 	$(VENV)/bin/flask db upgrade
 	$(VENV)/bin/flask demo-data --if-empty
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile - wsgi:app
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile - wsgi:app
 
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev-installed
-	$(VENV)/bin/ruff check segapp tests bench migrations
-	$(VENV)/bin/ruff format --check segapp tests bench migrations wsgi.py
+	$(VENV)/bin/ruff check segapp tests bench migrations gunicorn.conf.py
+	$(VENV)/bin/ruff format --check segapp tests bench migrations wsgi.py gunicorn.conf.py
 
 # Extract strings, merge them into the Italian catalogue, compile it (the .mo is committed).
 translations: $(VENV)/.dev-installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o segapp/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output -o segapp/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i segapp/translations/messages.pot -d segapp/translations --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel compile -d segapp/translations
 

@@ -7,10 +7,12 @@ from typing import Any
 from flask import Flask, has_request_context, request
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from segapp import database  # noqa: F401  (registers the engine events)
 from segapp.config import UI_LANGUAGES, Config, load_or_create_secret_key, normalise_database_url
 from segapp.extensions import babel, csrf, db, login_manager, migrate
+from segapp.headers import add_security_headers
 from segapp.htmx import add_vary_header, wants_fragment
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -40,6 +42,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     _configure_database_and_secret(app)
+    _trust_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, compare_type=True)
@@ -49,9 +52,11 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     _configure_login()
 
     from segapp.auth.policy import init_policy
+    from segapp.request_values import register_converters
 
     app.before_request(refuse_nul_characters)
     init_policy(app)
+    register_converters(app)
     for package in BLUEPRINT_PACKAGES:
         app.register_blueprint(import_module(package).bp)
 
@@ -61,6 +66,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     app.after_request(add_vary_header)
+    app.after_request(add_security_headers)
 
     from segapp.cli import register_cli
 
@@ -78,6 +84,16 @@ def _configure_database_and_secret(app: Flask) -> None:
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind N trusted proxies, take the client's address and scheme from their X-Forwarded-* headers.
+
+    With 0 (the default) those headers are ignored: anyone could send them.
+    """
+    trusted = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if trusted > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)  # type: ignore[method-assign]
+
+
 def select_locale() -> str | None:
     """The user's chosen language, else the browser's best match."""
     languages = tuple(UI_LANGUAGES)
@@ -90,20 +106,18 @@ def select_locale() -> str | None:
 
 def _configure_login() -> None:
     from flask_babel import lazy_gettext as _l
-    from sqlalchemy import select
 
-    from segapp.models import User
+    from segapp.auth.sessions import load_user
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    # Flask-Login's own protection only marks a permanent session "not fresh" when the client
+    # changes, and reads the address from a raw X-Forwarded-For; segapp.auth.sessions binds each
+    # stored session to its client (address after ProxyFix, browser) and ends it instead.
+    login_manager.session_protection = None
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
-            return None
-        return db.session.scalar(select(User).where(User.id == int(user_id), User.active.is_(True)))
+    login_manager.user_loader(load_user)
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Any:
@@ -131,3 +145,5 @@ def refuse_nul_characters() -> None:
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
                 raise BadRequest(description="nul")
+    if any(isinstance(value, str) and "\x00" in value for value in (request.view_args or {}).values()):
+        raise BadRequest(description="nul")

@@ -5,8 +5,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from segapp.catalogue import N_
 from segapp.models import (
     CampaignStatus,
+    ContactType,
     CorrespondenceType,
     Evaluation,
     InformationFlow,
@@ -16,25 +18,32 @@ from segapp.models import (
 )
 
 # The blank value of an optional enum has no caption of its own: each caller says how blank reads.
-ENUM_CAPTIONS: dict[type[enum.Enum], dict[str, Any]] = {
-    CorrespondenceType: {"hard_copy": _l("Hard copy"), "email": _l("E-mail")},
-    InformationFlow: {"outbound": _l("Outbound"), "inbound": _l("Inbound")},
-    InitiatedBy: {"us": _l("Us"), "them": _l("Them")},
+# Plain messages here, so that code without a request (filter expressions) can read every language
+# of them from the catalogue; ENUM_CAPTIONS below is the same table translated for the request.
+ENUM_CAPTION_MESSAGES: dict[type[enum.Enum], dict[str, str]] = {
+    ContactType: {"company": N_("Company"), "person": N_("Person")},
+    CorrespondenceType: {"hard_copy": N_("Hard copy"), "email": N_("E-mail")},
+    InformationFlow: {"outbound": N_("Outbound"), "inbound": N_("Inbound")},
+    InitiatedBy: {"us": N_("Us"), "them": N_("Them")},
     Evaluation: {
-        "very_positive": _l("Very positive"),
-        "positive": _l("Positive"),
-        "neutral": _l("Neutral"),
-        "negative": _l("Negative"),
-        "very_negative": _l("Very negative"),
+        "very_positive": N_("Very positive"),
+        "positive": N_("Positive"),
+        "neutral": N_("Neutral"),
+        "negative": N_("Negative"),
+        "very_negative": N_("Very negative"),
     },
     CampaignStatus: {
-        "planned": _l("Planned"),
-        "active": _l("Active"),
-        "completed": _l("Completed"),
-        "cancelled": _l("Cancelled"),
+        "planned": N_("Planned"),
+        "active": N_("Active"),
+        "completed": N_("Completed"),
+        "cancelled": N_("Cancelled"),
     },
-    QuestionnaireAppliesTo: {"company": _l("Companies"), "person": _l("Persons")},
-    Role: {"admin": _l("Administrator"), "user": _l("User"), "viewer": _l("Viewer")},
+    QuestionnaireAppliesTo: {"company": N_("Companies"), "person": N_("Persons")},
+    Role: {"admin": N_("Administrator"), "user": N_("User"), "viewer": N_("Viewer")},
+}
+ENUM_CAPTIONS: dict[type[enum.Enum], dict[str, Any]] = {
+    enum_class: {value: _l(message) for value, message in messages.items()}
+    for enum_class, messages in ENUM_CAPTION_MESSAGES.items()
 }
 NONE = _l("(none)")
 YES_NO = {"": _l("No"), "1": _l("Yes")}

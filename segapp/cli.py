@@ -1,11 +1,16 @@
-"""Command-line commands: ``flask create-user`` and ``flask demo-data``."""
+"""Command-line commands: ``flask create-user``, ``flask demo-data``, ``flask check-contact-numbers`` and
+``flask backup``."""
+
+from pathlib import Path
 
 import click
 from flask import Flask
 
+from segapp.backup import BackupError, backup_sqlite
 from segapp.database import immediate_transactions
 from segapp.extensions import db
 from segapp.models import Role
+from segapp.services.contacts.numbers import contacts_with_bad_numbers
 from segapp.services.demo import database_is_empty, load_demo_data
 from segapp.services.errors import ServiceError
 from segapp.services.users import create_user
@@ -45,3 +50,29 @@ def register_cli(app: Flask) -> None:
             count = load_demo_data(db.session, companies=companies)
             db.session.commit()
         click.echo(f"Demo data loaded: {count} contacts.")
+
+    @app.cli.command("check-contact-numbers")
+    def check_contact_numbers_command() -> None:
+        """List the contacts whose no. breaks the rule (letters, digits, - _ . , at most 20); renames nothing."""
+        count = 0
+        for no, name in contacts_with_bad_numbers(db.session):
+            click.echo(f"{no}\t{name}")
+            count += 1
+        db.session.rollback()
+        if count:
+            raise click.ClickException(
+                f"{count} contact numbers break the rule: at most 20 upper-case letters, digits, and - _ . "
+                "(not first, never two dots in a row). Rename them by hand."
+            )
+        click.echo("Every contact number follows the rule.")
+
+    @app.cli.command("backup")
+    @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Replace TARGET if it exists.")
+    def backup_command(target: Path, force: bool) -> None:
+        """Copy the running SQLite database safely to TARGET (PostgreSQL: use pg_dump)."""
+        try:
+            size = backup_sqlite(db.engine, target, overwrite=force)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Backup written to {target} ({size:,} bytes).")

@@ -49,6 +49,8 @@ class Config:
     IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "20"))
     LOGIN_THROTTLE_AFTER = 3
     LOGIN_THROTTLE_MAX_SECONDS = 300
+    # Proxies in front of the app whose X-Forwarded-For / -Proto are believed (0: none).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 
 class TestConfig(Config):

@@ -16,15 +16,15 @@ What a condition matches, the same on SQLite and PostgreSQL:
   match ``Milano``), options in the order they are declared, ``No`` before ``Yes``.
 - The empty value (``''``): a blank string, a blank option or NULL. It matches ``''`` (``=''``) and
   every ``<>X`` with a non-empty X, and nothing else (not ``*``, not ``..M``, not ``<M``).
-- Options are named by value or by caption in any language segapp speaks, yes/no likewise
-  (``Società`` and ``Sì`` under ``en`` too); numbers take ``.`` as decimal separator, and ``,``
+- Options are named by value or by caption (:mod:`segapp.captions`) in any language segapp speaks,
+  yes/no by the words of :mod:`segapp.yesno` and by its captions (``Società`` and ``Sì`` under ``en``
+  too); numbers take ``.`` as decimal separator, and ``,``
   where the locale writes decimals so; dates are read by :func:`segapp.dates.parse_date`.
 
 The result is true or false for every row, never NULL, so it can be negated safely. Every value is
 a bound parameter. Importing this module registers the SQLite fold function for every engine.
 """
 
-import enum
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -36,47 +36,15 @@ from babel.numbers import get_decimal_symbol
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
+from segapp.captions import ENUM_CAPTION_MESSAGES
 from segapp.catalogue import N_, in_every_language, language, translate
 from segapp.dates import DateError, parse_date
 from segapp.filter_syntax import Comparison, FilterError, Junction, Node, Range, Value, parse
-from segapp.models.base import (
-    CampaignStatus,
-    ContactType,
-    CorrespondenceType,
-    Evaluation,
-    InformationFlow,
-    InitiatedBy,
-    QuestionnaireAppliesTo,
-)
 from segapp.textfold import by_code_point, fold, folded
+from segapp.yesno import FALSE_WORDS, TRUE_WORDS
 
 __all__ = ["FilterError", "compile_filter"]
 
-# The option captions a filter accepts, by enum class and stored value, in English; the other
-# languages come from the catalogue. (The pages' own caption tables are Flask-Babel lazy strings,
-# which need a request to say Italian; the tidy issue makes them one source.)
-OPTION_CAPTIONS: dict[type[enum.Enum], dict[str, str]] = {
-    ContactType: {"company": N_("Company"), "person": N_("Person")},
-    QuestionnaireAppliesTo: {"company": N_("Company"), "person": N_("Person")},
-    CorrespondenceType: {"hard_copy": N_("Hard copy"), "email": N_("E-mail")},
-    InformationFlow: {"outbound": N_("Outbound"), "inbound": N_("Inbound")},
-    InitiatedBy: {"us": N_("Us"), "them": N_("Them")},
-    Evaluation: {
-        "very_positive": N_("Very positive"),
-        "positive": N_("Positive"),
-        "neutral": N_("Neutral"),
-        "negative": N_("Negative"),
-        "very_negative": N_("Very negative"),
-    },
-    CampaignStatus: {
-        "planned": N_("Planned"),
-        "active": N_("Active"),
-        "completed": N_("Completed"),
-        "cancelled": N_("Cancelled"),
-    },
-}
-NO_WORDS = (N_("No"), "false")
-YES_WORDS = (N_("Yes"), "si", "true")
 MAX_INTEGER = 2**63 - 1
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 _ORDER = {"<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__"}
@@ -355,7 +323,10 @@ class _ChoiceField(_Field):
 
 class _YesNoField(_ChoiceField):
     def choices(self) -> Sequence[tuple[Any, list[str]]]:
-        return [(False, _words(NO_WORDS)), (True, _words(YES_WORDS))]
+        return [
+            (False, [*in_every_language(N_("No")), *sorted(FALSE_WORDS - {""})]),
+            (True, [*in_every_language(N_("Yes")), *sorted(TRUE_WORDS)]),
+        ]
 
     def caption(self, words: list[str]) -> str:
         return translate(self.locale, words[0])
@@ -372,13 +343,13 @@ class _OptionField(_ChoiceField):
     def _all_choices(self, type_: sa.Enum) -> list[tuple[Any, list[str]]]:
         if self.enum_class is None:
             return [(stored, [stored]) for stored in type_.enums]
-        captions = OPTION_CAPTIONS.get(self.enum_class, {})
+        captions = ENUM_CAPTION_MESSAGES.get(self.enum_class, {})
         members = list(self.enum_class.__members__.values())
         stored_values = type_.values_callable(self.enum_class) if type_.values_callable else [m.name for m in members]
         choices = []
         for member, stored in zip(members, stored_values, strict=True):
             caption = captions.get(stored)
-            words = [stored, *(_words([caption]) if caption else []), member.name, str(member.value)]
+            words = [stored, *(in_every_language(caption) if caption else []), member.name, str(member.value)]
             choices.append((member, words))
         return choices
 
@@ -386,12 +357,8 @@ class _OptionField(_ChoiceField):
         return self._choices
 
     def caption(self, words: list[str]) -> str:
-        caption = OPTION_CAPTIONS.get(self.enum_class, {}).get(words[0]) if self.enum_class else None
+        caption = ENUM_CAPTION_MESSAGES.get(self.enum_class, {}).get(words[0]) if self.enum_class else None
         return translate(self.locale, caption) if caption else words[0]
-
-
-def _words(messages: Sequence[str]) -> list[str]:
-    return [word for message in messages for word in in_every_language(message)]
 
 
 def _number(text: str, locale: str) -> Decimal | None:

@@ -1,13 +1,14 @@
-"""Shared form pieces: a base form that refuses control characters in every text field."""
+"""Shared form pieces: a base form that refuses control characters in every text field, an amount field."""
 
 import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField, TextAreaField
+from wtforms import DecimalField, Field, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from segapp.numbers import to_decimal
 from segapp.services.errors import ServiceError
 
 # Tab, line feed and carriage return are fine in multi-line text; nothing else below 0x20 is.
@@ -40,6 +41,22 @@ class SafeForm(FlaskForm):
                 if not issubclass(unbound_field.field_class, TextAreaField):
                     options["filters"] = [strip_filter, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, **options)
+
+
+class AmountField(DecimalField):
+    """A decimal field read by the app's one number parser (``10,5`` too); NaN, sNaN, Infinity and
+    numbers too large to keep are refused with a message instead of failing in a validator."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Blank leaves no value (for InputRequired to report); anything else must be a number."""
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = to_decimal(str(valuelist[0]), places=self.places if self.places is not None else 2)
+        except ValueError as refused:
+            self.data = None
+            raise ValueError(str(refused)) from None
 
 
 def show_service_error(form: FlaskForm, error: ServiceError, fallback: str | None = None) -> None:

@@ -75,10 +75,29 @@ _ALIASES: dict[str, tuple[tuple[str, ...], ...]] = {
     "surname": (("surname", "last name", "family name", "lastname", "cognome"),),
     "title": (("title", "name prefix", "titolo", "prefix", "titolo di cortesia"),),
     "salutation_code": (
-        ("salutation code", "salutation", "codice saluto", "saluto", "formula di saluto", "codice formula saluto"),
+        (
+            "salutation code",
+            "salutation",
+            "codice saluto",
+            "saluto",
+            "formula di saluto",
+            "codice formula saluto",
+            "codice formula di saluto",
+        ),
     ),
     "company_no": (
-        ("company no", "company no.", "company number", "n azienda", "numero azienda", "codice azienda", "company id"),
+        (
+            "company no",
+            "company no.",
+            "company number",
+            "n azienda",
+            "numero azienda",
+            "codice azienda",
+            "company id",
+            "n societa",
+            "nr societa",
+            "numero societa",
+        ),
     ),
     "company_name": (
         (
@@ -179,6 +198,7 @@ _ALIASES: dict[str, tuple[tuple[str, ...], ...]] = {
             "codice nazione",
             "nazione regione",
             "paese regione",
+            "paese area",
         ),
         ("home country region", "home country", "other country region"),
     ),
@@ -282,6 +302,7 @@ _ALIASES: dict[str, tuple[tuple[str, ...], ...]] = {
             "bloccato privacy",
             "privacy bloccata",
             "riservatezza bloccata",
+            "bloccato per privacy",
         ),
     ),
 }

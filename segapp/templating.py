@@ -37,12 +37,16 @@ def nav_items() -> list[tuple[str, str, bool]]:
     return items
 
 
+# The query arguments a page link keeps. Never the whole query string: a key ``endpoint`` or ``_method``
+# breaks url_for, and one named like a path parameter replaces it. A list with other filters builds its
+# own links (the pager macro's caller block).
+PAGE_LINK_ARGS = ("q",)
+
+
 def url_with_page(page: int) -> str:
-    """The current URL (path and query arguments kept) with another page number."""
-    arguments = dict(request.view_args or {})
-    arguments.update(request.args.to_dict())
-    arguments["page"] = page
-    return url_for(request.endpoint, **arguments)
+    """The current URL (path and the search kept) with another page number."""
+    kept = {name: request.args[name] for name in PAGE_LINK_ARGS if request.args.get(name)}
+    return url_for(request.endpoint, **dict(request.view_args or {}, **kept, page=page))
 
 
 def show_date(value: date | None) -> str:

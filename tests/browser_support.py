@@ -38,7 +38,7 @@ def chromium() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
         if _in_ci():
             pytest.fail(f"{CHROMIUM} is missing in CI")
-        pytest.skip(f"{CHROMIUM} is not installed")
+        pytest.skip(f"{CHROMIUM} is not installed (Debian: apt-get install chromium)")
     playwright = _sync_api().sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -4,6 +4,7 @@ import contextvars
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -19,17 +20,23 @@ from segapp.models import Base, CompanyInformation, Contact, MarketingSetup, Num
 from segapp.scratch_database import scratch_postgresql_database
 from segapp.services.users import create_user
 
-# Browser fixtures (one Chromium per session) for every area: chromium, new_browser_page, browser_page, live_server.
-pytest_plugins = ["tests.browser_support"]
+# Browser fixtures (one Chromium per session) for every area: chromium, new_browser_page, browser_page,
+# live_server; and the summary at the end of a run (which databases, whether the browser tests ran).
+pytest_plugins = ["tests.browser_support", "tests.run_summary"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 SEED_TABLES = (NumberSeries, MarketingSetup, CompanyInformation)
 PASSWORD = "correct-horse-1"
 
 
+def postgresql_configured() -> bool:
+    """True when TEST_DATABASE_URL names a PostgreSQL server."""
+    return TEST_DATABASE_URL.startswith(("postgres://", "postgresql"))
+
+
 def _backends() -> list[str]:
     backends = ["sqlite"]
-    if TEST_DATABASE_URL.startswith(("postgres://", "postgresql")):
+    if postgresql_configured():
         backends.append("postgresql")
     elif os.environ.get("CI") == "true":
         raise RuntimeError("CI must set TEST_DATABASE_URL to a PostgreSQL URL")
@@ -39,7 +46,15 @@ def _backends() -> list[str]:
 @pytest.fixture(scope="session", params=_backends())
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A new empty database for this test session on the given backend, dropped afterwards."""
-    if request.param == "sqlite":
+    with scratch_database(request.param, tmp_path_factory) as url:
+        yield url
+
+
+@contextmanager
+def scratch_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a new empty database on ``backend`` (a temporary SQLite file, or a PostgreSQL database
+    beside TEST_DATABASE_URL's), dropped afterwards."""
+    if backend == "sqlite":
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
         return
     with scratch_postgresql_database(TEST_DATABASE_URL, "segapp_test") as url:
@@ -121,6 +136,16 @@ def client(app: Flask) -> FlaskClient:
     """A test client whose requests do not share the test's app context."""
     app.test_client_class = IsolatedClient
     return app.test_client()
+
+
+@pytest.fixture
+def proxied_app(app: Flask, database_url: str) -> Iterator[Flask]:
+    """The app as deployed behind one TLS proxy (TRUSTED_PROXIES=1), on the test's database."""
+    proxied = create_app(dict(_config_dict(TestConfig), SQLALCHEMY_DATABASE_URI=database_url, TRUSTED_PROXIES=1))
+    proxied.test_client_class = IsolatedClient
+    yield proxied
+    with proxied.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture

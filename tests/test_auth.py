@@ -99,13 +99,13 @@ def test_change_password_checks_the_current_one(client: FlaskClient, login: Call
     login("ann")
     response = client.post(
         "/auth/password",
-        data={"pw-current_password": "nope", "pw-password": "newpassword", "pw-confirm": "newpassword"},
+        data={"pw-current_password": "nope", "pw-password": "another-pass-9", "pw-confirm": "another-pass-9"},
     )
     assert response.status_code == 422
     assert "current password is wrong" in response.get_data(as_text=True)
     response = client.post(
         "/auth/password",
-        data={"pw-current_password": PASSWORD, "pw-password": "newpassword", "pw-confirm": "newpassword"},
+        data={"pw-current_password": PASSWORD, "pw-password": "another-pass-9", "pw-confirm": "another-pass-9"},
     )
     assert response.status_code == 302
 
@@ -128,9 +128,9 @@ def test_hostile_text_is_escaped_and_nul_refused(client: FlaskClient, login: Cal
 
 def test_cli_creates_a_user(app: Flask, db) -> None:
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "carl", "--role", "viewer", "--password", "password1"])
+    result = runner.invoke(args=["create-user", "carl", "--role", "viewer", "--password", "carl-secret-7"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(User.role).where(User.username == "carl")) == Role.VIEWER
-    result = runner.invoke(args=["create-user", "carl", "--password", "password1"])
+    result = runner.invoke(args=["create-user", "carl", "--password", "carl-secret-7"])
     assert result.exit_code != 0
     assert "taken" in result.output

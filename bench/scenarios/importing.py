@@ -16,7 +16,7 @@ from segapp.extensions import db
 from segapp.models import Contact, ContactType, NumberSeries
 from segapp.services.setup.number_series import CONTACT_SERIES, format_number
 
-IMPORT_MODULE = "segapp.services.contact_import"
+IMPORT_MODULE = "segapp.services.importing.run"
 COLUMNS = ["Name", "Address", "Post code", "City", "E-mail", "Phone"]
 MAPPING = {
     "Name": "name",
@@ -54,7 +54,7 @@ def import_files(rows: Iterator[list[str]], n: int, per_file: int) -> Iterator[I
 
 def segapp_task(spec: dict[str, Any]) -> float:
     """Child side: import the rows with segapp's service and commit."""
-    from segapp.services import contact_import
+    from segapp.services.importing import run as contact_import
 
     # The service takes at most MAX_ROWS rows in one go (spec: 100,000): larger N come as several files.
     per_file = getattr(contact_import, "MAX_ROWS", None) or spec["n"]

@@ -12,7 +12,9 @@ from segapp.services.users import any_user_exists
 # Endpoints that anyone may reach without signing in.
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.first_admin", "main.health"})
 # Endpoints where any signed-in user (viewers too) may change their own things.
-SELF_SERVICE_ENDPOINTS = frozenset({"auth.logout", "auth.profile", "auth.change_password_view"})
+SELF_SERVICE_ENDPOINTS = frozenset(
+    {"auth.logout", "auth.profile", "auth.change_password_view", "segments.remember_section"}
+)
 # Blueprints whose changes are for administrators only.
 ADMIN_BLUEPRINTS = frozenset({"setup", "users"})
 

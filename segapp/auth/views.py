@@ -4,16 +4,18 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from segapp.auth.blueprint import bp
 from segapp.auth.forms import ChangePasswordForm, FirstAdminForm, LoginForm, ProfileForm
+from segapp.auth.sessions import current_token, sign_in, sign_out
 from segapp.extensions import db
 from segapp.forms import show_service_error
 from segapp.models import Role
+from segapp.services.auth.sign_in import authenticate
 from segapp.services.errors import ServiceError
-from segapp.services.users import any_user_exists, authenticate, change_password, create_user, save_profile
+from segapp.services.users import any_user_exists, change_password, create_user, save_profile
 
 
 def _safe_next(target: str | None) -> str:
@@ -37,6 +39,7 @@ def login() -> str | Response:
                 db.session,
                 form.username.data,
                 form.password.data,
+                request.remote_addr or "",
                 current_app.config["LOGIN_THROTTLE_AFTER"],
                 current_app.config["LOGIN_THROTTLE_MAX_SECONDS"],
             )
@@ -44,9 +47,7 @@ def login() -> str | Response:
             db.session.commit()  # keeps the failure count
             form.password.errors.append(error.message)
             return render_template("auth/login.html", form=form), 401
-        db.session.commit()
-        session.permanent = True
-        login_user(user)
+        sign_in(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -71,9 +72,7 @@ def first_admin() -> str | Response:
             db.session.rollback()
             show_service_error(form, error, fallback="username")
             return render_template("auth/first_admin.html", form=form), 422
-        db.session.commit()
-        session.permanent = True
-        login_user(user)
+        sign_in(user)
         flash(_("Welcome! You are the administrator of segapp."), "success")
         return redirect(url_for("main.index"))
     return render_template("auth/first_admin.html", form=form)
@@ -82,7 +81,9 @@ def first_admin() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
-    """Sign out."""
+    """Sign out: this browser's stored session ends, the user's other sessions go on."""
+    sign_out()
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -111,8 +112,15 @@ def change_password_view() -> str | Response:
     password_form = ChangePasswordForm(prefix="pw")
     if password_form.validate_on_submit():
         try:
-            change_password(current_user, password_form.current_password.data, password_form.password.data)
+            change_password(
+                db.session,
+                current_user,
+                password_form.current_password.data,
+                password_form.password.data,
+                current_token(),
+            )
         except ServiceError as error:
+            db.session.rollback()
             show_service_error(password_form, error, fallback="password")
         else:
             db.session.commit()

@@ -11,6 +11,7 @@ from segapp.contacts.forms import ConfirmForm
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.models import Contact
+from segapp.request_values import form_int, page_arg
 from segapp.services.contacts.card import contact_card, entries_query
 from segapp.services.contacts.profile import (
     answers_by_question,
@@ -53,11 +54,6 @@ def _profile_context(contact: Contact) -> dict[str, Any]:
     )
 
 
-def _page_arg(name: str) -> int:
-    value = request.args.get(name, "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
-
-
 @bp.route("/<no>")
 def show_contact(no: str) -> str:
     """The card of a company or a person with its relations, persons, history and segments."""
@@ -67,7 +63,7 @@ def show_contact(no: str) -> str:
         "contacts/card.html",
         contact=contact,
         card=card,
-        entries=_entries_page(contact, _page_arg("entries_page")),
+        entries=_entries_page(contact, page_arg("entries_page")),
         relations=[_relation_context(contact, kind) for kind in relation_kinds(contact)],
         profile=_profile_context(contact),
         confirm_form=ConfirmForm(),
@@ -79,7 +75,7 @@ def show_contact(no: str) -> str:
 def contact_entries(no: str) -> Any:
     """One page of the contact's interaction log entries (a fragment for htmx)."""
     contact = db.get_or_404(Contact, no)
-    page = _page_arg("entries_page")
+    page = page_arg("entries_page")
     if not wants_fragment():
         return redirect(url_for("contacts.show_contact", no=no, entries_page=page))
     return render_template("contacts/_entries.html", contact=contact, entries=_entries_page(contact, page))
@@ -127,10 +123,11 @@ def remove_contact_relation(no: str, kind: str, code: str) -> Any:
 def set_contact_profile_answer(no: str, question_id: int) -> Any:
     """Give (or clear) the contact's answer to a profile question."""
     contact = db.get_or_404(Contact, no)
-    raw = request.form.get("answer_id", "")
+    # Blank clears the answer; anything else that is not an id names no answer (0), which is refused.
+    answer_id = (form_int("answer_id") or 0) if request.form.get("answer_id", "").strip() else None
     error = ""
     try:
-        set_profile_answer(db.session, contact, question_id, int(raw) if raw.isdigit() else None)
+        set_profile_answer(db.session, contact, question_id, answer_id)
     except ServiceError as service_error:
         db.session.rollback()
         contact, error = db.get_or_404(Contact, no), service_error.message

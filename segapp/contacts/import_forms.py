@@ -4,11 +4,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField, SelectField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField
 
 from segapp.forms import SafeForm
 from segapp.importing import IMPORT_FIELDS
-from segapp.services.import_rows import FIELD_LABELS
+from segapp.services.importing.rows import FIELD_LABELS
 
 
 class UploadForm(SafeForm):
@@ -26,6 +26,8 @@ class MappingFormBase(SafeForm):
         default="skip",
     )
     skip_invalid_rows = BooleanField(_l("Skip invalid rows and import the others"))
+    # Which upload the mapping was made for: a newer upload of the same user is not run with it.
+    upload = HiddenField()
 
 
 def field_choices() -> list[tuple[str, Any]]:

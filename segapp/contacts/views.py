@@ -17,21 +17,17 @@ from segapp.models import (
     MailingGroup,
     Salesperson,
 )
+from segapp.request_values import page_arg
 from segapp.services.contacts.listing import ContactFilter, fetch_page
 from segapp.services.contacts.records import CODE_TABLES, create_contact, update_contact
 from segapp.services.errors import ServiceError
-
-
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return min(int(value), 100_000) if value.isdigit() and int(value) > 0 else 1
 
 
 @bp.route("/")
 def list_contacts() -> str:
     """The contacts, searched, filtered, sorted and paged on the server."""
     flt = ContactFilter.from_args(request.args)
-    page = fetch_page(db.session, flt, _page_number(), current_app.config["PAGE_SIZE"])
+    page = fetch_page(db.session, flt, page_arg(), current_app.config["PAGE_SIZE"])
     context: dict[str, Any] = dict(flt=flt, page=page)
     if wants_fragment():
         return render_template("contacts/_table.html", **context)

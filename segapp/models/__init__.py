@@ -48,7 +48,7 @@ from segapp.models.reference import (
 )
 from segapp.models.segments import SegmentHeader, SegmentLine
 from segapp.models.setup import CompanyInformation, MarketingSetup, NumberSeries
-from segapp.models.users import User
+from segapp.models.users import SignInFailure, User, UserSession
 
 __all__ = [
     "Base",
@@ -95,6 +95,8 @@ __all__ = [
     "SegmentHeader",
     "SegmentLine",
     "SegmentLineHistory",
+    "SignInFailure",
     "Territory",
     "User",
+    "UserSession",
 ]

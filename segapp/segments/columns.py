@@ -1,14 +1,12 @@
 """What the segment page shows: header sections, grid columns and the captions of option values."""
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from segapp.captions import YES_NO, enum_caption, enum_choices
-from segapp.services.segments.field_values import OPTION_ENUMS
+from segapp.services.segments.field_values import OPTION_ENUMS, edit_value
 from segapp.templating import show_date, show_decimal
 
 
@@ -20,11 +18,22 @@ class Column:
     label: Any
     kind: str = "text"  # text, amount, date, bool, option, code, readonly
     datalist: str = ""
-    width: str = ""
 
 
-HEADER_SECTIONS: list[tuple[Any, list[Column]]] = [
-    (
+@dataclass(frozen=True)
+class Section:
+    """A FastTab of the header: its key (remembered per user when closed), title, fields, and the fields
+    its summary line shows when it is closed."""
+
+    key: str
+    title: Any
+    columns: list[Column]
+    summary: tuple[str, ...]
+
+
+HEADER_SECTIONS: list[Section] = [
+    Section(
+        "general",
         _l("General"),
         [
             Column("no", _l("No."), "readonly"),
@@ -32,8 +41,10 @@ HEADER_SECTIONS: list[tuple[Any, list[Column]]] = [
             Column("salesperson_code", _l("Salesperson"), "code", "salesperson-options"),
             Column("date", _l("Date"), "date"),
         ],
+        ("no", "description", "salesperson_code", "date"),
     ),
-    (
+    Section(
+        "interaction",
         _l("Interaction"),
         [
             Column("interaction_template_code", _l("Interaction template"), "code", "template-options"),
@@ -48,28 +59,32 @@ HEADER_SECTIONS: list[tuple[Any, list[Column]]] = [
             Column("unit_duration", _l("Unit duration (min.)"), "amount"),
             Column("send_word_docs_as_attachment", _l("Send Word documents as attachment"), "bool"),
         ],
+        ("interaction_template_code", "language_code", "subject", "correspondence_type", "unit_cost"),
     ),
-    (
+    Section(
+        "campaign",
         _l("Campaign"),
         [
             Column("campaign_no", _l("Campaign no."), "code", "campaign-options"),
             Column("campaign_target", _l("Campaign target"), "bool"),
             Column("campaign_response", _l("Campaign response"), "bool"),
         ],
+        ("campaign_no", "campaign_target", "campaign_response"),
     ),
 ]
-HEADER_COLUMNS = {column.name: column for _, columns in HEADER_SECTIONS for column in columns}
+SECTION_KEYS = tuple(section.key for section in HEADER_SECTIONS)
+HEADER_COLUMNS = {column.name: column for section in HEADER_SECTIONS for column in section.columns}
 
 GRID_COLUMNS: list[Column] = [
-    Column("contact_no", _l("Contact no."), "code", "contact-options", "7rem"),
-    Column("company_name", _l("Company name"), "readonly", width="11rem"),
-    Column("contact_name", _l("Contact name"), "readonly", width="10rem"),
+    Column("contact_no", _l("Contact no."), "code", "contact-options"),
+    Column("company_name", _l("Company name"), "readonly"),
+    Column("contact_name", _l("Contact name"), "readonly"),
     Column("correspondence_type", _l("Correspondence type"), "option"),
-    Column("description", _l("Description"), width="10rem"),
+    Column("description", _l("Description")),
     Column("salesperson_code", _l("Salesperson"), "code", "salesperson-options"),
     Column("interaction_template_code", _l("Interaction template"), "code", "template-options"),
     Column("language_code", _l("Language"), "code", "language-options"),
-    Column("subject", _l("Subject"), width="10rem"),
+    Column("subject", _l("Subject")),
     Column("evaluation", _l("Evaluation"), "option"),
     Column("cost", _l("Cost"), "amount"),
     Column("duration", _l("Duration"), "amount"),
@@ -79,19 +94,6 @@ GRID_COLUMNS: list[Column] = [
     Column("email", _l("E-mail"), "readonly"),
     Column("document", _l("Document"), "readonly"),
 ]
-
-
-def edit_value(value: Any) -> str:
-    """The value as the user types it back: ISO dates, plain decimals, 1/'' for yes/no."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return str(value)
 
 
 def display_value(column: Column, value: Any) -> str:

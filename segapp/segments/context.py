@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from flask_login import current_user
+
 from segapp.extensions import db
 from segapp.models import Campaign, SegmentHeader
 from segapp.segments.columns import HEADER_COLUMNS, HEADER_SECTIONS
@@ -21,6 +23,7 @@ def page_context(header: SegmentHeader) -> dict[str, Any]:
         "campaign_description": campaign.description if campaign else "",
         "sections": HEADER_SECTIONS,
         "columns": HEADER_COLUMNS,
+        "closed_sections": set(current_user.closed_sections.split()),
     }
 
 

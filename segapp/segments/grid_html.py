@@ -10,7 +10,8 @@ from typing import Any
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from segapp.segments.columns import GRID_COLUMNS, Column, display_value, edit_value
+from segapp.segments.columns import GRID_COLUMNS, Column, display_value
+from segapp.services.segments.field_values import edit_value
 
 
 def _cell_class(column: Column) -> str:

@@ -1,4 +1,4 @@
-"""Views of the lines grid: pages of lines, add, edit a cell, delete, contact completion."""
+"""Views of the lines grid: pages of lines, add, edit a cell, delete and undo it, contact completion."""
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -6,13 +6,21 @@ from flask_login import current_user
 
 from segapp.errors import render_error
 from segapp.extensions import db
+from segapp.request_values import form_int, int_arg
 from segapp.segments.blueprint import bp
 from segapp.segments.columns import grid_context
 from segapp.segments.context import load_segment, totals_context
 from segapp.services.errors import Ambiguous, Conflict, NotFound, ServiceError
 from segapp.services.segments.field_values import contact_search
 from segapp.services.segments.grid import SORTS, grid_page, grid_row
-from segapp.services.segments.lines import LINE_FIELDS, add_line, delete_line, undo_line_delete, update_line_field
+from segapp.services.segments.lines import (
+    LINE_FIELDS,
+    AlreadyOnSegment,
+    add_line,
+    delete_line,
+    undo_line_delete,
+    update_line_field,
+)
 
 
 @bp.get("/<segment_no>/lines")
@@ -23,7 +31,7 @@ def list_lines(segment_no: str) -> str:
     page = grid_page(
         db.session,
         segment_no,
-        offset=request.args.get("offset", 0, type=int),
+        offset=int_arg("offset", 0),
         sort=sort if sort in SORTS else "line",
         descending=request.args.get("dir") == "desc",
         search=request.args.get("q", "")[:100],
@@ -36,8 +44,18 @@ def create_line(segment_no: str) -> tuple[str, int]:
     """Add a line for the typed contact; answer the line (refused: the new line with the message, or the matches)."""
     load_segment(segment_no)
     typed = request.form.get("contact_no", "")
+    allow_existing = request.form.get("allow_existing") == "1"
     try:
-        result = add_line(db.session, segment_no, typed, current_user.id)
+        result = add_line(db.session, segment_no, typed, current_user.id, allow_existing)
+    except AlreadyOnSegment as existing:
+        db.session.rollback()
+        return render_template(
+            "segments/_new_line_existing.html",
+            typed=typed,
+            error=existing.message,
+            existing=existing,
+            **grid_context(segment_no),
+        ), 409
     except ServiceError as error:
         db.session.rollback()
         return render_template(
@@ -58,28 +76,35 @@ def create_line(segment_no: str) -> tuple[str, int]:
     ), 200
 
 
-@bp.put("/<segment_no>/lines/<int:line_no>")
+@bp.put("/<segment_no>/lines/<bigint:line_no>")
 def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
-    """Save one cell; answer the line (422 with the message at the cell, 409 with the current value)."""
+    """Save one cell; answer the line (422 with the message at the cell, 409 with the current value), keeping the text."""
     load_segment(segment_no)
     field = request.form.get("field", "")
     if field not in LINE_FIELDS:
         abort(404)
     value = request.form.get("value", "")
-    version = request.form.get("version", -1, type=int)
-    status, error, notice, choices = 200, "", "", None
+    version = form_int("version") or 0
+    start = request.form.get("start")  # the value the edit started from: a compare-and-set on this field
+    allow_existing = request.form.get("allow_existing") == "1"
+    status, error, notice, existing, choices = 200, "", "", None, None
     try:
-        result = update_line_field(db.session, segment_no, line_no, field, value, version, current_user.id)
+        result = update_line_field(
+            db.session, segment_no, line_no, field, value, version, current_user.id, start, allow_existing
+        )
         notice = result.notice
     except NotFound:
         db.session.rollback()
         return render_error(404, _("This line was deleted by someone else."))
-    except Ambiguous as ambiguous:
+    except AlreadyOnSegment as already:
         db.session.rollback()
-        status, error, choices = 422, ambiguous.message, ambiguous.choices
+        status, error, existing = 409, already.message, already
     except Conflict as conflict:
         db.session.rollback()
         status, error = 409, conflict.message
+    except Ambiguous as ambiguous:
+        db.session.rollback()
+        status, error, choices = 422, ambiguous.message, ambiguous.choices
     except ServiceError as refused:
         db.session.rollback()
         status, error = 422, refused.message
@@ -93,19 +118,21 @@ def update_line(segment_no: str, line_no: int) -> tuple[str, int]:
         row=row,
         error_field=field if error else "",
         error=error,
-        rejected=value if status == 422 else None,
+        rejected=value if error else None,  # refused or overtaken: the user's text stays for another try
         choices=choices,
         notice=notice,
+        existing=existing,
         **totals_context(segment_no),
         **grid_context(segment_no),
     ), status
 
 
-@bp.delete("/<segment_no>/lines/<int:line_no>")
+@bp.delete("/<segment_no>/lines/<bigint:line_no>")
 def remove_line(segment_no: str, line_no: int) -> tuple[str, int]:
     """Delete a line (recorded as a reduce action); answer the totals and a notice offering to undo it."""
     load_segment(segment_no)
-    version = request.args.get("version", type=int) or request.form.get("version", type=int)
+    # Required as for an edit: without the version the line seen is unknown, so it is a conflict (0 never matches).
+    version = int_arg("version", 0) or form_int("version") or 0
     try:
         action = delete_line(db.session, segment_no, line_no, version, current_user.id)
     except NotFound:

@@ -13,18 +13,20 @@ from segapp.htmx import wants_fragment
 from segapp.keymap import KEYMAP, action_url, available, keymap_for_js
 from segapp.models import Campaign, InteractionTemplate, Language, SegmentHeader
 from segapp.paging import paginate_rows
+from segapp.request_values import page_arg
 from segapp.segments.blueprint import bp
-from segapp.segments.columns import HEADER_COLUMNS, grid_context
+from segapp.segments.columns import HEADER_COLUMNS, SECTION_KEYS, grid_context
 from segapp.segments.context import load_segment, page_context, totals_context
 from segapp.services.errors import Conflict, ServiceError
 from segapp.services.segments.grid import grid_page
-from segapp.services.segments.header import apply_header_to_lines, update_header_field
+from segapp.services.segments.header import apply_header_to_lines, old_header_value, update_header_field
 from segapp.services.segments.records import (
     create_segment,
     delete_segment,
     segments_query,
 )
 from segapp.services.setup.salespeople import choosable_salespeople
+from segapp.services.users import set_section_open
 
 PER_PAGE = 25
 
@@ -33,7 +35,7 @@ PER_PAGE = 25
 def list_segments() -> str:
     """The segments: search and pages."""
     search = request.args.get("q", "")
-    page = paginate_rows(db.session, segments_query(search), request.args.get("page", 1, type=int), PER_PAGE)
+    page = paginate_rows(db.session, segments_query(search), page_arg(), PER_PAGE)
     template = "segments/_list_rows.html" if wants_fragment() else "segments/list.html"
     return render_template(template, page=page, search=search, rows=page.items)
 
@@ -140,12 +142,24 @@ def _header_response(
     )
 
 
+@bp.put("/sections/<section>")
+def remember_section(section: str) -> tuple[str, int]:
+    """Remember that the user opened or closed a section of the segment page (viewers too: it is theirs)."""
+    if section not in SECTION_KEYS:
+        abort(404)
+    set_section_open(db.session, current_user, section, request.form.get("open") == "1")
+    db.session.commit()
+    return "", 204
+
+
 @bp.post("/<segment_no>/header/<field>/lines")
 def apply_to_lines(segment_no: str, field: str) -> str:
     """The user's yes: carry the header change to the lines in one statement, then refresh the grid."""
     load_segment(segment_no)
     try:
-        count = apply_header_to_lines(db.session, segment_no, field, request.form.get("old_subject", ""))
+        old_value = old_header_value(field, request.form.get("old_value", ""))
+        only_unchanged = request.form.get("only_unchanged") == "1"
+        count = apply_header_to_lines(db.session, segment_no, field, old_value, only_unchanged)
     except ServiceError:
         db.session.rollback()
         abort(404)

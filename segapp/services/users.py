@@ -1,42 +1,20 @@
-"""Users: creation, sign-in with throttling, password changes."""
+"""Users: creation, password changes, user management."""
 
-from datetime import UTC, datetime, timedelta
-
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from segapp.config import UI_LANGUAGES
 from segapp.models import Role, User
+from segapp.services.auth.passwords import hash_password, validate_password
+from segapp.services.auth.sessions import end_other_sessions
 from segapp.services.errors import ServiceError
-
-MIN_PASSWORD_LENGTH = 8
-
-
-def hash_password(password: str) -> str:
-    """Hash with the configured method (scrypt by default; the tests use a cheaper one)."""
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
-    return generate_password_hash(password, method=method)
-
-
-# Checked against when the user does not exist, so that both paths cost the same.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def any_user_exists(session: Session) -> bool:
     """True once the first user has been created."""
     return session.scalar(select(func.count()).select_from(User)) > 0
-
-
-def validate_password(password: str) -> None:
-    """Refuse passwords that are too short."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(
-            _("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
-            field="password",
-        )
 
 
 def create_user(
@@ -55,7 +33,7 @@ def create_user(
     taken = session.scalar(select(User.id).where(func.lower(User.username) == username.lower()))
     if taken is not None:
         raise ServiceError(_("The username %(name)s is taken.", name=username), field="username")
-    validate_password(password)
+    validate_password(password, username)
     user = User(
         username=username,
         password_hash=hash_password(password),
@@ -69,43 +47,13 @@ def create_user(
     return user
 
 
-def throttle_seconds_left(user: User, after: int, max_seconds: int, now: datetime) -> int:
-    """Seconds the user must still wait before another sign-in attempt is checked."""
-    if user.failed_logins < after or user.last_failed_login_at is None:
-        return 0
-    wait = min(2 ** (user.failed_logins - after + 1), max_seconds)
-    last = user.last_failed_login_at
-    if last.tzinfo is None:
-        last = last.replace(tzinfo=UTC)
-    left = (last + timedelta(seconds=wait) - now).total_seconds()
-    return max(0, int(left + 0.999))
-
-
-def authenticate(session: Session, username: str, password: str, throttle_after: int, throttle_max: int) -> User:
-    """Return the user for these credentials or raise; repeated failures are slowed down."""
-    now = datetime.now(UTC)
-    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        raise ServiceError(_("Unknown username or wrong password."))
-    left = throttle_seconds_left(user, throttle_after, throttle_max, now)
-    if left:
-        raise ServiceError(_("Too many failed sign-ins. Try again in %(s)d seconds.", s=left))
-    if not check_password_hash(user.password_hash, password) or not user.active:
-        user.failed_logins += 1
-        user.last_failed_login_at = now
-        raise ServiceError(_("Unknown username or wrong password."))
-    user.failed_logins = 0
-    user.last_failed_login_at = None
-    return user
-
-
-def change_password(user: User, current: str, new: str) -> None:
-    """Change a user's own password after checking the current one."""
+def change_password(session: Session, user: User, current: str, new: str, keep_token: str | None) -> None:
+    """Change a user's own password after checking the current one; their other sessions end."""
     if not check_password_hash(user.password_hash, current):
         raise ServiceError(_("The current password is wrong."), field="current_password")
-    validate_password(new)
+    validate_password(new, user.username)
     user.password_hash = hash_password(new)
+    end_other_sessions(session, user.id, keep_token)
 
 
 def save_profile(user: User, full_name: str, language: str) -> None:
@@ -177,16 +125,36 @@ def update_user(
     language: str,
     active: bool,
     new_password: str = "",
+    keep_token: str | None = None,
 ) -> None:
-    """Change a user's role, salesperson, activity and, when given, password."""
+    """Change a user's role, salesperson, activity and, when given, password.
+
+    A new password ends the user's sessions (but ``keep_token``'s, the administrator's
+    own when they change their own password here); deactivation ends all of them.
+    """
     role = Role(role)
     ensure_an_admin_remains(session, user, role, active)
     salesperson_code = _check_salesperson(session, salesperson_code)
     if new_password:
-        validate_password(new_password)
+        try:
+            validate_password(new_password, user.username)
+        except ServiceError as error:
+            raise ServiceError(error.message, field="new_password") from error
         user.password_hash = hash_password(new_password)
-        user.failed_logins = 0
-        user.last_failed_login_at = None
+        end_other_sessions(session, user.id, keep_token)
     user.full_name, user.email, user.role = full_name or "", email or "", role
     user.salesperson_code, user.language, user.active = salesperson_code, language or "", bool(active)
+    if not user.active:
+        end_other_sessions(session, user.id, None)
+    session.flush()
+
+
+def set_section_open(session: Session, user: User, section: str, is_open: bool) -> None:
+    """Remember whether this user keeps a section of the segment page open (the default) or closed."""
+    closed = set(user.closed_sections.split())
+    if is_open:
+        closed.discard(section)
+    else:
+        closed.add(section)
+    user.closed_sections = " ".join(sorted(closed))
     session.flush()

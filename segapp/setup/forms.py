@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -21,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from segapp.captions import enum_choices
-from segapp.forms import SafeForm
+from segapp.forms import AmountField, SafeForm
 from segapp.models import CorrespondenceType, Language
 from segapp.models.base import MAX_AMOUNT
 from segapp.services.setup.reference import key_column
@@ -45,7 +44,7 @@ def _form_field(model: type, spec: Field) -> Any:
         validators = [DataRequired()] if spec.required else []
         return SelectField(spec.label, validators=validators, default=spec.default)
     if spec.kind == "decimal":
-        return DecimalField(
+        return AmountField(
             spec.label, places=2, default=spec.default, validators=[InputRequired(), NumberRange(min=0, max=MAX_AMOUNT)]
         )
     if spec.kind == "date":

@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from segapp.extensions import db
@@ -19,6 +20,21 @@ from segapp.services.setup.settings import (
 )
 from segapp.setup.blueprint import bp
 from segapp.setup.forms import CompanyInformationForm, MarketingSetupForm, NumberSeriesForm, ref_choices
+
+# Who reads which setup page: every signed-in user reads the reference tables, the company
+# information (printed on every letter), the number series and the numbering and defaults of
+# the marketing setup; the mail server settings below are for administrators only (they name
+# the SMTP server and account). Changes to any setup page are for administrators only.
+MAIL_SERVER_FIELDS = (
+    "smtp_host",
+    "smtp_port",
+    "smtp_user",
+    "smtp_password",
+    "smtp_starttls",
+    "sender_email",
+    "sender_name",
+    "emails_per_minute",
+)
 
 
 def _form_data(form: Any) -> dict[str, Any]:
@@ -64,6 +80,9 @@ def edit_marketing_setup() -> Any:
             form[name].data = form[name].data or ""
         form.default_correspondence_type.data = str(row.default_correspondence_type)
         form.smtp_password.data = ""
+    if not current_user.is_admin:
+        for name in MAIL_SERVER_FIELDS:
+            del form[name]
     if form.validate_on_submit():
         try:
             save_marketing_setup(db.session, _form_data(form))
@@ -74,7 +93,7 @@ def edit_marketing_setup() -> Any:
             db.session.commit()
             flash(_("The marketing setup is saved."), "success")
             return redirect(url_for("setup.edit_marketing_setup"))
-    has_password = bool(marketing_setup(db.session).smtp_password)
+    has_password = current_user.is_admin and bool(marketing_setup(db.session).smtp_password)
     return render_template("setup/marketing_setup.html", form=form, has_password=has_password), _status()
 
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from segapp.extensions import db
 from segapp.forms import show_service_error
 from segapp.htmx import wants_fragment
+from segapp.request_values import page_arg
 from segapp.services.errors import ServiceError
 from segapp.services.setup.reference import delete_reference, save_reference
 from segapp.setup.blueprint import bp
@@ -64,9 +65,7 @@ def list_rows(kind: str) -> str:
     statement = select(table.model).order_by(getattr(table.model, table.key))
     if query:
         statement = statement.where(or_(*(c.icontains(query, autoescape=True) for c in table.search_columns)))
-    page = db.paginate(
-        statement, page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
+    page = db.paginate(statement, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     template = "setup/_rows.html" if wants_fragment() else "setup/list.html"
     return render_template(template, table=table, page=page, query=query)
 

@@ -4,14 +4,17 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
+from segapp.auth.sessions import current_token
 from segapp.captions import enum_choices
 from segapp.extensions import db
 from segapp.forms import show_service_error
 from segapp.htmx import wants_fragment
 from segapp.models import Role, Salesperson, User
+from segapp.request_values import page_arg
 from segapp.services.errors import ServiceError
 from segapp.services.users import add_user, update_user
 from segapp.setup.forms import ref_choices
@@ -38,9 +41,7 @@ def list_users() -> str:
                 User.email.icontains(query, autoescape=True),
             )
         )
-    page = db.paginate(
-        statement, page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
+    page = db.paginate(statement, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     template = "users/_rows.html" if wants_fragment() else "users/list.html"
     return render_template(template, page=page, query=query)
 
@@ -94,6 +95,7 @@ def edit_user(user_id: int) -> Any:
                 language=form.language.data,
                 active=form.active.data,
                 new_password=form.new_password.data or "",
+                keep_token=current_token() if user.id == current_user.id else None,
             )
         except ServiceError as error:
             db.session.rollback()
@@ -108,8 +110,6 @@ def edit_user(user_id: int) -> Any:
 
 def _after_save() -> Response:
     # An admin who made themselves a non-admin can no longer see this list.
-    from flask_login import current_user
-
     if current_user.is_admin:
         return redirect(url_for("users.list_users"))
     return redirect(url_for("main.index"))

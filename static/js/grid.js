@@ -29,6 +29,8 @@
   var lastFocus = null;     // where to return after a dialog
   var pendingMove = null;   // PageDown past the loaded lines: the row to reach once the next page arrives
   var completion = null;    // the debounce timer of the contact completion
+  var asking = null;        // what a question in a dialog is about: { td, typed, isNew }
+  var answered = null;      // the button that answered it
 
   // ---- Key map -------------------------------------------------------------------------------------------
 
@@ -338,10 +340,13 @@
   }
 
   // Keys typed ahead of a refusal belong to what the user meant to do next, which did not happen: they are
-  // dropped (and listed) until the user pauses, so that they are never appended to the refused text.
-  function holdKeys(words) {
+  // dropped (and listed) until the user pauses, so that they are never appended to the refused text. Typing
+  // ahead is a key pressed after the value was sent (`since`) or, on new lines (numbers typed or scanned one
+  // after the other), a stream still going on. A user who waited for the answer types on at once.
+  function holdKeys(words, since, stream) {
     words = words.filter(function (w) { return w; });
-    if (Date.now() - lastKeyAt > HOLD_MS && !words.length) return;
+    var ahead = lastKeyAt > since || (stream && Date.now() - lastKeyAt < HOLD_MS);
+    if (!words.length && !ahead) return;
     if (hold) clearTimeout(hold.timer);
     hold = { words: words.length ? words : [""], timer: null };
     grid().setAttribute("data-holding", "");
@@ -356,7 +361,7 @@
 
   function heldKey(event) {
     var key = event.key;
-    if (key === "Enter" || key === "Tab") hold.words.push("");
+    if (key === "Enter" || key === "Tab" && !event.shiftKey) hold.words.push("");
     else if (key === "Backspace") hold.words[hold.words.length - 1] = hold.words[hold.words.length - 1].slice(0, -1);
     else if (key.length === 1 && !event.ctrlKey && !event.altKey && !event.metaKey) hold.words[hold.words.length - 1] += key;
     else return false;  // arrows, Escape, function keys: deliberate, they end the hold
@@ -367,7 +372,7 @@
   }
 
   // A cell that was refused or failed takes the focus, with the user's text for another try.
-  function takeFocusBack(td, text, dropped) {
+  function takeFocusBack(td, text, dropped, since, stream) {
     dropped = dropped || [];
     if (editor && !td.contains(editor)) {
       var mine = editor.closest("td"), typed = editor.value, isNew = mine.closest("tr[data-new-line]");
@@ -381,7 +386,7 @@
       focusCell(td);
       if (text !== null && text !== undefined && td.dataset.edit) startEdit(td, text);
     }
-    holdKeys(dropped);
+    holdKeys(dropped, since, stream);
   }
 
   function showAtCell(td, text) {
@@ -401,10 +406,10 @@
   // ---- Saving a cell -------------------------------------------------------------------------------------
 
   // before: what the cell showed for the value it started from (shown again if the save fails).
-  function save(td, value, before) {
+  function save(td, value, before, extra) {
     var tr = td.closest("tr");
     if (value === td.dataset.value) return;
-    var start = td.dataset.value, field = td.dataset.field, lineNo = tr.dataset.lineNo;
+    var start = td.dataset.value, field = td.dataset.field, lineNo = tr.dataset.lineNo, since = Date.now();
     td.classList.add("saving");
     // Optimistic until the row comes back, so that F8 below copies what was just typed.
     td.dataset.value = value;
@@ -412,31 +417,33 @@
       var row = rowOf(lineNo);
       if (!row) return null;
       // start: the value this edit began from; the server saves only if the field still holds it.
-      return call("PUT", row.dataset.url, { field: field, value: value, start: start, version: row.dataset.version })
-        .then(function (result) { answerEdit(lineNo, field, value, start, before, result); });
+      var values = Object.assign({ field: field, value: value, start: start, version: row.dataset.version }, extra);
+      return call("PUT", row.dataset.url, values)
+        .then(function (result) { answerEdit(lineNo, field, value, start, before, result, since); });
     });
   }
 
-  function answerEdit(lineNo, field, value, start, before, result) {
+  function answerEdit(lineNo, field, value, start, before, result, since) {
     var tr = rowOf(lineNo);
     if (!tr) return;
     if (result.status === 200 || result.status === 409 || result.status === 422) {
       var row = replaceRow(tr, result.text);
       var td = row && cellIn(row, field);
-      if (td && result.status !== 200) refused(td);
+      if (td && result.status !== 200) refused(td, since);
       return;
     }
-    failed(cellIn(tr, field), value, start, before, failure(result), result.status === 404);
+    failed(cellIn(tr, field), value, start, before, failure(result), result.status === 404, since);
   }
 
-  function refused(td) {
-    openArrivedDialog();
-    takeFocusBack(td, td.dataset.rejected !== undefined ? td.dataset.rejected : null);
+  function refused(td, since) {
+    var typed = td.dataset.rejected !== undefined ? td.dataset.rejected : null;
+    if (openArrivedDialog()) { asking = { td: td, typed: typed, isNew: false }; return holdKeys([], since); }
+    takeFocusBack(td, typed, [], since);
   }
 
   // Not saved: the cell goes back to the value it had (not the optimistic one) and says why, and its editor
   // opens again with the typed text; a line that is gone keeps the text in view but cannot be edited any more.
-  function failed(td, value, start, before, text, gone) {
+  function failed(td, value, start, before, text, gone, since) {
     if (!td) return;
     var tr = td.closest("tr");
     if (editor && td.contains(editor)) closeEditor(true);
@@ -451,7 +458,7 @@
       td.dataset.rejected = value;
     }
     showAtCell(td, text);
-    takeFocusBack(td, gone ? null : value);
+    takeFocusBack(td, gone ? null : value, [], since);
   }
 
   function commit(dRow, dCol) {
@@ -569,14 +576,14 @@
   }
 
   function submitNewLine(tr, typed, extra) {
-    var values = Object.assign({ contact_no: typed }, extra);
+    var values = Object.assign({ contact_no: typed }, extra), since = Date.now();
     newLines = newLines.then(function () {
       if (!tr.isConnected) return null;  // dropped: a line typed before it was refused
-      return call("POST", tr.dataset.url, values).then(function (result) { answerNewLine(tr, typed, result); });
+      return call("POST", tr.dataset.url, values).then(function (result) { answerNewLine(tr, typed, result, since); });
     }).catch(function (error) { console.error(error); });
   }
 
-  function answerNewLine(tr, typed, result) {
+  function answerNewLine(tr, typed, result, since) {
     if (!tr.isConnected) return;
     if (result.status === 200) { replaceRow(tr, result.text); return; }
     // Refused, a question, or not saved: the lines typed after it are not sent, and their text is listed.
@@ -594,8 +601,43 @@
       showAtCell(td, failure(result));
     }
     // A question in a dialog takes the focus itself; the keys typed after it are dropped all the same.
-    if (openArrivedDialog()) holdKeys(dropped);
-    else takeFocusBack(td, typed, dropped);
+    if (openArrivedDialog()) {
+      asking = { td: td, typed: typed, isNew: true };
+      if (editor && !row.contains(editor)) { dropped.push(editor.value); closeEditor(true); }
+      holdKeys(dropped, since, true);
+    } else {
+      takeFocusBack(td, typed, dropped, since, true);
+    }
+  }
+
+  // The answer to "this contact is already on the segment: add it again?". Yes sends the same line or cell
+  // again with allow_existing (recorded on its criteria action); no goes back to the typed text, selected on
+  // a new line so that the next number replaces it.
+  function answer(yes) {
+    var about = asking;
+    asking = null;
+    if (!about || !about.td.isConnected) return false;
+    var td = about.td, tr = td.closest("tr");
+    td.querySelectorAll(".cell-error").forEach(function (m) { m.remove(); });
+    td.classList.remove("has-error");
+    td.removeAttribute("aria-invalid");
+    if (about.isNew && yes) {
+      td.textContent = about.typed;
+      td.classList.add("saving");
+      tr.setAttribute("data-pending", "");
+      submitNewLine(tr, about.typed, { allow_existing: "1" });
+      openNewLine();
+    } else if (yes) {
+      var before = td.innerHTML;
+      td.textContent = about.typed;
+      save(td, about.typed, before, { allow_existing: "1" });
+      focusCell(td);
+    } else {
+      focusCell(td);
+      startEdit(td, about.typed);
+      if (about.isNew && editor) editor.select();
+    }
+    return true;
   }
 
   function dropNewLinesAfter(tr) {
@@ -934,11 +976,17 @@
     if (event.target.closest("[data-open-shortcuts]")) openShortcuts("");
     if (event.target.closest("[data-new-line-button]")) openNewLine();
     if (event.target.closest("[data-undo-delete]")) undoDelete();
+    var choice = event.target.closest("dialog [data-answer]");
+    if (choice) { answered = choice; choice.closest("dialog").close(); }
     var option = event.target.closest("[data-contact-choices] [role=option]");
     if (option) pick(option.closest("[data-contact-choices]"), option);
   });
   document.addEventListener("close", function (event) {
-    if (event.target.tagName === "DIALOG" && lastFocus && document.contains(lastFocus)) {
+    if (event.target.tagName !== "DIALOG") return;
+    var yes = answered && event.target.contains(answered) && answered.dataset.answer === "yes";
+    answered = null;
+    if (asking && event.target.querySelector("[data-answer]") && answer(yes)) { lastFocus = null; return; }
+    if (lastFocus && document.contains(lastFocus)) {
       var back = lastFocus;
       lastFocus = null;
       back.focus();

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TEST_DATABASE_URL, _backends, postgresql_configured
+
 ROOT = Path(__file__).resolve().parents[2]
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 N = 50
 SCENARIOS = ("import", "merge")
 
@@ -25,7 +26,7 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Comp
     out = tmp_path_factory.mktemp("bench")
     env = dict(os.environ)
     env.pop("BENCH_DATABASE_URL", None)
-    if TEST_DATABASE_URL.startswith(("postgres://", "postgresql")):
+    if postgresql_configured():
         env["BENCH_DATABASE_URL"] = TEST_DATABASE_URL
     done = subprocess.run(
         [
@@ -53,10 +54,6 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Comp
         check=False,
     )
     return done, out
-
-
-def _backends() -> list[str]:
-    return ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL.startswith(("postgres://", "postgresql")) else [])
 
 
 def test_runs_and_writes_the_table_with_generation_figures(bench_run: tuple[subprocess.CompletedProcess, Path]) -> None:

@@ -1,4 +1,4 @@
-"""Fixtures of the browser flows: one backend is enough, demo data for the pictures."""
+"""Fixtures of the browser flows (on every configured database), demo data for the pictures."""
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,13 +10,6 @@ from flask import Flask
 from segapp.models import Role, User
 from tests.browser_support import sign_in
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def _sqlite_only(backend: str) -> None:
-    """The browser flows exercise pages, not SQL: SQLite is enough."""
-    if backend != "sqlite":
-        pytest.skip("one backend is enough for the browser flows")
 
 
 @pytest.fixture

@@ -296,3 +296,86 @@ def test_search_text_is_cut_to_the_column_length_the_same_way_in_sql(
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Contact, acme.no).search_text == written
+
+
+def _with_territory_country_language(make_reference: Callable[..., Any]) -> None:
+    from segapp.models import CountryRegion, Language, Territory
+
+    make_reference(Territory, code="NORD", name="Nord")
+    make_reference(CountryRegion, code="IT", name="Italia")
+    make_reference(Language, code="ITA", name="Italiano")
+    make_reference(Language, code="ENU", name="English")
+
+
+def test_a_new_person_takes_the_companys_address_and_codes(
+    db: Any, make_contact: Callable[..., Contact], make_reference: Callable[..., Any]
+) -> None:
+    _with_territory_country_language(make_reference)
+    acme = make_contact(
+        "Acme S.r.l.",
+        address="Via Roma 1",
+        address_2="Scala B",
+        post_code="20121",
+        city="Milano",
+        county="MI",
+        country_code="IT",
+        territory_code="NORD",
+        salesperson_code="MR",
+        language_code="ITA",
+    )
+    anna = create_contact(db.session, ContactType.PERSON, {"name": "Anna Rossi", "company_no": acme.no})
+    db.session.commit()
+    taken = ("address", "address_2", "post_code", "city", "county", "country_code")
+    assert [getattr(anna, f) for f in taken] == ["Via Roma 1", "Scala B", "20121", "Milano", "MI", "IT"]
+    assert (anna.territory_code, anna.salesperson_code, anna.language_code) == ("NORD", "MR", "ITA")
+    # The list finds her by the city she took (the search column followed).
+    assert "milano" in db.session.scalar(select(Contact.search_text).where(Contact.no == anna.no))
+
+    # What the user gives stays: an address of her own (no street mixed in from the company), her salesperson.
+    bob = create_contact(
+        db.session,
+        ContactType.PERSON,
+        {"name": "Bob Gallo", "company_no": acme.no, "city": "Roma", "salesperson_code": "LB"},
+    )
+    assert (bob.address, bob.post_code, bob.city, bob.country_code) == ("", "", "Roma", None)
+    assert (bob.territory_code, bob.salesperson_code, bob.language_code) == ("NORD", "LB", "ITA")
+    # A person without a company, and a company, take nothing from anyone.
+    solo = create_contact(db.session, ContactType.PERSON, {"name": "Solo"})
+    beta = create_contact(db.session, ContactType.COMPANY, {"name": "Beta"})
+    assert (solo.city, solo.salesperson_code, beta.city, beta.language_code) == ("", None, "", None)
+
+
+def test_marketing_setups_default_language_for_new_and_imported_contacts(
+    db: Any, make_contact: Callable[..., Contact], make_reference: Callable[..., Any]
+) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from segapp.models import MarketingSetup
+    from segapp.services.contacts.records import apply_new_contact_defaults
+
+    _with_territory_country_language(make_reference)
+    db.session.get(MarketingSetup, 1).default_language_code = "ENU"
+    db.session.commit()
+    acme = create_contact(db.session, ContactType.COMPANY, {"name": "Acme", "city": "Milano"})
+    given = create_contact(db.session, ContactType.COMPANY, {"name": "Given", "language_code": "ITA"})
+    anna = create_contact(db.session, ContactType.PERSON, {"name": "Anna", "company_no": acme.no})
+    assert (acme.language_code, given.language_code, anna.language_code, anna.city) == ("ENU", "ITA", "ENU", "Milano")
+
+    # An import inserts its rows set-based, then calls the same rule for what it inserted.
+    old = make_contact("Old one")  # existing contacts are not touched
+    stamp = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    db.session.execute(
+        insert(Contact),
+        [
+            {"no": "IMP1", "type": ContactType.COMPANY, "name": "Imported", "company_no": "IMP1", "created_at": stamp},
+            {"no": "IMP2", "type": ContactType.PERSON, "name": "Ivo", "company_no": acme.no, "created_at": stamp},
+        ],
+    )
+    apply_new_contact_defaults(db.session, Contact.created_at == stamp)
+    db.session.commit()
+    db.session.expire_all()
+    imported, ivo = db.session.get(Contact, "IMP1"), db.session.get(Contact, "IMP2")
+    assert (imported.language_code, ivo.language_code, ivo.city) == ("ENU", "ENU", "Milano")
+    assert db.session.get(Contact, old.no).language_code is None

@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from segapp.models import Contact
-from segapp.services.contact_import import ImportOptions, import_contacts
+from segapp.models.contacts import SEARCH_FIELDS, contact_search_text
+from segapp.services.demo import load_demo_data
+from segapp.services.importing.run import ImportOptions, import_contacts
 from tests.contacts.test_list_views import HX, _numbers
 
 # (name, city, what the user types): the letters whose lower case differs between folds.
@@ -79,3 +82,12 @@ def test_search_finds_contacts_updated_by_an_import(
     db.session.commit()
     assert (result.created, result.updated, result.errors) == (0, len(CASES), [])
     _assert_each_is_found(client, plain_contacts)
+
+
+def test_demo_contacts_carry_the_one_fold(db: Any) -> None:
+    created = load_demo_data(db.session, companies=5, persons_per_company=2)
+    db.session.commit()
+    contacts = db.session.scalars(select(Contact)).all()
+    assert len(contacts) == created > 5
+    for contact in contacts:
+        assert contact.search_text == contact_search_text({key: getattr(contact, key) for key in SEARCH_FIELDS})

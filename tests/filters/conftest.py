@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from segapp.filters import compile_filter
 from segapp.models import CorrespondenceType
 from segapp.models.base import enum_column
+from tests.conftest import scratch_database
 
 TODAY = date(2026, 11, 23)
 
@@ -72,12 +73,15 @@ class Probe:
         return self.ids(self.condition(column, expression, **options))
 
 
-@pytest.fixture(scope="module")
-def probe_engine(database_url: str) -> Iterator[Probe]:
-    """The probe table, filled, on a plain ``create_engine`` engine of this session's backend; dropped after
-    each module, so that the schema checks of the app's database never see it."""
-    engine = sa.create_engine(database_url)
-    metadata.drop_all(engine)
+@pytest.fixture(scope="session")
+def probe_engine(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Probe]:
+    """The probe table, filled, on a plain ``create_engine`` engine of this session's backend, in a
+    database of its own (the session's database holds exactly the migrated schema)."""
+    with scratch_database(sa.make_url(database_url).get_backend_name(), tmp_path_factory) as url:
+        yield from _filled_probe(sa.create_engine(url))
+
+
+def _filled_probe(engine: sa.Engine) -> Iterator[Probe]:
     metadata.create_all(engine)
     rows = [dict(zip(("id", *COLUMNS), row, strict=True)) for row in ROWS]
     for row in rows:
@@ -87,7 +91,6 @@ def probe_engine(database_url: str) -> Iterator[Probe]:
     try:
         yield Probe(engine)
     finally:
-        metadata.drop_all(engine)
         engine.dispose()
 
 

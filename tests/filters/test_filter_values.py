@@ -162,6 +162,8 @@ YES_NO = [
     ("SÌ", YES),
     ("si", YES),
     ("true", YES),
+    ("vero", YES),  # the yes/no words of grid cells and imports (segapp.yesno)
+    ("falso", NO),
     ("No", NO),
     ("no", NO),
     ("Yes|No", YES | NO),

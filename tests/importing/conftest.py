@@ -1,5 +1,6 @@
 """Fixtures of the import tests: files written to a temporary folder."""
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,3 +37,22 @@ def import_folder(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pa
         yield folder
     finally:
         app.config.pop("IMPORT_FOLDER", None)
+
+
+@pytest.fixture
+def run_data() -> Callable[..., dict[str, str]]:
+    """The mapping form of a page as the browser would send it: every select with its selected option,
+    the upload it was made for, skip duplicates, and ``extra``."""
+
+    def _data(html: str, **extra: str) -> dict[str, str]:
+        data = {}
+        for name, body in re.findall(r'<select[^>]*name="(col_\d+)"[^>]*>(.*?)</select>', html, re.S):
+            selected = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
+            data[name] = next(g for g in selected.groups() if g is not None) if selected else ""
+        hidden = re.search(r'<input[^>]*name="upload"[^>]*>', html)
+        data["upload"] = re.search(r'value="([^"]*)"', hidden[0])[1] if hidden else ""
+        data["duplicates"] = "skip"
+        data.update(extra)
+        return data
+
+    return _data

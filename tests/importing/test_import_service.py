@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from segapp.importing import guess_mapping
 from segapp.models import Contact, ContactType, CorrespondenceType, CountryRegion, Language, NumberSeries, Salesperson
-from segapp.services.contact_import import ImportOptions, ImportResult, import_contacts, preview_rows
 from segapp.services.errors import ServiceError
-from segapp.services.import_files import ImportFile, open_import_file
+from segapp.services.importing.files import ImportFile, open_import_file
+from segapp.services.importing.run import ImportOptions, ImportResult, import_contacts, preview_rows
 
 MB = 1024 * 1024
 
@@ -323,7 +323,7 @@ def test_two_columns_to_one_field_is_refused(db: Any) -> None:
 
 
 def test_more_than_the_row_limit_is_refused(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("segapp.services.contact_import.MAX_ROWS", 5)
+    monkeypatch.setattr("segapp.services.importing.run.MAX_ROWS", 5)
     rows = ([f"Company {n}"] for n in range(6))
     with pytest.raises(ServiceError, match="more than 5 rows"):
         import_contacts(db.session, ["Name"], rows, ImportOptions({"Name": "name"}))
@@ -378,7 +378,7 @@ def test_updated_contacts_are_found_by_the_list_search_under_their_new_name(db, 
     from sqlalchemy import select
 
     from segapp.models import Contact
-    from segapp.services.contact_import import ImportOptions, import_contacts
+    from segapp.services.importing.run import ImportOptions, import_contacts
 
     acme = make_contact("Acme", email="info@acme.example")
     result = import_contacts(
@@ -392,3 +392,28 @@ def test_updated_contacts_are_found_by_the_list_search_under_their_new_name(db, 
     search_text = db.session.scalar(select(Contact.search_text).where(Contact.no == acme.no))
     assert "zenith città" in search_text
     assert "milano" in search_text
+
+
+def test_matching_folds_non_ascii_letters_on_every_database(
+    db: Any, make_contact: Callable[..., Contact], make_reference: Callable[..., Any]
+) -> None:
+    """Duplicates by e-mail, companies by name and codes match whatever the case of À, Ø, Ж (not only ASCII)."""
+    make_contact("SOCIETÀ ØSTLUND", no="C1")
+    make_contact("Other", no="C2", email="ÀNNA@ЖУК.RU")
+    make_reference(Salesperson, code="MÜ", name="Müller")
+    result = import_contacts(
+        db.session,
+        ["Name", "E-mail", "Company", "Salesperson"],
+        [
+            ["Società Østlund", "", "", ""],  # the same company, another case
+            ["Anna", "ànna@жук.ru", "", ""],  # the same e-mail, another case
+            ["Bruno Neri", "b@x.it", "società østlund", "mü"],  # links to C1, salesperson by code
+        ],
+        ImportOptions(
+            {"Name": "name", "E-mail": "email", "Company": "company_name", "Salesperson": "salesperson_code"}
+        ),
+    )
+    db.session.commit()
+    assert (result.created, result.skipped, result.errors) == (1, 2, [])
+    bruno = _contacts(db)["Bruno Neri"]
+    assert (bruno.company_no, bruno.salesperson_code) == ("C1", "MÜ")

@@ -1,7 +1,6 @@
 """Upload -> mapping (with htmx preview) -> run -> report, through the test client."""
 
 import io
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,24 +25,17 @@ def _upload(client: FlaskClient, content: bytes, name: str = "contacts.csv") -> 
     )
 
 
-def _run_data(html: str, **extra: str) -> dict[str, str]:
-    """The mapping form as the browser would send it: every select with its selected option."""
-    data = {}
-    for name, body in re.findall(r'<select[^>]*name="(col_\d+)"[^>]*>(.*?)</select>', html, re.S):
-        selected = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
-        data[name] = next(g for g in selected.groups() if g is not None) if selected else ""
-    data["duplicates"] = "skip"
-    data.update(extra)
-    return data
-
-
 def _count(db: Any) -> int:
     db.session.rollback()  # end the test's read transaction, to see what the requests committed
     return db.session.scalar(select(func.count()).select_from(Contact))
 
 
 def test_upload_map_preview_run_report(
-    client: FlaskClient, login: Callable[..., User], db: Any, import_folder: Path
+    run_data: Callable[..., dict[str, str]],
+    client: FlaskClient,
+    login: Callable[..., User],
+    db: Any,
+    import_folder: Path,
 ) -> None:
     login()
     assert 'type="file"' in client.get("/contacts/import").get_data(as_text=True)
@@ -51,7 +43,8 @@ def test_upload_map_preview_run_report(
     assert response.status_code == 302 and response.headers["Location"].endswith("/contacts/import/mapping")
     page = client.get("/contacts/import/mapping").get_data(as_text=True)
     assert 'data-fact="encoding">Windows-1252' in page and 'data-fact="delimiter">;' in page
-    data = _run_data(page)
+    data = run_data(page)
+    assert len(data.pop("upload")) == 32
     assert data == {
         "col_0": "first_name",
         "col_1": "surname",
@@ -74,53 +67,59 @@ def test_upload_map_preview_run_report(
     )
     assert "both go to" in both.get_data(as_text=True)
     # Run.
-    report = client.post("/contacts/import/run", data=data)
+    report = client.post("/contacts/import/run", data=run_data(page))
     text = report.get_data(as_text=True)
     assert report.status_code == 200
     assert 'data-count="created">4<' in text and 'data-count="skipped">0<' in text
     assert _count(db) == 4
     # The file is gone after the run; the token no longer works.
     assert not list(import_folder.glob("*.upload"))
-    again = client.post("/contacts/import/run", data=data)
+    again = client.post("/contacts/import/run", data=run_data(page))
     assert again.status_code == 302 and again.headers["Location"].endswith("/contacts/import")
     assert "no longer available" in client.get("/contacts/import").get_data(as_text=True)
 
 
 def test_rejected_rows_import_nothing_and_are_listed_then_skip_invalid(
-    client: FlaskClient, login: Callable[..., User], db: Any
+    run_data: Callable[..., dict[str, str]], client: FlaskClient, login: Callable[..., User], db: Any
 ) -> None:
     login()
     _upload(client, b"Name,Email\nGood,good@x.it\nBad,not-mail\n")
     page = client.get("/contacts/import/mapping").get_data(as_text=True)
-    report = client.post("/contacts/import/run", data=_run_data(page)).get_data(as_text=True)
+    report = client.post("/contacts/import/run", data=run_data(page)).get_data(as_text=True)
     assert 'id="nothing-imported"' in report and "not-mail" in report and '<td class="num">3</td>' in report
     assert _count(db) == 0
     # The file is kept so the user can choose to skip the invalid rows.
     page = client.get("/contacts/import/mapping").get_data(as_text=True)
-    report = client.post("/contacts/import/run", data=_run_data(page, skip_invalid_rows="y")).get_data(as_text=True)
+    report = client.post("/contacts/import/run", data=run_data(page, skip_invalid_rows="y")).get_data(as_text=True)
     assert 'data-count="created">1<' in report and 'data-count="rejected">1<' in report
     assert _count(db) == 1
 
 
 def test_duplicates_updated_through_the_page(
-    client: FlaskClient, login: Callable[..., User], db: Any, make_contact: Callable[..., Contact]
+    run_data: Callable[..., dict[str, str]],
+    client: FlaskClient,
+    login: Callable[..., User],
+    db: Any,
+    make_contact: Callable[..., Contact],
 ) -> None:
     login()
     make_contact("Acme", email="info@acme.it", city="Pisa")
     _upload(client, b"Name,Email,City\nAcme,INFO@acme.it,Milano\n")
     page = client.get("/contacts/import/mapping").get_data(as_text=True)
-    report = client.post("/contacts/import/run", data=_run_data(page, duplicates="update")).get_data(as_text=True)
+    report = client.post("/contacts/import/run", data=run_data(page, duplicates="update")).get_data(as_text=True)
     assert 'data-count="updated">1<' in report
     db.session.rollback()
     assert db.session.scalar(select(Contact.city)) == "Milano"
 
 
-def test_missing_name_column_is_refused_at_run(client: FlaskClient, login: Callable[..., User], db: Any) -> None:
+def test_missing_name_column_is_refused_at_run(
+    run_data: Callable[..., dict[str, str]], client: FlaskClient, login: Callable[..., User], db: Any
+) -> None:
     login()
     _upload(client, b"City,Email\nMilano,a@b.it\n")
     page = client.get("/contacts/import/mapping").get_data(as_text=True)
     assert "data-preview-error" in page
-    response = client.post("/contacts/import/run", data=_run_data(page))
+    response = client.post("/contacts/import/run", data=run_data(page))
     assert response.status_code == 422 and 'id="import-error"' in response.get_data(as_text=True)
     assert _count(db) == 0
 
@@ -158,7 +157,9 @@ def test_viewer_sees_no_upload_form(client: FlaskClient, login: Callable[..., Us
     assert _upload(client, b"Name\nAcme\n").status_code == 403
 
 
-def test_xlsx_upload_shows_no_encoding_and_imports(client: FlaskClient, login: Callable[..., User], db: Any) -> None:
+def test_xlsx_upload_shows_no_encoding_and_imports(
+    run_data: Callable[..., dict[str, str]], client: FlaskClient, login: Callable[..., User], db: Any
+) -> None:
     from openpyxl import Workbook
 
     login()
@@ -171,7 +172,7 @@ def test_xlsx_upload_shows_no_encoding_and_imports(client: FlaskClient, login: C
     page = client.get("/contacts/import/mapping").get_data(as_text=True)
     assert 'data-fact="format">Excel .xlsx' in page and 'data-fact="encoding"' not in page
     assert "20100" in page
-    report = client.post("/contacts/import/run", data=_run_data(page)).get_data(as_text=True)
+    report = client.post("/contacts/import/run", data=run_data(page)).get_data(as_text=True)
     assert 'data-count="created">1<' in report
     db.session.rollback()
     acme = db.session.scalars(select(Contact)).one()

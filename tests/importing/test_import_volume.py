@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from segapp.models import Contact, ContactType
-from segapp.services.contact_import import ImportOptions, import_contacts
+from segapp.services.importing.run import ImportOptions, import_contacts
 
 ROWS = 100_000
 COLUMNS = [

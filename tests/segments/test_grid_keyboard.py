@@ -199,7 +199,7 @@ def test_getting_around_the_grid_and_the_header(open_segment, make_segment, cont
 
     header = make_segment(description="Many lines")
     for i in range(60):
-        add_line(db.session, header.no, contacts[i % 10].no)
+        add_line(db.session, header.no, contacts[i % 10].no, allow_existing=True)
     db.session.commit()
     page.goto(page.url.rsplit("/", 1)[0] + "/" + header.no)
     page.evaluate(WATCH_BODY)
@@ -312,7 +312,7 @@ def test_a_save_on_a_line_deleted_by_someone_else_says_so_at_the_cell(open_segme
     add_line(db.session, header.no, contacts[1].no)
     db.session.commit()
     page = open_segment(header.no)
-    delete_line(db.session, header.no, 10000)
+    delete_line(db.session, header.no, 10000, 1)
     db.session.commit()
     for _ in range(4):
         page.keyboard.press("ArrowRight")

@@ -178,9 +178,64 @@ def test_subject_change_updates_lines_of_same_template_and_language_with_the_old
     b = _lines(db, header.no)[1]
     update_line_field(db.session, header.no, b.line_no, "subject", "Hand-written", 1)
     change = update_header_field(db.session, header.no, "subject", "New", 1)
-    assert (change.ask, change.lines, change.old_value) == ("subject", 1, "Old")
-    assert apply_header_to_lines(db.session, header.no, "subject", "Old") == 1
+    assert (change.ask, change.lines, change.differ, change.old_value) == ("subject", 2, 1, "Old")
+    assert change.can_keep_edits
+    assert apply_header_to_lines(db.session, header.no, "subject", "Old", only_unchanged=True) == 1
     assert [line.subject for line in _lines(db, header.no)] == ["New", "Hand-written", "Our offer"]
+    # "Yes, all" overwrites the hand-written one too, never a line of another language.
+    assert apply_header_to_lines(db.session, header.no, "subject", "Old") == 2
+    assert [line.subject for line in _lines(db, header.no)] == ["New", "New", "Our offer"]
+
+
+@pytest.mark.parametrize(
+    ("field", "line_field", "start", "typed", "hand", "new", "new_value", "old_text"),
+    [
+        ("description", "description", "Old", "Hand", "Hand", "New", "New", "Old"),
+        ("salesperson_code", "salesperson_code", "MR", "", None, "LB", "LB", "MR"),
+        ("unit_cost", "cost", Decimal("2"), "5", Decimal("5.00"), "7", Decimal("7.00"), "2.00"),
+        ("unit_duration", "duration", Decimal("3"), "1", Decimal("1.00"), "9", Decimal("9.00"), "3.00"),
+        (
+            "date",
+            "date",
+            date(2026, 1, 5),
+            "2026-02-01",
+            date(2026, 2, 1),
+            "2026-03-01",
+            date(2026, 3, 1),
+            "2026-01-05",
+        ),
+    ],
+)
+def test_the_question_counts_hand_edits_and_yes_can_spare_them(
+    db, make_segment, make_contact, field, line_field, start, typed, hand, new, new_value, old_text
+) -> None:
+    header = make_segment(**{field: start})
+    for name in ("A", "B", "C"):
+        add_line(db.session, header.no, make_contact(name).no)
+    edited = _lines(db, header.no)[1]
+    update_line_field(db.session, header.no, edited.line_no, line_field, typed, 1)
+    change = update_header_field(db.session, header.no, field, new, 1)
+    assert (change.ask, change.lines, change.differ, change.can_keep_edits) == ("fields", 3, 1, True)
+    from segapp.services.segments.header import old_header_value
+
+    spared = apply_header_to_lines(db.session, header.no, field, old_header_value(field, old_text), True)
+    values = [getattr(line, line_field) for line in _lines(db, header.no)]
+    assert (spared, values) == (2, [new_value, hand, new_value])
+
+
+def test_fields_without_the_choice_and_a_template_change_count_the_lines_that_differ(
+    db, make_segment, make_contact
+) -> None:
+    header = make_segment(information_flow=InformationFlow.OUTBOUND)
+    for name in ("A", "B"):
+        add_line(db.session, header.no, make_contact(name).no)
+    change = update_header_field(db.session, header.no, "information_flow", "inbound", 1)
+    assert (change.lines, change.differ, change.can_keep_edits) == (2, 0, False)
+    with pytest.raises(ServiceError):
+        apply_header_to_lines(db.session, header.no, "information_flow", InformationFlow.OUTBOUND, True)
+    update_line_field(db.session, header.no, _lines(db, header.no)[0].line_no, "interaction_template_code", "CALL", 1)
+    change = update_header_field(db.session, header.no, "interaction_template_code", "LETTER", 2)
+    assert (change.ask, change.lines, change.differ, change.can_keep_edits) == ("template", 2, 1, False)
 
 
 def test_totals_and_delete(db, make_segment, make_contact) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from segapp.models import CriteriaActionType, SegmentCriteriaAction, SegmentLine, SegmentLineHistory
 from segapp.services.errors import Conflict, ServiceError
-from segapp.services.segments.lines import add_line, delete_line, update_line_field
+from segapp.services.segments.lines import AlreadyOnSegment, add_line, delete_line, update_line_field
 
 
 def _actions(db, segment_no: str) -> list[SegmentCriteriaAction]:
@@ -30,7 +30,7 @@ def test_typing_a_contact_records_a_replayable_add_action(db, make_segment, make
     assert (action.action_type, action.manual, action.allow_existing_contacts, action.sequence_no) == (
         CriteriaActionType.ADD,
         True,
-        True,
+        False,  # BC's default: a replay skips a contact that is already on the segment
         1,
     )
     assert (action.lines_added, action.user_id) == (1, user.id)
@@ -136,6 +136,70 @@ def test_a_stale_line_version_is_a_conflict_and_keeps_the_first_edit(db, make_se
         update_line_field(db.session, header.no, line.line_no, "description", "Second", 1)
     db.session.expire_all()
     assert db.session.get(SegmentLine, (header.no, line.line_no)).description == "First"
+
+
+def test_two_users_editing_different_fields_of_one_line_both_keep_their_edit(db, make_segment, make_contact) -> None:
+    header = make_segment()
+    line = add_line(db.session, header.no, make_contact("A").no).line
+    update_line_field(db.session, header.no, line.line_no, "description", "Ann's", 1, start="")
+    # Bob's copy is older (version 1) but the subject he started from is still there.
+    update_line_field(db.session, header.no, line.line_no, "subject", "Bob's", 1, start="")
+    db.session.commit()
+    db.session.expire_all()
+    saved = db.session.get(SegmentLine, (header.no, line.line_no))
+    assert (saved.description, saved.subject, saved.version) == ("Ann's", "Bob's", 3)
+
+
+def test_the_same_field_changed_meanwhile_is_a_conflict_naming_the_current_value(
+    db, make_segment, make_contact
+) -> None:
+    header = make_segment(unit_cost=Decimal("1.20"))
+    line = add_line(db.session, header.no, make_contact("A").no).line
+    update_line_field(db.session, header.no, line.line_no, "cost", "2", 1, start="1.20")
+    with pytest.raises(Conflict) as refused:
+        update_line_field(db.session, header.no, line.line_no, "cost", "3", 2, start="1.20")
+    assert "“2.00”" in refused.value.message and refused.value.field == "cost"
+    db.session.expire_all()
+    assert db.session.get(SegmentLine, (header.no, line.line_no)).cost == Decimal("2.00")
+
+
+@pytest.mark.parametrize(("field", "value"), [("contact_no", ""), ("interaction_template_code", "CALL")])
+def test_edits_that_rewrite_several_fields_still_need_the_row_version(
+    db, make_segment, make_contact, field, value
+) -> None:
+    header = make_segment()
+    line = add_line(db.session, header.no, make_contact("A").no).line
+    update_line_field(db.session, header.no, line.line_no, "description", "Ann's", 1, start="")
+    start = line.contact_no if field == "contact_no" else ""
+    with pytest.raises(Conflict):
+        update_line_field(db.session, header.no, line.line_no, field, value, 1, start=start)
+    db.session.expire_all()
+    saved = db.session.get(SegmentLine, (header.no, line.line_no))
+    assert (saved.contact_no, saved.interaction_template_code, saved.version) == (line.contact_no, None, 2)
+
+
+def test_a_contact_already_on_the_segment_needs_a_yes_which_the_action_records(db, make_segment, make_contact) -> None:
+    header = make_segment()
+    acme, beta = make_contact("Acme"), make_contact("Beta")
+    add_line(db.session, header.no, acme.no)
+    db.session.commit()
+    with pytest.raises(AlreadyOnSegment) as asked:
+        add_line(db.session, header.no, acme.no.lower())
+    assert asked.value.line_no == 10000 and f"{acme.no} Acme is already on line 10000" in asked.value.message
+    db.session.rollback()
+    assert len(_actions(db, header.no)) == 1  # the question wrote nothing
+    again = add_line(db.session, header.no, acme.no, allow_existing=True).line
+    first, second = _actions(db, header.no)
+    assert (first.allow_existing_contacts, second.allow_existing_contacts) == (False, True)
+    assert again.line_no == 20000 and again.criteria_action_id == second.id
+    # Typing it over another line's contact asks too; the line's own contact does not count.
+    other = add_line(db.session, header.no, beta.no).line
+    db.session.commit()
+    with pytest.raises(AlreadyOnSegment):
+        update_line_field(db.session, header.no, other.line_no, "contact_no", acme.no, 1)
+    db.session.rollback()
+    update_line_field(db.session, header.no, other.line_no, "contact_no", acme.no, 1, allow_existing=True)
+    assert _actions(db, header.no)[-1].allow_existing_contacts is True
 
 
 def test_searches_take_percent_and_underscore_literally(db, make_segment, make_contact) -> None:

@@ -44,7 +44,7 @@ def test_a_new_line_never_takes_the_number_of_a_line_that_can_still_be_put_back(
     header = make_segment()
     add_line(db.session, header.no, make_contact("Acme").no)
     last = add_line(db.session, header.no, make_contact("Bolt").no).line
-    action = delete_line(db.session, header.no, last.line_no)
+    action = delete_line(db.session, header.no, last.line_no, 1)
     newer = add_line(db.session, header.no, make_contact("Cora").no).line
     assert newer.line_no == last.line_no + 10000
     assert undo_line_delete(db.session, header.no, action.id) == last.line_no
@@ -53,7 +53,7 @@ def test_a_new_line_never_takes_the_number_of_a_line_that_can_still_be_put_back(
 def test_undo_is_refused_for_another_segment_or_an_add(db, make_segment, make_contact) -> None:
     header, other = make_segment(), make_segment()
     line = add_line(db.session, header.no, make_contact("Acme").no).line
-    action = delete_line(db.session, header.no, line.line_no)
+    action = delete_line(db.session, header.no, line.line_no, 1)
     with pytest.raises(NotFound):
         undo_line_delete(db.session, other.no, action.id)
     added = add_line(db.session, header.no, make_contact("Bolt").no).line
@@ -64,7 +64,7 @@ def test_undo_is_refused_for_another_segment_or_an_add(db, make_segment, make_co
 def test_undo_is_refused_when_the_line_number_is_in_use_again(db, make_segment, make_contact) -> None:
     header = make_segment()
     line = add_line(db.session, header.no, make_contact("Acme").no).line
-    action = delete_line(db.session, header.no, line.line_no)
+    action = delete_line(db.session, header.no, line.line_no, 1)
     db.session.add(SegmentLine(segment_no=header.no, line_no=line.line_no, version=1))
     db.session.flush()
     with pytest.raises(ServiceError, match="is in use again"):
@@ -103,7 +103,7 @@ def test_a_cell_edit_on_a_line_deleted_by_someone_else_says_so(client, login, ma
     login()
     header = make_segment()
     line = add_line(db.session, header.no, make_contact("A").no).line
-    delete_line(db.session, header.no, line.line_no)
+    delete_line(db.session, header.no, line.line_no, 1)
     db.session.commit()
     response = client.put(
         f"/segments/{header.no}/lines/{line.line_no}", data={"field": "description", "value": "x", "version": "1"}

@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from segapp.models import SegmentCriteriaAction, SegmentHeader, SegmentLine
-from segapp.services.segments.lines import add_line
+from segapp.services.segments.lines import add_line, update_line_field
 
 HX = {"HX-Request": "true"}
 
@@ -96,11 +96,37 @@ def test_header_change_with_lines_asks_and_yes_updates_them(client, login, make_
     body = client.put(
         f"/segments/{header.no}/header/salesperson_code", data={"value": "LB", "version": "1"}, headers=HX
     ).get_data(as_text=True)
-    assert '<dialog id="lines-dialog" hx-swap-oob="true" data-open' in body and "1 lines" in body
+    assert '<dialog id="lines-dialog" hx-swap-oob="true" data-open' in body
+    assert "Update Salesperson on 1 line?" in body and "All of them still carry the old value." in body
+    assert "data-only-unchanged" not in body  # nothing to spare
     refreshed = client.post(f"/segments/{header.no}/header/salesperson_code/lines", headers=HX).get_data(as_text=True)
     assert "1 lines updated" in refreshed and 'data-line-no="10000"' in refreshed
     db.session.rollback()
     assert db.session.scalar(select(SegmentLine.salesperson_code)) == "LB"
+
+
+def test_the_question_names_the_field_and_can_spare_lines_changed_by_hand(
+    client, login, make_segment, make_contact, db
+) -> None:
+    login()
+    header = make_segment(description="Old")
+    for name in ("A", "B", "C"):
+        add_line(db.session, header.no, make_contact(name).no)
+    update_line_field(db.session, header.no, 20000, "description", "By hand", 1)
+    db.session.commit()
+    body = client.put(
+        f"/segments/{header.no}/header/description", data={"value": "New", "version": "1"}, headers=HX
+    ).get_data(as_text=True)
+    assert "Update Description on 3 lines?" in body
+    assert "1 of them no longer carries the old value (changed by hand) and will be overwritten." in body
+    assert "Only the 2 lines still equal to the old value" in body and "Yes, update all 3 lines" in body
+    spared = client.post(
+        f"/segments/{header.no}/header/description/lines", data={"old_value": "Old", "only_unchanged": "1"}, headers=HX
+    ).get_data(as_text=True)
+    assert "2 lines updated" in spared
+    db.session.rollback()
+    described = db.session.scalars(select(SegmentLine.description).order_by(SegmentLine.line_no)).all()
+    assert described == ["New", "By hand", "New"]
 
 
 def test_add_a_line_by_contact_no(client, login, make_segment, make_contact, db) -> None:
@@ -153,6 +179,27 @@ def test_delete_a_line_answers_the_totals(client, login, make_segment, make_cont
     assert response.status_code == 200 and 'data-total="lines">0<' in response.get_data(as_text=True)
 
 
+def test_a_line_delete_without_its_version_is_refused_like_an_edit(
+    client, login, make_segment, make_contact, db
+) -> None:
+    login()
+    header = make_segment()
+    line = add_line(db.session, header.no, make_contact("A").no).line
+    db.session.commit()
+    key = (header.no, line.line_no)
+    url = f"/segments/{header.no}/lines/{line.line_no}"
+    for query in ("", "?version=0", "?version=", "?version=x"):
+        response = client.delete(url + query, headers=HX)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 409, query
+        assert "Someone else changed this line" in body and 'data-version="1"' in body
+    db.session.rollback()
+    assert db.session.get(SegmentLine, key) is not None
+    assert client.delete(url, data={"version": "1"}, headers=HX).status_code == 200
+    db.session.rollback()
+    assert db.session.get(SegmentLine, key) is None
+
+
 def test_lines_page_by_page_sorted_and_filtered(client, login, make_segment, make_contact, db) -> None:
     login()
     header = make_segment()
@@ -194,10 +241,14 @@ def test_two_users_editing_the_same_line_never_overwrite_each_other(
     assert (
         first.put(url, data={"field": "description", "value": "Ann's", "version": "1"}, headers=HX).status_code == 200
     )
-    second = bob.put(url, data={"field": "description", "value": "Bob's", "version": "1"}, headers=HX)
+    second = bob.put(url, data={"field": "description", "value": "Bob's", "version": "1", "start": ""}, headers=HX)
     body = second.get_data(as_text=True)
     assert second.status_code == 409
-    assert "Someone else changed this line" in body and 'data-value="Ann&#39;s"' in body
+    assert "Someone else changed this to “Ann&#39;s”" in body and 'data-value="Ann&#39;s"' in body
+    assert 'data-rejected="Bob&#39;s"' in body  # Bob's text comes back to his cell for another try
+    # Bob's older copy may still change another field of the line: only the same field conflicts.
+    other = bob.put(url, data={"field": "subject", "value": "Bob's", "version": "1", "start": ""}, headers=HX)
+    assert other.status_code == 200 and 'data-version="3"' in other.get_data(as_text=True)
     stale_delete = bob.delete(url + "?version=1", headers=HX)
     assert stale_delete.status_code == 409 and 'id="line-10000"' in stale_delete.get_data(as_text=True)
     db.session.rollback()
@@ -237,3 +288,62 @@ def test_the_page_speaks_italian(client, login, make_segment, make_contact, db) 
     assert "Righe" in page and "Scorciatoie da tastiera" in page and "Modello interazione" in page
     refused = client.put(f"/segments/{header.no}/header/unit_cost", data={"value": "-1", "version": "1"}, headers=HX)
     assert "Il valore non può essere negativo." in refused.get_data(as_text=True)
+    asked = client.put(f"/segments/{header.no}/header/date", data={"value": "2026-12-01", "version": "1"}, headers=HX)
+    body = asked.get_data(as_text=True)
+    assert "Aggiornare Data su 1 riga?" in body and "Sì, aggiorna la riga" in body
+    again = client.post(f"/segments/{header.no}/lines", data={"contact_no": "A"}, headers=HX).get_data(as_text=True)
+    assert "Contatto già presente nel segmento" in again and "è già sulla riga 10000 di questo segmento" in again
+
+
+def test_a_contact_already_on_the_segment_is_asked_about_at_the_new_line(
+    client, login, make_segment, make_contact, db
+) -> None:
+    login()
+    header = make_segment()
+    acme = make_contact("Acme")
+    add_line(db.session, header.no, acme.no)
+    db.session.commit()
+    url = f"/segments/{header.no}/lines"
+    asked = client.post(url, data={"contact_no": acme.no}, headers=HX)
+    body = asked.get_data(as_text=True)
+    assert asked.status_code == 409 and f"{acme.no} Acme is already on line 10000" in body
+    assert 'id="existing-dialog" hx-swap-oob="true" data-open' in body and f'data-rejected="{acme.no}"' in body
+    yes = client.post(url, data={"contact_no": acme.no, "allow_existing": "1"}, headers=HX)
+    assert yes.status_code == 200 and 'id="line-20000"' in yes.get_data(as_text=True)
+
+
+def test_sections_are_remembered_per_user(client, login, make_segment, db) -> None:
+    from segapp.models import Role
+
+    header = make_segment()
+    login("vic", role=Role.VIEWER)  # a viewer's own layout is theirs to keep
+    assert client.put("/segments/sections/interaction", data={"open": ""}, headers=HX).status_code == 204
+    assert client.put("/segments/sections/nothing", data={"open": ""}, headers=HX).status_code == 404
+    page = client.get(f"/segments/{header.no}").get_data(as_text=True)
+    assert 'id="section-general" data-remember-url="/segments/sections/general" data-remembered="open" open>' in page
+    assert (
+        'id="section-interaction" data-remember-url="/segments/sections/interaction" data-remembered="closed">' in page
+    )
+    assert client.put("/segments/sections/interaction", data={"open": "1"}, headers=HX).status_code == 204
+    page = client.get(f"/segments/{header.no}").get_data(as_text=True)
+    assert 'data-remembered="closed"' not in page
+
+
+def test_a_contact_typed_over_another_lines_contact_is_asked_about_in_the_cell(
+    client, login, make_segment, make_contact, db
+) -> None:
+    login()
+    header = make_segment()
+    acme, beta = make_contact("Acme"), make_contact("Beta")
+    add_line(db.session, header.no, acme.no)
+    add_line(db.session, header.no, beta.no)
+    db.session.commit()
+    url = f"/segments/{header.no}/lines/20000"
+    typed = {"field": "contact_no", "value": acme.no, "version": "1", "start": beta.no}
+    asked = client.put(url, data=typed, headers=HX)
+    body = asked.get_data(as_text=True)
+    assert asked.status_code == 409 and f"{acme.no} Acme is already on line 10000" in body
+    assert f'data-rejected="{acme.no}"' in body  # the typed number stays in the cell
+    assert '<button type="button" data-answer="yes">Yes, add another line</button>' in body  # grid.js sends it again
+    yes = client.put(url, data={**typed, "allow_existing": "1"}, headers=HX)
+    assert yes.status_code == 200 and f'data-value="{acme.no}"' in yes.get_data(as_text=True)

@@ -4,15 +4,17 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, exists, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
+from segapp.contact_numbers import is_valid_contact_no, normalise_contact_no
 from segapp.models import (
     Contact,
     ContactType,
     CountryRegion,
     InteractionLogEntry,
     Language,
+    MarketingSetup,
     Salesperson,
     Salutation,
     SegmentLine,
@@ -116,6 +118,11 @@ def _company(session: Session, no: str) -> Contact:
     return company
 
 
+def contact_no_message() -> str:
+    """Why a contact no. is refused (see segapp.contact_numbers)."""
+    return _("A contact no. has at most 20 letters, digits, and - _ . (not first, never two dots in a row).")
+
+
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:
     clean = {key: values[key] for key in EDITABLE_FIELDS if key in values}
     for field in CODE_TABLES:
@@ -129,7 +136,9 @@ def create_contact(session: Session, contact_type: ContactType, values: dict[str
     clean = _normalise(values)
     check_codes(session, clean)
     check_email(clean.get("email", ""))
-    no = (values.get("no") or "").strip().upper()
+    no = normalise_contact_no(values.get("no"))
+    if no and not is_valid_contact_no(no):
+        raise ServiceError(contact_no_message(), field="no")
     if no and session.get(Contact, no) is not None:
         raise ServiceError(_("The no. %(no)s is taken.", no=no), field="no")
     company = None
@@ -143,7 +152,56 @@ def create_contact(session: Session, contact_type: ContactType, values: dict[str
         contact.company_no, contact.company_name = company.no, company.name
     session.add(contact)
     session.flush()
+    apply_new_contact_defaults(session, Contact.no == contact.no)
+    session.refresh(contact)
     return contact
+
+
+# What a new person takes from its company when its own is blank (as Business Central does). The address
+# goes as a whole: a person with a city of its own keeps it and takes no street from the company.
+INHERITED_ADDRESS = ("address", "address_2", "post_code", "city", "county", "country_code")
+INHERITED_CODES = ("territory_code", "salesperson_code", "language_code")
+
+
+def apply_new_contact_defaults(session: Session, where: ColumnElement[bool]) -> None:
+    """Fill the blanks of the new contacts matching ``where``: persons take their company's address and
+    territory, salesperson and language; a language still blank is marketing setup's default.
+
+    One rule for contacts made by hand and by import: ``where`` names the new ones (``Contact.no == no``,
+    or an import's ``Contact.created_at == stamp``). Three UPDATEs whatever their number; values the user
+    gave are never replaced.
+    """
+    company = aliased(Contact)
+
+    def of_company(field: str) -> Any:
+        return select(getattr(company, field)).where(company.no == Contact.company_no).scalar_subquery()
+
+    persons = and_(
+        where, Contact.type == ContactType.PERSON, Contact.company_no.is_not(None), Contact.company_no != Contact.no
+    )
+    no_address = and_(*(getattr(Contact, f) == "" for f in INHERITED_ADDRESS[:-1]), Contact.country_code.is_(None))
+    moved = session.execute(
+        update(Contact)
+        .where(persons, no_address)
+        .values({field: of_company(field) for field in INHERITED_ADDRESS})
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.execute(
+        update(Contact)
+        .where(persons, or_(*(getattr(Contact, f).is_(None) for f in INHERITED_CODES)))
+        .values({f: func.coalesce(getattr(Contact, f), of_company(f)) for f in INHERITED_CODES})
+        .execution_options(synchronize_session=False)
+    )
+    language = session.scalar(select(MarketingSetup.default_language_code).where(MarketingSetup.id == 1))
+    if language:
+        session.execute(
+            update(Contact)
+            .where(where, Contact.language_code.is_(None))
+            .values(language_code=language)
+            .execution_options(synchronize_session=False)
+        )
+    if moved:
+        refresh_search_text(session, where)  # the city is searched
 
 
 def update_contact(session: Session, contact: Contact, values: dict[str, Any]) -> Contact:

@@ -77,8 +77,11 @@ def restore_lines_from_history(session: Session, action_id: int) -> int:
     return result.rowcount or 0
 
 
-def record_manual_add(session: Session, segment_no: str, contact_no: str, user_id: int | None) -> SegmentCriteriaAction:
-    """Typing a contact on a line: an add action "no. = X" that allows existing contacts."""
+def record_manual_add(
+    session: Session, segment_no: str, contact_no: str, user_id: int | None, allow_existing: bool = False
+) -> SegmentCriteriaAction:
+    """Typing a contact on a line: an add action "no. = X"; ``allow_existing`` records the user's yes to a
+    contact already on the segment, so that a replay adds it again too."""
     return record_action(
         session,
         segment_no,
@@ -86,7 +89,7 @@ def record_manual_add(session: Session, segment_no: str, contact_no: str, user_i
         user_id,
         [(1, "contact", "no", contact_no_expression(contact_no))],
         manual=True,
-        allow_existing_contacts=True,
+        allow_existing_contacts=allow_existing,
         ignore_exclusion=True,
         lines_added=1,
     )

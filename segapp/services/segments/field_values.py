@@ -2,7 +2,7 @@
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import get_locale, ngettext
@@ -21,12 +21,25 @@ from segapp.models import (
     InteractionTemplate,
     Language,
 )
-from segapp.models.base import MAX_AMOUNT
+from segapp.numbers import to_decimal
 from segapp.services.errors import Ambiguous, ServiceError
 from segapp.services.setup.salespeople import check_choosable
 from segapp.yesno import read_yes_no
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def edit_value(value: Any) -> str:
+    """The value as the user types it back: ISO dates, plain decimals, 1/'' for yes/no."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
 
 
 def parse_text(value: str, field: str, max_length: int) -> str:
@@ -41,22 +54,13 @@ def parse_text(value: str, field: str, max_length: int) -> str:
 
 def parse_amount(value: str, field: str) -> Decimal:
     """A number that is not negative; ``10.5`` and ``10,5`` are both understood."""
-    text = (value or "").strip().replace(" ", "")
-    if not text:
-        return Decimal("0")
-    if "," in text and "." in text:
-        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
-    else:
-        text = text.replace(",", ".")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ServiceError(_("%(value)s is not a number.", value=value), field) from None
-    if not number.is_finite() or abs(number) > MAX_AMOUNT:
-        raise ServiceError(_("%(value)s is not a number.", value=value), field)
+        number = to_decimal(value)
+    except ValueError as refused:
+        raise ServiceError(str(refused), field) from None
     if number < 0:
         raise ServiceError(_("The value cannot be negative."), field)
-    return number.quantize(Decimal("0.01"))
+    return number
 
 
 def parse_date(value: str, field: str) -> date | None:

@@ -5,7 +5,7 @@ from dataclasses import field as dc_field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import Session
 
 from segapp.models import (
@@ -75,15 +75,29 @@ TEMPLATE_SOURCE = {"correspondence_type": "correspondence_type", "language_code"
 DEPENDENT_FIELDS = {"ignore_contact_corr_type": ("correspondence_type",)}
 
 
+# Fields whose question also offers to update only the lines still equal to the old header value.
+KEEP_EDITS = ("description", "subject", "salesperson_code", "unit_cost", "unit_duration", "date")
+
+
 @dataclass
 class HeaderChange:
-    """The outcome of a header edit: what changed, and whether to ask about the lines."""
+    """The outcome of a header edit: what changed, and whether to ask about the lines.
+
+    ``lines`` would follow the header; ``differ`` of them no longer carry the old header value (changed by
+    hand) and would be overwritten; ``can_keep_edits`` offers to update only the other ones.
+    """
 
     field: str
     changed: list[str] = dc_field(default_factory=list)
     ask: str = ""  # "", "fields", "template" or "subject"
     lines: int = 0
+    differ: int = 0
     old_value: Any = None
+
+    @property
+    def can_keep_edits(self) -> bool:
+        """True when updating only the lines still equal to the old value is a real third choice."""
+        return self.field in KEEP_EDITS and 0 < self.differ < self.lines
 
     @property
     def dependent(self) -> list[str]:
@@ -155,34 +169,64 @@ def update_header_field(
 
 def _ask_about_lines(session: Session, header: SegmentHeader, change: HeaderChange) -> None:
     if change.field == "interaction_template_code":
-        change.ask, where = "template", lines_of(header.no)
+        change.ask = "template"
     elif change.field == "subject":
-        change.ask, where = "subject", _subject_lines(header, change.old_value)
+        change.ask = "subject"
     elif change.field in PROPAGATED:
-        change.ask, where = "fields", lines_of(header.no, same_template(header.interaction_template_code))
+        change.ask = "fields"
     else:
         return
-    change.lines = session.scalar(select(func.count()).select_from(SegmentLine).where(where)) or 0
+    where = _target_lines(header, change.field)
+    differs = _line_column(change.field).is_distinct_from(change.old_value)
+    change.lines, change.differ = session.execute(
+        select(func.count(), func.count(case((differs, 1)))).select_from(SegmentLine).where(where)
+    ).one()
     if not change.lines:
         change.ask = ""
 
 
-def _subject_lines(header: SegmentHeader, old_subject: str) -> Any:
-    language = (
-        SegmentLine.language_code.is_(None)
-        if header.language_code is None
-        else SegmentLine.language_code == header.language_code
-    )
-    return lines_of(
-        header.no,
-        same_template(header.interaction_template_code),
-        language,
-        SegmentLine.subject == (old_subject or ""),
-    )
+def _line_column(field: str) -> Any:
+    """The line column compared with the old header value (the first one a header field sets)."""
+    if field in ("interaction_template_code", "subject"):
+        return getattr(SegmentLine, field)
+    return getattr(SegmentLine, PROPAGATED[field][0])
 
 
-def apply_header_to_lines(session: Session, segment_no: str, field: str, old_subject: str = "") -> int:
-    """The user's yes: one set-based UPDATE carrying the header change to the lines; returns rows changed."""
+def _target_lines(header: SegmentHeader, field: str) -> Any:
+    """The lines a header change would update: all for the template, else those of the header's template
+    (and, for the subject, of the header's language)."""
+    if field == "interaction_template_code":
+        return lines_of(header.no)
+    if field == "subject":
+        language = (
+            SegmentLine.language_code.is_(None)
+            if header.language_code is None
+            else SegmentLine.language_code == header.language_code
+        )
+        return lines_of(header.no, same_template(header.interaction_template_code), language)
+    return lines_of(header.no, same_template(header.interaction_template_code))
+
+
+def old_header_value(field: str, text: str) -> Any:
+    """The old header value as the question sent it back (its edit text), typed like the line column."""
+    kind = HEADER_FIELDS.get(field)
+    text = (text or "").strip()
+    if kind == "amount":
+        return fv.parse_amount(text, field)
+    if kind == "date":
+        return fv.parse_date(text, field)
+    if kind in ("salesperson", "template", "language", "campaign"):
+        return text.upper() or None
+    return text
+
+
+def apply_header_to_lines(
+    session: Session, segment_no: str, field: str, old_value: Any = None, only_unchanged: bool = False
+) -> int:
+    """The user's yes: one set-based UPDATE carrying the header change to the lines; returns rows changed.
+
+    With ``only_unchanged`` (fields of KEEP_EDITS) only the lines still equal to ``old_value`` follow.
+    """
     header = get_segment(session, segment_no)
     if field == "interaction_template_code":
         template = (
@@ -203,15 +247,17 @@ def apply_header_to_lines(session: Session, segment_no: str, field: str, old_sub
         if template is not None and template.campaign_no:
             values["campaign_no"] = header.campaign_no
         values.update(contact_rule_values(header, template))
-        where = lines_of(segment_no)
     elif field == "subject":
         values = {"subject": header.subject}
-        where = _subject_lines(header, old_subject)
     elif field in PROPAGATED:
         values = {column: getattr(header, HEADER_FOR_LINE.get(column, column)) for column in PROPAGATED[field]}
-        where = lines_of(segment_no, same_template(header.interaction_template_code))
     else:
         raise ServiceError(_("This field is not carried to the lines."), field)
+    where = _target_lines(header, field)
+    if only_unchanged:
+        if field not in KEEP_EDITS:
+            raise ServiceError(_("This field is not carried to the lines."), field)
+        where = and_(where, _line_column(field).is_not_distinct_from(old_value))
     result = session.execute(
         update(SegmentLine)
         .where(where)

@@ -92,11 +92,49 @@ def _fill_from_contact(session: Session, header: SegmentHeader, segment_no: str,
     )
 
 
-def add_line(session: Session, segment_no: str, contact_no: str, user_id: int | None = None) -> LineResult:
-    """A new line for a contact, filled by 3.2; recorded as an add action "no. = X"."""
+class AlreadyOnSegment(ServiceError):
+    """The contact already stands on a line of the segment: the user decides whether to add it again."""
+
+    def __init__(self, message: str, contact: Any, line_no: int) -> None:
+        super().__init__(message, "contact_no")
+        self.contact = contact
+        self.line_no = line_no
+
+
+def _check_not_on_segment(session: Session, segment_no: str, contact: Any, except_line: int | None = None) -> None:
+    """BC's *allow existing contacts* is off by default: a contact already on a line needs the user's yes."""
+    query = select(SegmentLine.line_no).where(
+        SegmentLine.segment_no == segment_no, SegmentLine.contact_no == contact.no
+    )
+    if except_line is not None:
+        query = query.where(SegmentLine.line_no != except_line)
+    line_no = session.scalar(query.order_by(SegmentLine.line_no).limit(1))
+    if line_no is not None:
+        raise AlreadyOnSegment(
+            _(
+                "%(no)s %(name)s is already on line %(line)s of this segment.",
+                no=contact.no,
+                name=contact.name,
+                line=line_no,
+            ),
+            contact,
+            line_no,
+        )
+
+
+def add_line(
+    session: Session, segment_no: str, contact_no: str, user_id: int | None = None, allow_existing: bool = False
+) -> LineResult:
+    """A new line for a contact, filled by 3.2; recorded as an add action "no. = X".
+
+    A contact already on the segment raises AlreadyOnSegment unless ``allow_existing`` (the user's yes),
+    which the action records so that a replay adds it again too.
+    """
     header = get_segment(session, segment_no)
     contact = fv.find_contact(session, contact_no)
-    action = record_manual_add(session, segment_no, contact.no, user_id)
+    if not allow_existing:
+        _check_not_on_segment(session, segment_no, contact)
+    action = record_manual_add(session, segment_no, contact.no, user_id, allow_existing)
     line_no = _next_line_no(session, segment_no)
     session.execute(
         insert(SegmentLine).values(
@@ -122,6 +160,23 @@ def _conflict(field: str) -> Conflict:
     )
 
 
+def _field_conflict(field: str, current: Any) -> Conflict:
+    shown = fv.edit_value(current)
+    return Conflict(
+        _(
+            "Someone else changed this to “%(value)s” in the meantime. Your text is kept: Enter saves it, Esc keeps theirs.",
+            value=shown,
+        )
+        if shown
+        else _("Someone else cleared this in the meantime. Your text is kept: Enter saves it, Esc keeps theirs."),
+        field,
+    )
+
+
+# Cell edits that rewrite several fields of the line: guarded by the row version, not by the one field.
+SEVERAL_FIELDS = {"contact_no", "interaction_template_code"}
+
+
 def update_line_field(
     session: Session,
     segment_no: str,
@@ -130,20 +185,54 @@ def update_line_field(
     value: Any,
     expected_version: int,
     user_id: int | None = None,
+    start: str | None = None,
+    allow_existing: bool = False,
 ) -> LineResult:
-    """Validate and save one cell; a stale version is a Conflict carrying nothing changed."""
+    """Validate and save one cell. With ``start`` (the value the edit started from) a one-field edit is a
+    compare-and-set on that field; contact and template changes, and edits without ``start``, need the
+    line's version. Either way a stale edit is a Conflict and nothing changes."""
     header = get_segment(session, segment_no)
     line = get_line(session, segment_no, line_no)
     parsed = parse_line_value(session, field, value)
+    if start is not None and field not in SEVERAL_FIELDS:
+        _compare_and_set(session, line, field, start, parsed)
+        return LineResult(get_line(session, segment_no, line_no))
     if line.version != expected_version:
         raise _conflict(field)
     if field == "contact_no":
-        return _change_contact(session, header, line, parsed, user_id)
+        return _change_contact(session, header, line, parsed, user_id, allow_existing)
     values: dict[str, Any] = {field: parsed}
     if field == "interaction_template_code":
         values = _template_values(header, parsed)
     _versioned_update(session, line, expected_version, values)
     return LineResult(get_line(session, segment_no, line_no))
+
+
+def _compare_and_set(session: Session, line: SegmentLine, field: str, start: str, parsed: Any) -> None:
+    """Set ``field`` if it still holds ``start`` (as the grid shows it), whatever else changed on the line.
+
+    The write is conditional on the version just read, so a change of this field between the read and
+    the write is never overwritten; a change of another field only makes it read again.
+    """
+    column = getattr(SegmentLine, field)
+    this_line = (SegmentLine.segment_no == line.segment_no, SegmentLine.line_no == line.line_no)
+    for _attempt in range(5):
+        found = session.execute(select(column, SegmentLine.version).where(*this_line)).one_or_none()
+        if found is None:
+            raise NotFound(_("This line no longer exists."))
+        current, version = found
+        if fv.edit_value(current) != start:
+            raise _field_conflict(field, current)
+        written = session.execute(
+            update(SegmentLine)
+            .where(*this_line, SegmentLine.version == version)
+            .values({field: parsed, "version": SegmentLine.version + 1})
+            .execution_options(synchronize_session=False)
+        )
+        if written.rowcount == 1:
+            session.expire(line)
+            return
+    raise _conflict(field)
 
 
 def _template_values(header: SegmentHeader, template: InteractionTemplate | None) -> dict[str, Any]:
@@ -179,13 +268,15 @@ def _versioned_update(session: Session, line: SegmentLine, expected_version: int
 
 
 def _change_contact(
-    session: Session, header: SegmentHeader, line: SegmentLine, contact: Any, user_id: int | None
+    session: Session, header: SegmentHeader, line: SegmentLine, contact: Any, user_id: int | None, allow_existing: bool
 ) -> LineResult:
     """Typing, changing or clearing the contact of a line, recorded as reduce and/or add actions."""
     old = line.contact_no
     new = contact.no if contact is not None else None
     if old == new:
         return LineResult(line)
+    if new is not None and not allow_existing:
+        _check_not_on_segment(session, line.segment_no, contact, line.line_no)
     expected = line.version
     values: dict[str, Any] = {"contact_no": new}
     if old is not None:
@@ -193,7 +284,7 @@ def _change_contact(
     if new is None:
         values.update(contact_company_no=None, criteria_action_id=None)
     else:
-        values["criteria_action_id"] = record_manual_add(session, line.segment_no, new, user_id).id
+        values["criteria_action_id"] = record_manual_add(session, line.segment_no, new, user_id, allow_existing).id
     _versioned_update(session, line, expected, values)
     if new is not None:
         _fill_from_contact(session, header, line.segment_no, line.line_no)
@@ -202,20 +293,27 @@ def _change_contact(
 
 
 def delete_line(
-    session: Session, segment_no: str, line_no: int, expected_version: int | None = None, user_id: int | None = None
+    session: Session, segment_no: str, line_no: int, expected_version: int, user_id: int | None = None
 ) -> SegmentCriteriaAction | None:
-    """Delete a line; a line with a contact is recorded as a reduce action (returned) with the line kept in history."""
+    """Delete the line as the user saw it (its version); a line with a contact is recorded as a reduce action
+    (returned), the line kept in its history."""
     line = get_line(session, segment_no, line_no)
-    if expected_version is not None and line.version != expected_version:
+    if line.version != expected_version:
         raise _conflict("contact_no")
     action = None
     if line.contact_no:
         action = record_manual_reduce(session, segment_no, line_no, line.contact_no, user_id)
-    session.execute(
+    deleted = session.execute(
         delete(SegmentLine)
-        .where(SegmentLine.segment_no == segment_no, SegmentLine.line_no == line_no)
+        .where(
+            SegmentLine.segment_no == segment_no,
+            SegmentLine.line_no == line_no,
+            SegmentLine.version == expected_version,
+        )
         .execution_options(synchronize_session=False)
     )
+    if deleted.rowcount != 1:
+        raise _conflict("contact_no")
     session.expunge(line)
     return action
 

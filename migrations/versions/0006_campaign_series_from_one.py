@@ -4,8 +4,8 @@ Migration 0001 seeded the CAMPAIGN series at 2 because the demo data hard-coded 
 takes its number from the series, so an installation whose series was never used (still at 2, with no
 campaign CP0001) gets its first campaign as CP0001.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-27 18:00:00
 
 """
@@ -13,8 +13,8 @@ Create Date: 2026-11-27 18:00:00
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -7,23 +7,29 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from segapp.contact_numbers import is_valid_contact_no, normalise_contact_no
 from segapp.importing import IMPORT_FIELDS, normalise_header
 from segapp.models import (
     Contact,
     ContactType,
     CorrespondenceType,
 )
-from segapp.services.contacts.records import CODE_TABLES
+from segapp.services.contacts.records import CODE_TABLES, contact_no_message
 from segapp.services.errors import ServiceError
+from segapp.textfold import fold
 from segapp.yesno import read_yes_no
 
+# The contact fields as users name them: the mapping page, the import's messages and the export's
+# column headers (which the import recognises again, see segapp.importing). "Name" has its own
+# context: in Italian it must differ from "First name" ("Nome"), or an export would have two "Nome".
 FIELD_LABELS = {
     "no": _l("No."),
     "type": _l("Type"),
-    "name": _l("Name"),
+    "name": lazy_pgettext("contact field", "Name"),
     "first_name": _l("First name"),
     "middle_name": _l("Middle name"),
     "surname": _l("Surname"),
@@ -49,6 +55,7 @@ FIELD_LABELS = {
     "privacy_blocked": _l("Privacy blocked"),
 }
 NAME_FIELDS = frozenset({"name", "first_name", "surname", "company_name"})
+NUMBER_FIELDS = frozenset({"no", "company_no"})
 BOOLEAN_FIELDS = frozenset({"exclude_from_segment", "privacy_blocked"})
 TEXT_FIELDS = frozenset(
     f for f in IMPORT_FIELDS if f not in BOOLEAN_FIELDS | set(CODE_TABLES) | {"type", "correspondence_type"}
@@ -113,8 +120,8 @@ class ParsedRow:
     company_name: str = ""  # persons: the company named by name
     errors: list[str] = field(default_factory=list)
     no: str = ""  # the contact no. given in the file, or blank
-    email_key: str = ""  # the e-mail in lower case (as SQL lower() gives it), or blank
-    name_key: str = ""  # the name in lower case (companies are linked by it)
+    email_key: str = ""  # the e-mail folded (textfold), or blank
+    name_key: str = ""  # the name folded (companies are linked by it)
 
 
 def field_positions(columns: Sequence[str], mapping: dict[str, str]) -> dict[int, str]:
@@ -148,7 +155,7 @@ def field_positions(columns: Sequence[str], mapping: dict[str, str]) -> dict[int
 
 
 def load_code_lookups(session: Session, fields: set[str]) -> dict[str, dict[str, str]]:
-    """For each mapped code field, every code and readable name (lower case) -> code, loaded once."""
+    """For each mapped code field, every code (folded) and readable name (normalised) -> code, loaded once."""
     lookups: dict[str, dict[str, str]] = {}
     for name in fields & set(CODE_TABLES):
         model, label = CODE_TABLES[name]
@@ -158,7 +165,7 @@ def load_code_lookups(session: Session, fields: set[str]) -> dict[str, dict[str,
             if text:
                 lookup.setdefault(normalise_header(text), code)
         for code, _text in rows:
-            lookup[code.casefold()] = code
+            lookup[fold(code)] = code
         lookups[name] = lookup
     return lookups
 
@@ -187,7 +194,12 @@ class RowParser:
                 continue
             if CONTROL_CHARACTERS.search(text):
                 errors.append(_("%(field)s contains control characters.", field=FIELD_LABELS[name]))
-            elif limit is not None and len(text) <= limit and (name != "email" or EMAIL_PATTERN.match(text)):
+            elif (
+                limit is not None
+                and len(text) <= limit
+                and name not in NUMBER_FIELDS
+                and (name != "email" or EMAIL_PATTERN.match(text))
+            ):
                 values[name] = text  # the common case: text that passes its checks
             else:
                 value = self._value(name, text, errors)
@@ -197,6 +209,15 @@ class RowParser:
         return parsed
 
     def _value(self, name: str, text: str, errors: list[str]) -> Any:
+        if name == "company_no":
+            # Only looked up (whatever its case), so an existing company with an old-style no. is found.
+            return normalise_contact_no(text)
+        if name == "no":
+            no = normalise_contact_no(text)
+            if is_valid_contact_no(no):
+                return no
+            errors.append(_('"%(value)s" cannot be a contact no.:', value=text) + " " + contact_no_message())
+            return None
         if name in TEXT_FIELDS:
             if len(text) > LENGTHS[name]:
                 errors.append(
@@ -222,7 +243,7 @@ class RowParser:
                 return CORRESPONDENCE_WORDS[word]
             errors.append(_('Correspondence type must be blank, hard copy or e-mail, not "%(value)s".', value=text))
         elif name in CODE_TABLES:
-            code = self.lookups[name].get(text.casefold()) or self.lookups[name].get(word)
+            code = self.lookups[name].get(fold(text)) or self.lookups[name].get(word)
             if code:
                 return code
             errors.append(_('%(field)s "%(value)s" does not exist.', field=label, value=text))
@@ -236,7 +257,7 @@ class RowParser:
         company_no = values.pop("company_no", "")
         if "type" in values:
             parsed.type = values.pop("type")
-        elif person_name or (name and company and name.casefold() != company.casefold()):
+        elif person_name or (name and company and fold(name) != fold(company)):
             parsed.type = ContactType.PERSON
         if parsed.type == ContactType.COMPANY:
             name = name or company
@@ -252,5 +273,5 @@ class RowParser:
         else:
             values["name"] = name
         parsed.no = values.get("no", "")
-        parsed.email_key = values.get("email", "").lower()
-        parsed.name_key = name.lower()
+        parsed.email_key = fold(values.get("email", ""))
+        parsed.name_key = fold(name)

@@ -1,0 +1,1 @@
+"""Signing in and out: stored sessions, sign-in throttling, password rules."""
