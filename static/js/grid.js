@@ -323,7 +323,6 @@
       focusCell(cellIn(row, field));
     }
     numberRows();
-    keepInView();
     return row;
   }
 
@@ -527,12 +526,6 @@
     var td = cellIn(tr, "contact_no");
     focusCell(td);
     startEdit(td, "");
-    keepInView();
-  }
-
-  // The line being typed stays in the window (with a margin, see .cell-editor in app.css) as lines arrive.
-  function keepInView() {
-    if (editor) editor.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 
   function draftText(td) {

@@ -149,7 +149,7 @@ def test_keys_typed_after_a_refusal_are_dropped_with_a_notice(open_segment, cont
     _expect_body_never_focused(page)
 
 
-def test_an_ambiguous_name_offers_the_matches(open_segment, make_contact, db) -> None:
+def test_an_ambiguous_name_offers_the_matches(open_segment, make_contact, db, tmp_path) -> None:
     from playwright.sync_api import expect
 
     mario = make_contact("Baldacci Mario", city="Pisa")
@@ -167,6 +167,7 @@ def test_an_ambiguous_name_offers_the_matches(open_segment, make_contact, db) ->
     expect(page.locator("[data-grid][data-holding]")).to_have_count(0)
     page.keyboard.press("ArrowDown")
     expect(choices.locator('[aria-selected="true"]')).to_contain_text("Baldacci S.r.l.")
+    page.screenshot(path=str(tmp_path / "two-contacts-match.png"))
     page.keyboard.press("Enter")
     expect(_cell(page, 10000, "contact_no")).to_have_text(srl.no)
     expect(page.locator("[data-new-contact]")).to_be_focused()
@@ -265,7 +266,9 @@ def test_the_grid_is_no_keyboard_trap(open_segment, make_segment, contacts, db) 
     _expect_body_never_focused(page)
 
 
-def test_ctrl_delete_then_ctrl_z_puts_the_line_back_as_it_was(open_segment, make_segment, contacts, db) -> None:
+def test_ctrl_delete_then_ctrl_z_puts_the_line_back_as_it_was(
+    open_segment, make_segment, contacts, db, tmp_path
+) -> None:
     from playwright.sync_api import expect
 
     header = make_segment(description="Three lines")
@@ -286,6 +289,7 @@ def test_ctrl_delete_then_ctrl_z_puts_the_line_back_as_it_was(open_segment, make
     expect(page.locator("#grid-status")).to_contain_text("Line deleted — Ctrl+Z to undo")
     expect(_cell(page, 30000, "description")).to_be_focused()
     expect(page.locator('[data-total="lines"]')).to_have_text("2")
+    page.screenshot(path=str(tmp_path / "line-deleted.png"))
     page.keyboard.press("Control+z")
     expect(_cell(page, 20000, "description")).to_have_text("Call first")
     expect(_cell(page, 20000, "contact_no")).to_have_text("CT000002")
@@ -328,7 +332,7 @@ def test_a_save_on_a_line_deleted_by_someone_else_says_so_at_the_cell(open_segme
 
 
 def test_a_save_after_signing_out_keeps_the_text_for_after_signing_in(
-    open_segment, make_segment, contacts, db, app, live_server, monkeypatch
+    open_segment, make_segment, contacts, db, app, live_server, monkeypatch, tmp_path
 ) -> None:
     from playwright.sync_api import expect
 
@@ -351,6 +355,7 @@ def test_a_save_after_signing_out_keeps_the_text_for_after_signing_in(
     expect(cell.locator(".cell-editor")).to_have_value("Mine")
     expect(cell.locator(".cell-editor")).to_be_focused()
     expect(page).to_have_url(f"{live_server}/segments/{header.no}")
+    page.screenshot(path=str(tmp_path / "signed-out.png"))
 
     sign_in(other, live_server, "ann", PASSWORD)
     other.wait_for_url(live_server + "/")
@@ -402,6 +407,18 @@ WATCH_NEW_LINE = """() => {
 }"""
 
 
+WHOLE_LINES_ABOVE_NEW_LINE = """() => {
+  const wrap = document.querySelector(".grid-wrap").getBoundingClientRect();
+  const head = document.querySelector("#lines-grid thead th").getBoundingClientRect();
+  const line = document.querySelector("[data-new-contact]").closest("tr").getBoundingClientRect();
+  const top = Math.max(head.bottom, wrap.top, 0) - 1, bottom = Math.min(wrap.bottom, innerHeight) + 1;
+  return [...document.querySelectorAll("#lines-grid tr[data-line-no]")].filter((tr) => {
+    const box = tr.getBoundingClientRect();
+    return box.top >= top && box.bottom <= bottom && box.bottom <= line.top + 1;
+  }).length;
+}"""
+
+
 def test_thirty_numbers_typed_at_speed_in_italian(open_segment, make_contact, db, tmp_path) -> None:
     """Issue 10's "done when": 30 numbers at 30 ms a key, Enter and no pause, on 1280x720 in Italian."""
     from playwright.sync_api import expect
@@ -420,4 +437,7 @@ def test_thirty_numbers_typed_at_speed_in_italian(open_segment, make_contact, db
     page.screenshot(path=str(tmp_path / "thirty-lines.png"))
     assert page.evaluate("() => window.outsideFrames") == 0
     _expect_body_never_focused(page)
+    # At least 12 whole lines in view above the new line, under the grid's sticky column header.
+    above = page.evaluate(WHOLE_LINES_ABOVE_NEW_LINE)
     page.screenshot(path=str(tmp_path / "thirty-lines.png"))
+    assert above >= 12
