@@ -264,7 +264,7 @@ def test_a_viewer_sees_the_segment_read_only(client, login, make_segment, make_c
     login("vera", role=Role.VIEWER)
     page = client.get(f"/segments/{header.no}").get_data(as_text=True)
     assert 'id="line-10000"' in page and "Fair" in page
-    assert "data-edit=" not in page and "data-new-line-url" not in page and "New line</button>" not in page
+    assert "data-edit=" not in page and "new-line-template" not in page and "New line</button>" not in page
     assert 'id="h-description" name="value" value="" readonly' in page
 
 
