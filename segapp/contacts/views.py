@@ -18,7 +18,7 @@ from segapp.models import (
     Salesperson,
 )
 from segapp.request_values import page_arg
-from segapp.services.contacts.listing import ContactFilter, fetch_page
+from segapp.services.contacts.listing import ContactFilter, Keyset, fetch_page
 from segapp.services.contacts.records import CODE_TABLES, create_contact, update_contact
 
 
@@ -26,7 +26,7 @@ from segapp.services.contacts.records import CODE_TABLES, create_contact, update
 def list_contacts() -> str:
     """The contacts, searched, filtered, sorted and paged on the server."""
     flt = ContactFilter.from_args(request.args)
-    page = fetch_page(db.session, flt, page_arg(), current_app.config["PAGE_SIZE"])
+    page = fetch_page(db.session, flt, page_arg(), current_app.config["PAGE_SIZE"], Keyset.from_args(request.args))
     context: dict[str, Any] = dict(flt=flt, page=page)
     if wants_fragment():
         return render_template("contacts/_table.html", **context)

@@ -2,10 +2,10 @@
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Select, exists, literal, select
+from sqlalchemy import Boolean, ColumnElement, Select, and_, exists, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -22,6 +22,9 @@ MAX_SEARCH_TERMS = 5
 IN_LIST_LIMIT = 1000
 # A filtered page is first looked for among this many contacts in sort order (see _page_of_many).
 WALK_LIMIT = 20_000
+# Pages up to this one are read by OFFSET and linked by number; past it only Next/Previous go on,
+# by keyset (the sort value and no. of the last row seen), which costs the same on page 20,000.
+NUMBERED_PAGES = 5
 
 # Sort key of the query string -> attribute of Contact.
 SORTS: dict[str, str] = {
@@ -116,6 +119,48 @@ class ContactFilter:
         return any((self.search, self.type, self.company, self.city, self.salesperson, self.mailing_group))
 
 
+@dataclass(frozen=True)
+class Keyset:
+    """Where a page starts: just after (``direction`` "after") or just before ("before") the row
+    whose sort value is ``value`` and whose no. is ``no`` (``value`` "" is a missing salesperson)."""
+
+    direction: str
+    value: str
+    no: str
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> "Keyset | None":
+        """The keyset of the query string (``after``/``after_no`` or ``before``/``before_no``), or None."""
+        if after_no := (args.get("after_no") or "").strip()[:20]:
+            return cls("after", (args.get("after") or "")[:100], after_no)
+        if before_no := (args.get("before_no") or "").strip()[:20]:
+            return cls("before", (args.get("before") or "")[:100], before_no)
+        return None
+
+
+def beyond(entity: Any, flt: ContactFilter, value: str, no: str, nulls_smallest: bool) -> ColumnElement[bool]:
+    """The rows that come after (sort value ``value``, no. ``no``) in the filter's order.
+
+    Written as ``column >= value AND (column > value OR no > no)`` so that both engines walk the
+    (column, no) index from that point. A missing salesperson ("" in the URL) sorts first on SQLite
+    and last on PostgreSQL (``nulls_smallest``), as the engine's own ORDER BY puts it.
+    """
+    column, key = getattr(entity, SORTS[flt.sort]), entity.no
+    forward = not flt.desc
+    no_beyond = key > no if forward else key < no
+    if flt.sort == "no":
+        return no_beyond
+    nullable = Contact.__table__.c[SORTS[flt.sort]].nullable
+    if nullable and not value:
+        same = and_(column.is_(None), no_beyond)
+        return or_(same, column.is_not(None)) if nulls_smallest == forward else same
+    at_or_beyond = column >= value if forward else column <= value
+    condition = and_(at_or_beyond, or_(column > value if forward else column < value, no_beyond))
+    if nullable and nulls_smallest != forward:
+        return or_(condition, column.is_(None))
+    return condition
+
+
 def contact_select(flt: ContactFilter, small: bool = False, entity: Any = Contact) -> Select[tuple[Contact]]:
     """The contacts matching the filter, in the requested order (ties broken by no.).
 
@@ -159,11 +204,30 @@ class ContactPage:
     has_next: bool
     total: int
     more: bool = field(default=False)
+    has_prev: bool = field(default=False)
+    sort: str = field(default="no")
+
+    def _value(self, contact: Contact) -> str:
+        # Sorted by no., the no. is the whole key.
+        return "" if self.sort == "no" else getattr(contact, SORTS[self.sort]) or ""
+
+    def next_args(self) -> dict[str, Any]:
+        """Query arguments of the next page: after the last row (keyset)."""
+        last = self.items[-1]
+        return {"after": self._value(last), "after_no": last.no, "page": self.next_num}
+
+    def prev_args(self) -> dict[str, Any]:
+        """Query arguments of the previous page: before the first row (keyset), or page 1 itself."""
+        if self.prev_num <= 1:
+            return {}
+        first = self.items[0]
+        return {"before": self._value(first), "before_no": first.no, "page": self.prev_num}
 
     @property
-    def has_prev(self) -> bool:
-        """True after the first page."""
-        return self.page > 1
+    def numbered(self) -> list[int]:
+        """The page numbers linked near the start of the list (read by OFFSET)."""
+        last = min(NUMBERED_PAGES, self.pages or NUMBERED_PAGES)
+        return list(range(1, last + 1)) if last > 1 else []
 
     @property
     def prev_num(self) -> int:
@@ -187,30 +251,72 @@ def capped_numbers(session: Session, flt: ContactFilter) -> list[str]:
     return list(session.scalars(query))
 
 
-def fetch_page(session: Session, flt: ContactFilter, page: int, per_page: int) -> ContactPage:
-    """One page of matching contacts, reading one row more to know whether a next page exists."""
-    page = max(1, page)
+def fetch_page(
+    session: Session, flt: ContactFilter, page: int, per_page: int, keyset: Keyset | None = None
+) -> ContactPage:
+    """One page of matching contacts, reading one row more to know whether a next page exists.
+
+    The first NUMBERED_PAGES pages are read by OFFSET; a ``keyset`` reads the page after or
+    before a row (Next/Previous), ``page`` then being only the number shown. A deep page number
+    without a keyset gives the first page.
+    """
+    if keyset is None:
+        page = max(1, page) if page <= NUMBERED_PAGES else 1
+    elif keyset.direction == "after":
+        page = max(2, page)
     numbers = capped_numbers(session, flt)
     total, more = min(len(numbers), COUNT_CAP), len(numbers) > COUNT_CAP
-    offset, limit = (page - 1) * per_page, per_page + 1
+    backwards = keyset is not None and keyset.direction == "before"
+    order = replace(flt, desc=not flt.desc) if backwards else flt
+    offset, limit = (0 if keyset else (page - 1) * per_page), per_page + 1
+    nulls_smallest = session.get_bind().dialect.name == "sqlite"
+
+    def after_key(entity: Any) -> ColumnElement[bool] | None:
+        return beyond(entity, order, keyset.value, keyset.no, nulls_smallest) if keyset else None
+
     rows: list[Contact] = []
     if not more and total <= offset:
         pass
     elif not flt.is_filtered:
-        rows = list(session.scalars(contact_select(flt).offset(offset).limit(limit)))
+        rows = _scalars(session, contact_select(order), after_key(Contact), offset, limit)
     elif not more and total <= IN_LIST_LIMIT:
         # Few matches, and we already know them: read them by no. instead of searching again
         # (on SQLite a substring search is a full scan).
-        query = contact_select(ContactFilter(sort=flt.sort, desc=flt.desc), small=True).where(Contact.no.in_(numbers))
-        rows = list(session.scalars(query.offset(offset).limit(limit)))
+        query = contact_select(ContactFilter(sort=order.sort, desc=order.desc), small=True)
+        rows = _scalars(session, query.where(Contact.no.in_(numbers)), after_key(Contact), offset, limit)
     else:
-        rows = _page_of_many(session, flt, offset, limit, more)
+        rows = _page_of_many(session, order, offset, limit, more, after_key)
+    if keyset and not rows:  # past the end, or a keyset that matches no row: the first page
+        return fetch_page(session, flt, 1, per_page)
+    extra = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+        if not extra:  # nothing before these rows: this is the first page, whatever the URL said
+            page = 1
     return ContactPage(
-        items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page, total=total, more=more
+        items=rows,
+        page=page,
+        per_page=per_page,
+        has_next=(extra and not backwards) or (backwards and bool(rows)),
+        has_prev=page > 1 and bool(rows),
+        total=total,
+        more=more,
+        sort=flt.sort,
     )
 
 
-def _page_of_many(session: Session, flt: ContactFilter, offset: int, limit: int, more: bool) -> list[Contact]:
+def _scalars(
+    session: Session, query: Select[tuple[Contact]], condition: ColumnElement[bool] | None, offset: int, limit: int
+) -> list[Contact]:
+    if condition is not None:
+        query = query.where(condition)
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def _page_of_many(
+    session: Session, flt: ContactFilter, offset: int, limit: int, more: bool, after_key: Any
+) -> list[Contact]:
     """A page of a filtered list with many matches.
 
     Walking the sort column's index and filtering is fast when matches are spread out, and
@@ -219,11 +325,11 @@ def _page_of_many(session: Session, flt: ContactFilter, offset: int, limit: int,
     it is the right page; otherwise sort all matches (one scan, bounded).
     """
     if more:
-        window = aliased(
-            Contact, contact_select(ContactFilter(sort=flt.sort, desc=flt.desc)).limit(WALK_LIMIT).subquery()
-        )
-        query = contact_select(flt, small=True, entity=window)
-        rows = list(session.scalars(query.offset(offset).limit(limit)))
+        walk = contact_select(ContactFilter(sort=flt.sort, desc=flt.desc))
+        if (condition := after_key(Contact)) is not None:
+            walk = walk.where(condition)
+        window = aliased(Contact, walk.limit(WALK_LIMIT).subquery())
+        rows = _scalars(session, contact_select(flt, small=True, entity=window), None, offset, limit)
         if len(rows) == limit:
             return rows
-    return list(session.scalars(contact_select(flt, small=True).offset(offset).limit(limit)))
+    return _scalars(session, contact_select(flt, small=True), after_key(Contact), offset, limit)
