@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Engine, Select
 
 from segapp.contacts.blueprint import bp
-from segapp.exporting import CHUNK_ROWS, csv_chunks, excel_dialect, xlsx_file
+from segapp.exporting import CHUNK_ROWS, csv_chunks, excel_dialect, xlsx_chunks
 from segapp.extensions import db
 from segapp.importing import IMPORT_FIELDS
 from segapp.models import Contact
@@ -55,14 +55,7 @@ def export_csv() -> Response:
 
 @bp.route("/export.xlsx")
 def export_xlsx() -> Response:
-    """The listed contacts as an Excel workbook, written row by row (openpyxl write-only mode)."""
-    spool = xlsx_file(_("Contacts"), _header(), _rows(db.engine, _export_query()))
-
-    def generate() -> Iterator[bytes]:
-        with spool:
-            while chunk := spool.read(64 * 1024):
-                yield chunk
-
-    response = Response(generate(), mimetype=XLSX_TYPE)
+    """The listed contacts as an Excel workbook, streamed as the rows are read."""
+    response = Response(xlsx_chunks(_("Contacts"), _header(), _rows(db.engine, _export_query())), mimetype=XLSX_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
     return response
