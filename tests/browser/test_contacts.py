@@ -103,3 +103,77 @@ def test_pictures_of_the_main_pages_with_demo_data(signed_in: Callable[..., Any]
     expect(page.get_by_role("heading", level=1)).to_contain_text(company.name)
     expect(page.locator("#persons tr[data-person]").first).to_be_visible()
     save_screenshot(page, "contact-card.png")
+
+
+def test_the_list_from_the_keyboard_arrow_keys_into_the_results_and_next_lands_on_the_first_row(
+    signed_in: Callable[..., Any], live_server: str, make_contact: Callable[..., Contact]
+) -> None:
+    from playwright.sync_api import expect
+
+    for n in range(55):
+        make_contact(
+            f"Società Cooperativa Agricola del Nord Est numero {n:02d}",
+            no=f"C{n:03d}",
+            post_code="20121",
+            city="San Giovanni in Persiceto",
+            phone="+39 051 123 4567",
+            email=f"amministrazione.{n:02d}@cooperativa-agricola.example",
+        )
+    page = signed_in("ann", role=Role.USER)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(live_server + "/contacts/")
+    rows = page.locator("#contact-table tbody tr[data-contact]")
+    expect(rows).to_have_count(50)
+
+    save_screenshot(page, "contacts-list-1280.png")
+    # 50 rows one line each: phone and post code never wrap.
+    heights = page.evaluate(
+        "() => [...document.querySelectorAll('#contact-table tbody tr')].map(r => r.getBoundingClientRect().height)"
+    )
+    assert max(heights) < 36, heights
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+
+    # The name is a link to the card.
+    expect(rows.first.get_by_role("link", name=re.compile("numero 00"))).to_have_attribute("href", "/contacts/C000")
+
+    # "/" to the search box, ArrowDown into the results, up and down between them, up again to the box.
+    page.locator("main").focus()
+    page.keyboard.press("/")
+    page.keyboard.type("amministrazione.1")
+    expect(rows).to_have_count(10)
+    page.keyboard.press("ArrowDown")
+    expect(rows.nth(0).locator("a[data-row-link]")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(rows.nth(2).locator("a[data-row-link]")).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(rows.nth(1).locator("a[data-row-link]")).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#contact-search")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/contacts/C011")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("numero 11")
+
+    # Next (from the keyboard, at the bottom of the page) lands at the top with the first row focused.
+    page.goto(live_server + "/contacts/")
+    next_link = page.locator("nav.pager a[rel=next]")
+    next_link.focus()
+    assert page.evaluate("() => window.scrollY") > 0
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"after_no=C049"))
+    expect(rows).to_have_count(5)
+    expect(rows.first.locator("a[data-row-link]")).to_be_focused()
+    expect(rows.first).to_contain_text("numero 50")
+    assert page.evaluate("() => window.scrollY") == 0
+    page.keyboard.press("ArrowDown")
+    expect(rows.nth(1).locator("a[data-row-link]")).to_be_focused()
+
+    # Previous goes back by keyset to the first page, focus again on its first row.
+    page.locator("nav.pager a[rel=prev]").focus()
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(50)
+    expect(rows.first.locator("a[data-row-link]")).to_be_focused()
+    expect(rows.first).to_contain_text("numero 00")
