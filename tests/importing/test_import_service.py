@@ -417,3 +417,68 @@ def test_matching_folds_non_ascii_letters_on_every_database(
     assert (result.created, result.skipped, result.errors) == (1, 2, [])
     bruno = _contacts(db)["Bruno Neri"]
     assert (bruno.company_no, bruno.salesperson_code) == ("C1", "MÜ")
+
+
+def test_imported_persons_take_their_companys_address_and_codes_and_the_default_language(
+    db: Any, write_file: Callable[..., Path], make_reference: Callable[..., Any], make_contact: Callable[..., Contact]
+) -> None:
+    from segapp.models import MarketingSetup, Territory
+
+    make_reference(Salesperson, code="MR", name="Mario Rossi")
+    make_reference(Territory, code="NORD", name="Nord")
+    make_reference(CountryRegion, code="IT", name="Italia")
+    make_reference(Language, code="ITA", name="Italiano")
+    make_reference(Language, code="ENU", name="English")
+    db.session.get(MarketingSetup, 1).default_language_code = "ENU"
+    make_contact(
+        "Acme S.r.l.",
+        address="Via Roma 1",
+        post_code="20121",
+        city="Milano",
+        country_code="IT",
+        territory_code="NORD",
+        salesperson_code="MR",
+        language_code="ITA",
+    )
+    old = make_contact("Old Beta", email="old@beta.it")  # updated by the import: not a new contact
+    path = write_file(
+        "people.csv",
+        (
+            "Company,Name,Address,City,Language,E-mail\n"
+            "Acme S.r.l.,Anna Rossi,,,,anna@acme.it\n"
+            "Acme S.r.l.,Bruno Neri,,Roma,,\n"
+            "Beta SpA,,Corso Italia 5,Torino,,\n"
+            "Beta SpA,Carla Verdi,,,ITA,\n"
+            ",Solo Uno,,,,\n"
+            ",Old Beta,,,,old@beta.it\n"
+        ),
+    )
+    result = _import(
+        db,
+        path,
+        mapping={
+            "Company": "company_name",
+            "Name": "name",
+            "Address": "address",
+            "City": "city",
+            "Language": "language_code",
+            "E-mail": "email",
+        },
+        duplicates="update",
+    )
+    assert (result.created, result.updated, result.errors) == (5, 1, [])
+    contacts = _contacts(db)
+    anna, bruno, carla = contacts["Anna Rossi"], contacts["Bruno Neri"], contacts["Carla Verdi"]
+    # Anna has no address: she takes Acme's whole address and its territory, salesperson and language.
+    assert (anna.address, anna.post_code, anna.city, anna.country_code) == ("Via Roma 1", "20121", "Milano", "IT")
+    assert (anna.territory_code, anna.salesperson_code, anna.language_code) == ("NORD", "MR", "ITA")
+    # Bruno has a city of his own: he keeps it and takes no street, but still takes the codes.
+    assert (bruno.address, bruno.city, bruno.salesperson_code) == ("", "Roma", "MR")
+    # Carla's company came in the same file; her own language stays.
+    assert (carla.address, carla.city, carla.language_code) == ("Corso Italia 5", "Torino", "ITA")
+    # The new company and the person without one get marketing setup's default language.
+    assert contacts["Beta SpA"].language_code == "ENU" and contacts["Solo Uno"].language_code == "ENU"
+    assert contacts["Solo Uno"].city == ""
+    assert db.session.get(Contact, old.no).language_code is None
+    # The list search finds a person by the city she inherited.
+    assert anna.no in db.session.scalars(select(Contact.no).where(Contact.search_text.contains("milano"))).all()

@@ -161,6 +161,9 @@ def create_contact(session: Session, contact_type: ContactType, values: dict[str
 # goes as a whole: a person with a city of its own keeps it and takes no street from the company.
 INHERITED_ADDRESS = ("address", "address_2", "post_code", "city", "county", "country_code")
 INHERITED_CODES = ("territory_code", "salesperson_code", "language_code")
+# Filling a new contact's blanks, or its derived search column, is no change by a user: keep the
+# modified stamp (the column's onupdate would set it on every UPDATE).
+UNCHANGED_STAMP = {"modified_at": Contact.modified_at}
 
 
 def apply_new_contact_defaults(session: Session, where: ColumnElement[bool]) -> None:
@@ -183,13 +186,13 @@ def apply_new_contact_defaults(session: Session, where: ColumnElement[bool]) -> 
     moved = session.execute(
         update(Contact)
         .where(persons, no_address)
-        .values({field: of_company(field) for field in INHERITED_ADDRESS})
+        .values({**{field: of_company(field) for field in INHERITED_ADDRESS}, **UNCHANGED_STAMP})
         .execution_options(synchronize_session=False)
     ).rowcount
     session.execute(
         update(Contact)
         .where(persons, or_(*(getattr(Contact, f).is_(None) for f in INHERITED_CODES)))
-        .values({f: func.coalesce(getattr(Contact, f), of_company(f)) for f in INHERITED_CODES})
+        .values({**{f: func.coalesce(getattr(Contact, f), of_company(f)) for f in INHERITED_CODES}, **UNCHANGED_STAMP})
         .execution_options(synchronize_session=False)
     )
     language = session.scalar(select(MarketingSetup.default_language_code).where(MarketingSetup.id == 1))
@@ -197,7 +200,7 @@ def apply_new_contact_defaults(session: Session, where: ColumnElement[bool]) -> 
         session.execute(
             update(Contact)
             .where(where, Contact.language_code.is_(None))
-            .values(language_code=language)
+            .values(language_code=language, **UNCHANGED_STAMP)
             .execution_options(synchronize_session=False)
         )
     if moved:
@@ -302,7 +305,7 @@ def refresh_search_text(session: Session, where: ColumnElement[bool] | None = No
     # The same fold and cut as contact_search_text, in SQL (substr counts characters on both engines).
     statement = (
         update(Contact)
-        .values(search_text=func.substr(folded(source), 1, SEARCH_TEXT_LENGTH))
+        .values(search_text=func.substr(folded(source), 1, SEARCH_TEXT_LENGTH), **UNCHANGED_STAMP)
         .execution_options(synchronize_session=False)
     )
     if where is not None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from segapp.models import Contact, ContactType, CorrespondenceType, NumberSeries
 from segapp.models.base import utcnow
 from segapp.models.contacts import SEARCH_FIELDS, contact_search_text
-from segapp.services.contacts.records import refresh_search_text
+from segapp.services.contacts.records import apply_new_contact_defaults, refresh_search_text
 from segapp.services.importing.known import Ref
 from segapp.services.importing.plan import ImportPlan
 from segapp.services.setup.number_series import next_numbers
@@ -87,6 +87,10 @@ def write_plan(session: Session, plan: ImportPlan) -> tuple[int, int]:
             link = plan.links.link(company_no, company_name, final)
             rows.append({**defaults, **values, "no": final(ref), "type": ContactType.PERSON, **link})
         created += _insert(session, rows)
+    if created:
+        # The rule of contacts made by hand, set-based over this import's rows (they share ``now``):
+        # persons take their company's address and codes, and marketing setup's default language.
+        apply_new_contact_defaults(session, Contact.created_at == now)
     for chunk in plan.updates.chunks():
         updated += _update(session, plan, chunk, final)
     return created, updated
@@ -94,7 +98,9 @@ def write_plan(session: Session, plan: ImportPlan) -> tuple[int, int]:
 
 def _stored_timestamp(dialect: Dialect, moment: datetime) -> Any:
     """The timestamp as the driver takes it for the created/modified columns (text on SQLite)."""
-    process = Contact.__table__.c.created_at.type.bind_processor(dialect)
+    # The dialect's own type (SQLite's DATETIME writes its fixed text format, as the ORM does): the generic
+    # type has no processor, and sqlite3 would store "...+00:00", which no comparison with a stamp matches.
+    process = Contact.__table__.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
     return process(moment) if process else moment
 
 
