@@ -38,7 +38,7 @@ def test_the_campaign_series_starts_at_1_unless_cp0001_exists(
     with _fresh_database(backend, tmp_path) as url:
         app = create_app(dict(_config_dict(TestConfig), SQLALCHEMY_DATABASE_URI=url))
         with app.app_context():
-            upgrade(revision="0004")
+            upgrade(revision="0005")
             assert _next_campaign_number() == 2
             if demo_campaign:
                 db.session.execute(
@@ -47,9 +47,9 @@ def test_the_campaign_series_starts_at_1_unless_cp0001_exists(
                     )
                 )
                 db.session.commit()
-            upgrade(revision="0005")
+            upgrade(revision="0006")
             assert _next_campaign_number() == expected
-            downgrade(revision="0004")
+            downgrade(revision="0005")
             assert _next_campaign_number() == 2
             db.session.remove()
             db.engine.dispose()

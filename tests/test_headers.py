@@ -15,7 +15,6 @@ import pytest
 from flask.testing import FlaskClient
 
 from segapp.models import Role, User
-from segapp.segments.columns import GRID_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = {
@@ -89,13 +88,6 @@ def test_no_template_or_script_has_markup_the_policy_blocks() -> None:
             for match in pattern.finditer(text):
                 found.append(f"{path.relative_to(ROOT)}: {what}: {match.group(0)!r}")
     assert found == []
-
-
-def test_every_grid_column_width_has_its_css_class() -> None:
-    css = (ROOT / "static/css/app.css").read_text(encoding="utf-8")
-    for column in GRID_COLUMNS:
-        if column.width:
-            assert f"th.min-w-{column.width} {{ min-width:{column.width}; }}" in css, column.name
 
 
 def _free_port() -> int:

@@ -31,7 +31,7 @@ from segapp.models import (
     Salutation,
     SegmentLine,
 )
-from segapp.segments.columns import HEADER_COLUMNS
+from segapp.segments.columns import HEADER_COLUMNS, SECTION_KEYS
 from segapp.services.demo import load_demo_data
 from segapp.services.segments.lines import LINE_FIELDS, add_line
 from segapp.services.segments.records import create_segment
@@ -171,7 +171,9 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
     session.commit()
     segments = [create_segment(session, admin) for _ in range(3)]
     contacts = list(session.scalars(select(Contact).where(Contact.privacy_blocked.is_(False)).order_by(Contact.no)))
-    lines = [add_line(session, segments[0].no, contacts[i % len(contacts)].no).line for i in range(30)]
+    lines = [
+        add_line(session, segments[0].no, contacts[i % len(contacts)].no, allow_existing=True).line for i in range(30)
+    ]
     company = next(c for c in contacts if c.type == ContactType.COMPANY)
     session.add_all(InteractionLogEntry(contact_no=company.no, description=f"Call {i}") for i in range(5))
     session.commit()
@@ -196,6 +198,7 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         salutation=session.scalars(select(Salutation.code)).first(),
         template=template.code if template else None,
         questionnaire=questionnaire.code,
+        section=SECTION_KEYS[0],
         keys={slug: _first_key(session, table) for slug, table in REGISTRY.items()},
     )
 
