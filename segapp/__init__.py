@@ -9,8 +9,8 @@ from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from segapp import database  # noqa: F401  (registers the engine events)
 from segapp.config import UI_LANGUAGES, Config, load_or_create_secret_key, normalise_database_url
+from segapp.database import register_engine_events
 from segapp.extensions import babel, csrf, db, login_manager, migrate
 from segapp.headers import add_security_headers
 from segapp.htmx import add_vary_header, wants_fragment
@@ -44,6 +44,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     _configure_database_and_secret(app)
     _trust_proxies(app)
 
+    register_engine_events()
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)

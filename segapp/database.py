@@ -34,7 +34,6 @@ def _wants_immediate() -> bool:
     return has_request_context() and request.method not in SAFE_METHODS
 
 
-@event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -48,8 +47,14 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _begin_sqlite(conn: Connection) -> None:
     if conn.dialect.name != "sqlite":
         return
     conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")
+
+
+def register_engine_events() -> None:
+    """Tune every engine from now on (the app's and any other) on connect and begin; safe to call again."""
+    for name, listener in (("connect", _configure_sqlite), ("begin", _begin_sqlite)):
+        if not event.contains(Engine, name, listener):
+            event.listen(Engine, name, listener)

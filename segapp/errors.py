@@ -1,11 +1,14 @@
 """Error pages without tracebacks; htmx requests get a short message fragment."""
 
-from flask import Flask, render_template
+from flask import Flask, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from segapp.extensions import db
+from segapp.auth.policy import PUBLIC_ENDPOINTS
+from segapp.extensions import db, login_manager
 from segapp.htmx import wants_fragment
 
 MESSAGES = {
@@ -32,10 +35,17 @@ def register_error_handlers(app: Flask) -> None:
     """Attach the handlers for HTTP errors, CSRF failures and unexpected exceptions."""
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_error(
-            400, str(_l("The form has expired or was not sent by segapp. Reload the page and try again."))
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
+        # Signed out meanwhile (in another tab): say so, as any page that needs a signed-in user does.
+        if not current_user.is_authenticated and request.endpoint not in PUBLIC_ENDPOINTS:
+            return login_manager.unauthorized()
+        response = make_response(
+            render_error(400, str(_l("The form has expired or was not sent by segapp. Reload the page and try again.")))
         )
+        if wants_fragment():
+            # A page left open across a new sign-in holds an old token: its script may retry with this one.
+            response.headers["X-CSRF-Token"] = generate_csrf()
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

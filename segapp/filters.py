@@ -40,6 +40,7 @@ from segapp.captions import ENUM_CAPTION_MESSAGES
 from segapp.catalogue import N_, in_every_language, language, translate
 from segapp.dates import DateError, parse_date
 from segapp.filter_syntax import Comparison, FilterError, Junction, Node, Range, Value, parse
+from segapp.like import like_escape
 from segapp.textfold import by_code_point, fold, folded
 from segapp.yesno import FALSE_WORDS, TRUE_WORDS
 
@@ -370,8 +371,7 @@ def _number(text: str, locale: str) -> Decimal | None:
 
 def _like_pattern(text: str) -> str:
     """A LIKE pattern (escape ``\\``) where only ``*`` and ``?`` match more than themselves."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped.replace("*", "%").replace("?", "_")
+    return like_escape(text).replace("*", "%").replace("?", "_")
 
 
 def _regex_pattern(text: str) -> str:

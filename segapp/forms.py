@@ -1,6 +1,9 @@
-"""Shared form pieces: a base form that refuses control characters in every text field, an amount field."""
+"""Shared form pieces: a base form that refuses control characters, an amount field, and the
+submit-through-a-service step."""
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -8,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, Field, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from segapp.extensions import db
 from segapp.numbers import to_decimal
 from segapp.services.errors import ServiceError
 
@@ -42,6 +46,10 @@ class SafeForm(FlaskForm):
                     options["filters"] = [strip_filter, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, **options)
 
+    def values(self) -> dict[str, Any]:
+        """The submitted value of every field by name (the CSRF token left out), for a service."""
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
 
 class AmountField(DecimalField):
     """A decimal field read by the app's one number parser (``10,5`` too); NaN, sNaN, Infinity and
@@ -66,3 +74,25 @@ def show_service_error(form: FlaskForm, error: ServiceError, fallback: str | Non
         form[name].errors = [*form[name].errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A form was saved; ``value`` is what the service returned."""
+
+    value: Any
+
+
+def submit_form(form: FlaskForm, save: Callable[[], Any]) -> Saved | None:
+    """Validate the form and run ``save`` (a service call): commit and return its result, or roll back and
+    show the service's error on the form. None when nothing was saved (not submitted, invalid or refused)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        value = save()
+    except ServiceError as error:
+        db.session.rollback()
+        show_service_error(form, error)
+        return None
+    db.session.commit()
+    return Saved(value)

@@ -52,11 +52,11 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def new_browser_page(chromium: Any) -> Iterator[Callable[..., Any]]:
-    """Open a page in a fresh context (own cookies): ``new_browser_page(locale="it-IT")``; closed after the test."""
+    """Open a page in a fresh context (own cookies): ``new_browser_page(locale="it-IT", viewport=...)``; closed after."""
     contexts: list[Any] = []
 
-    def _new(locale: str = "en-GB") -> Any:
-        context = chromium.new_context(viewport=VIEWPORT, locale=locale)
+    def _new(locale: str = "en-GB", viewport: dict[str, int] | None = None) -> Any:
+        context = chromium.new_context(viewport=viewport or VIEWPORT, locale=locale)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

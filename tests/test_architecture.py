@@ -136,3 +136,38 @@ def test_no_import_kept_at_the_bottom_of_a_module() -> None:
         for line in late_imports(ast.parse(path.read_text(encoding="utf-8")))
     ]
     assert late == []
+
+
+VIEW_PACKAGES = ("segapp.main", "segapp.auth", "segapp.contacts", "segapp.segments", "segapp.setup", "segapp.users")
+PURE_CORES = (
+    "segapp.importing",
+    "segapp.filters",
+    "segapp.filter_syntax",
+    "segapp.textfold",
+    "segapp.dates",
+    "segapp.captions",
+    "segapp.like",
+    "segapp.yesno",
+    "segapp.keymap",
+)
+
+
+def _reaches(module: str, packages: tuple[str, ...], graph: dict[str, set[str]]) -> list[str]:
+    """The modules of ``packages`` that ``module`` imports."""
+    return sorted(t for t in graph.get(module, ()) if any(t == p or t.startswith(p + ".") for p in packages))
+
+
+def test_models_and_services_never_import_views() -> None:
+    graph = import_graph()
+    inner = [m for m in graph if m.startswith(("segapp.models", "segapp.services"))]
+    assert inner
+    assert _reaches("segapp.segments.line_views", VIEW_PACKAGES, graph)  # the check sees view imports
+    assert {m: _reaches(m, VIEW_PACKAGES, graph) for m in inner if _reaches(m, VIEW_PACKAGES, graph)} == {}
+
+
+def test_pure_cores_never_import_services_or_views() -> None:
+    graph = import_graph()
+    upper = ("segapp.services", *VIEW_PACKAGES)
+    cores = [m for m in PURE_CORES if m in graph]
+    assert len(cores) >= 6
+    assert {m: _reaches(m, upper, graph) for m in cores if _reaches(m, upper, graph)} == {}

@@ -1,4 +1,4 @@
-"""Migration 0005: the campaign series starts at 1 where it was never used, on both databases."""
+"""Migration 0006: the campaign series starts at 1 where it was never used, on both databases."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager

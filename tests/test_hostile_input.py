@@ -189,6 +189,7 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         segment_no=segments[0].no,
         line_no=lines[0].line_no,
         field="description",
+        section=SECTION_KEYS[0],
         user_id=other.id,
         question_id=answer.question_id,
         answer_id=answer.id,
@@ -321,10 +322,15 @@ def test_hostile_values_in_every_header_and_line_field(client: FlaskClient, worl
             put("header", f"{base}/header/{field}", {"value": hostile}, (field, hostile[:30]))
         for field in LINE_FIELDS:
             put("line", line, {"field": field, "value": hostile}, (field, hostile[:30]))
+            put("line", line, {"field": field, "value": "1", "start": hostile}, (field, "start", hostile[:30]))
         _check(client.put(f"{base}/header/description", data={"value": "1", "version": hostile}), hostile[:30])
         _check(client.put(line, data={"field": "cost", "value": "1", "version": hostile}), hostile[:30])
-        _check(client.post(f"{base}/header/subject/lines", data={"old_subject": hostile}, headers=HX), hostile[:30])
-        _check(client.post(f"{base}/lines", data={"contact_no": hostile}, headers=HX), hostile[:30])
+        for field in HEADER_COLUMNS:
+            data = {"old_value": hostile, "only_unchanged": hostile}
+            _check(client.post(f"{base}/header/{field}/lines", data=data, headers=HX), (field, hostile[:30]))
+        _check(client.put(f"/segments/sections/{SECTION_KEYS[0]}", data={"open": hostile}), hostile[:30])
+        data = {"contact_no": hostile, "allow_existing": hostile}
+        _check(client.post(f"{base}/lines", data=data, headers=HX), hostile[:30])
     for hostile in HOSTILE:
         _check(client.delete(line + "?" + urlencode({"version": hostile}), headers=HX), hostile[:30])
         _check(client.delete(line, data={"version": hostile}, headers=HX), hostile[:30])

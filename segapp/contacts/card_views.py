@@ -1,9 +1,11 @@
 """Views of the company and person cards: relations, profile answers, history, delete, anonymise."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from segapp.contacts.blueprint import bp
@@ -89,34 +91,31 @@ def _relation_response(contact: Contact, kind: str, error: str = "") -> Any:
     return render_template("contacts/_relation.html", **_relation_context(contact, kind, error)), 422 if error else 200
 
 
-@bp.route("/<no>/relations/<kind>", methods=["POST"])
-def add_contact_relation(no: str, kind: str) -> Any:
-    """Link the contact to a mailing group, industry group, business relation or job responsibility."""
+def _change_relation(no: str, kind: str, change: Callable[[Session, Contact], None]) -> Any:
+    """Run a relation change and answer the relation's fragment (422 with the service's message)."""
     contact = db.get_or_404(Contact, no)
     if kind not in RELATIONS:
         abort(404)
     try:
-        add_relation(db.session, contact, kind, request.form.get("code", ""))
+        change(db.session, contact)
     except ServiceError as error:
         db.session.rollback()
-        return _relation_response(db.get_or_404(Contact, no), kind, error.message)
+        return _relation_response(contact, kind, error.message)
     db.session.commit()
     return _relation_response(contact, kind)
+
+
+@bp.route("/<no>/relations/<kind>", methods=["POST"])
+def add_contact_relation(no: str, kind: str) -> Any:
+    """Link the contact to a mailing group, industry group, business relation or job responsibility."""
+    code = request.form.get("code", "")
+    return _change_relation(no, kind, lambda session, contact: add_relation(session, contact, kind, code))
 
 
 @bp.route("/<no>/relations/<kind>/<code>", methods=["POST", "DELETE"])
 def remove_contact_relation(no: str, kind: str, code: str) -> Any:
     """Unlink the contact from a group or relation."""
-    contact = db.get_or_404(Contact, no)
-    if kind not in RELATIONS:
-        abort(404)
-    try:
-        remove_relation(db.session, contact, kind, code)
-    except ServiceError as error:
-        db.session.rollback()
-        return _relation_response(db.get_or_404(Contact, no), kind, error.message)
-    db.session.commit()
-    return _relation_response(contact, kind)
+    return _change_relation(no, kind, lambda session, contact: remove_relation(session, contact, kind, code))
 
 
 @bp.route("/<no>/profile/<int:question_id>", methods=["POST"])
@@ -154,37 +153,32 @@ def set_contact_privacy(no: str) -> Response:
     return redirect(url_for("contacts.show_contact", no=no))
 
 
+def _confirmed(no: str, action: str, run: Callable[[Session, Contact], None], done: str, after: str) -> Any:
+    """Ask first, then run the action and go to ``after``; a refusal goes back to the card with its message."""
+    contact = db.get_or_404(Contact, no)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("contacts/confirm.html", contact=contact, form=form, action=action)
+    try:
+        run(db.session, contact)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("contacts.show_contact", no=no))
+    db.session.commit()
+    flash(done, "success")
+    return redirect(after)
+
+
 @bp.route("/<no>/delete", methods=["GET", "POST"])
 def delete_contact_view(no: str) -> Any:
     """Ask, then delete the contact; refused while it is on a segment line or has persons or history."""
-    contact = db.get_or_404(Contact, no)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            delete_contact(db.session, contact)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("contacts.show_contact", no=no))
-        db.session.commit()
-        flash(_("Contact %(no)s deleted.", no=no), "success")
-        return redirect(url_for("contacts.list_contacts"))
-    return render_template("contacts/confirm.html", contact=contact, form=form, action="delete")
+    done = _("Contact %(no)s deleted.", no=no)
+    return _confirmed(no, "delete", delete_contact, done, url_for("contacts.list_contacts"))
 
 
 @bp.route("/<no>/anonymise", methods=["GET", "POST"])
 def anonymise_contact_view(no: str) -> Any:
     """Ask, then erase the contact's personal data; its interaction history stays."""
-    contact = db.get_or_404(Contact, no)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            anonymise_contact(db.session, contact)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("contacts.show_contact", no=no))
-        db.session.commit()
-        flash(_("Contact %(no)s anonymised.", no=no), "success")
-        return redirect(url_for("contacts.show_contact", no=no))
-    return render_template("contacts/confirm.html", contact=contact, form=form, action="anonymise")
+    done = _("Contact %(no)s anonymised.", no=no)
+    return _confirmed(no, "anonymise", anonymise_contact, done, url_for("contacts.show_contact", no=no))

@@ -59,7 +59,7 @@ class ContactForm(SafeForm):
 
     def values(self) -> dict[str, Any]:
         """The submitted values for the contact service."""
-        data = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        data = super().values()
         data["correspondence_type"] = CorrespondenceType(data["correspondence_type"] or "")
         return data
 

@@ -57,7 +57,7 @@ def import_upload() -> Any:
 def _preview_context(table: ImportFile, mapping: dict[str, str]) -> dict[str, Any]:
     """The preview rows, the mapped fields in order, or the reason the mapping is refused."""
     try:
-        rows = preview_rows(db.session, table.columns, table.rows(), mapping)
+        rows = preview_rows(db.session, table.columns, table.first_rows(), mapping)
     except ServiceError as error:
         return {"preview_error": error.message, "preview": [], "preview_fields": []}
     shown = [f for f in dict.fromkeys(mapping.values()) if f not in ("name", "company_name", "company_no", "type")]

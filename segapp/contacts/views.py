@@ -9,7 +9,7 @@ from sqlalchemy import select
 from segapp.contacts.blueprint import bp
 from segapp.contacts.forms import ContactForm
 from segapp.extensions import db
-from segapp.forms import show_service_error
+from segapp.forms import submit_form
 from segapp.htmx import wants_fragment
 from segapp.models import (
     Contact,
@@ -20,7 +20,6 @@ from segapp.models import (
 from segapp.request_values import page_arg
 from segapp.services.contacts.listing import ContactFilter, fetch_page
 from segapp.services.contacts.records import CODE_TABLES, create_contact, update_contact
-from segapp.services.errors import ServiceError
 
 
 @bp.route("/")
@@ -73,17 +72,10 @@ def new_contact() -> Any:
     form = ContactForm()
     if request.method == "GET" and request.args.get("company"):
         form.company_no.data = request.args["company"].strip().upper()[:20]
-    if form.validate_on_submit():
-        try:
-            contact = create_contact(db.session, contact_type, form.values())
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-            return _form_page(form, contact_type, None, 422)
-        db.session.commit()
-        flash(_("Contact %(no)s created.", no=contact.no), "success")
-        return redirect(url_for("contacts.show_contact", no=contact.no))
-    return _form_page(form, contact_type, None, 422 if form.errors else 200)
+    if saved := submit_form(form, lambda: create_contact(db.session, contact_type, form.values())):
+        flash(_("Contact %(no)s created.", no=saved.value.no), "success")
+        return redirect(url_for("contacts.show_contact", no=saved.value.no))
+    return _form_page(form, contact_type, None, 422 if request.method == "POST" else 200)
 
 
 @bp.route("/<no>/edit", methods=["GET", "POST"])
@@ -93,14 +85,7 @@ def edit_contact(no: str) -> Any:
     form = ContactForm(obj=contact)
     if request.method == "GET":
         form.correspondence_type.data = contact.correspondence_type.value
-    if form.validate_on_submit():
-        try:
-            update_contact(db.session, contact, form.values())
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-            return _form_page(form, contact.type, db.get_or_404(Contact, no), 422)
-        db.session.commit()
-        flash(_("Contact %(no)s saved.", no=contact.no), "success")
-        return redirect(url_for("contacts.show_contact", no=contact.no))
-    return _form_page(form, contact.type, contact, 422 if form.errors else 200)
+    if submit_form(form, lambda: update_contact(db.session, contact, form.values())):
+        flash(_("Contact %(no)s saved.", no=no), "success")
+        return redirect(url_for("contacts.show_contact", no=no))
+    return _form_page(form, contact.type, contact, 422 if request.method == "POST" else 200)

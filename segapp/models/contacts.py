@@ -24,7 +24,7 @@ SEARCH_FIELDS = ("no", "name", "city", "email")
 
 def contact_search_text(values: dict) -> str:
     """The folded text that the contact list's search looks in (no., name, city, e-mail)."""
-    # The one fold (segapp.textfold); services.contacts.refresh_search_text computes the same in SQL.
+    # The one fold (segapp.textfold); services.contacts.records.refresh_search_text computes the same in SQL.
     return fold(" ".join(str(values.get(key) or "") for key in SEARCH_FIELDS))[:SEARCH_TEXT_LENGTH]
 
 

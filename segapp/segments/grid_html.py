@@ -32,9 +32,9 @@ class RowRenderer:
         for column in GRID_COLUMNS:
             editable = can_edit and column.kind != "readonly"
             if editable:
-                opening = f'<td tabindex="-1" data-field="{column.name}" data-edit="{column.kind}" data-value="'
+                opening = f'<td role="gridcell" tabindex="-1" data-field="{column.name}" data-edit="{column.kind}" data-value="'
             else:
-                opening = f'<td tabindex="-1" data-field="{column.name}" class="{_cell_class(column)}">'
+                opening = f'<td role="gridcell" tabindex="-1" data-field="{column.name}" class="{_cell_class(column)}">'
             self.plan.append((column, editable, opening, f'" class="{_cell_class(column)}">'))
 
     def _display(self, column: Column, value: Any) -> str:
@@ -61,18 +61,24 @@ class RowRenderer:
         return values
 
     def row(
-        self, row: Any, error: str = "", error_field: str = "", rejected: str | None = None, oob: bool = False
+        self,
+        row: Any,
+        error: str = "",
+        error_field: str = "",
+        rejected: str | None = None,
+        oob: bool = False,
+        choices: str = "",
     ) -> str:
-        """One ``<tr>``; with ``error`` the cell ``error_field`` shows it (and the refused value, if any)."""
+        """One ``<tr>``; with ``error`` the cell ``error_field`` shows it (the refused value and ``choices``, if any)."""
         line_no = str(row.line.line_no)
         swap = ' hx-swap-oob="true"' if oob else ""
         parts = [
             f'<tr id="line-{line_no}" data-line-no="{line_no}" data-version="{row.line.version}" '
-            f'data-url="{self.line_url}{line_no}"{swap}>'
+            f'data-url="{self.line_url}{line_no}" role="row"{swap}>'
         ]
         for (column, editable, opening, closing), (shown, value) in zip(self.plan, self._values(row), strict=True):
             if error and column.name == error_field:
-                parts.append(self._failed_cell(column, editable, line_no, shown, value, error, rejected))
+                parts.append(self._failed_cell(column, editable, line_no, shown, value, error, rejected, choices))
             elif editable:
                 parts.append(f"\n{opening}{value}{closing}{shown}</td>")
             else:
@@ -81,15 +87,23 @@ class RowRenderer:
         return "".join(parts)
 
     def _failed_cell(
-        self, column: Column, editable: bool, line_no: str, shown: str, value: str, error: str, rejected: str | None
+        self,
+        column: Column,
+        editable: bool,
+        line_no: str,
+        shown: str,
+        value: str,
+        error: str,
+        rejected: str | None,
+        choices: str,
     ) -> str:
         edit = f' data-edit="{column.kind}" data-value="{value}"' if editable else ""
         described = f"err-{line_no}-{column.name}"
         refused = f' data-rejected="{escape(rejected)}"' if rejected is not None else ""
         return (
-            f'\n<td tabindex="-1" data-field="{column.name}"{edit} class="{_cell_class(column)} has-error"{refused}'
-            f' aria-invalid="true" aria-describedby="{described}">{shown}'
-            f'<span class="cell-error" role="alert" id="{described}">{escape(error)}</span></td>'
+            f'\n<td role="gridcell" tabindex="-1" data-field="{column.name}"{edit} class="{_cell_class(column)} has-error"'
+            f'{refused} aria-invalid="true" aria-describedby="{described}">{shown}'
+            f'<span class="cell-error" role="alert" id="{described}">{escape(error)}</span>{choices}</td>'
         )
 
 
@@ -107,9 +121,10 @@ def render_row(
     error_field: str = "",
     rejected: str | None = None,
     oob: bool = False,
+    choices: str = "",
 ) -> Markup:
-    """The ``<tr>`` of one row, after an edit (with the message at the refused cell)."""
-    return Markup(RowRenderer(line_url, can_edit).row(row, error, error_field, rejected, oob))
+    """The ``<tr>`` of one row, after an edit (with the message, and any contacts to pick, at the refused cell)."""
+    return Markup(RowRenderer(line_url, can_edit).row(row, error, error_field, rejected, oob, choices))
 
 
 def row_helpers() -> dict[str, Any]:

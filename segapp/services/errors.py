@@ -16,3 +16,11 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     """Someone else changed the record in the meantime."""
+
+
+class Ambiguous(ServiceError):
+    """What the user typed names several records; ``choices`` are the first of them to pick from."""
+
+    def __init__(self, message: str, field: str | None, choices: list) -> None:
+        super().__init__(message, field)
+        self.choices = choices

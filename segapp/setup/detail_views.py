@@ -1,5 +1,6 @@
 """Detail sections of setup records: salutation formulas, template languages, questions and answers."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, url_for
@@ -7,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from segapp.extensions import db
-from segapp.forms import show_service_error
+from segapp.forms import submit_form
 from segapp.models import (
     ProfileAnswer,
     ProfileQuestion,
@@ -25,92 +26,67 @@ def _back(kind: str, key: str) -> Response:
     return redirect(url_for("setup.edit_row", kind=kind, key=key))
 
 
+def _save_detail(slug: str, key: str, form_name: str, form: Any, save: Callable[..., Any], done: str) -> Any:
+    """Save a detail-section form of a record: ``save(session, row, field=data, ...)`` with the form's fields
+    by name, then back to the record; or the record's page with the form's errors."""
+    table = REGISTRY[slug]
+    row = row_or_404(table, key)
+    if submit_form(form, lambda: save(db.session, row, **form.values())):
+        flash(done, "success")
+        return _back(slug, key)
+    return render_edit(table, row, status=422, **{form_name: form})
+
+
+def _delete_detail(slug: str, key: str, delete: Callable[..., None], language: str, done: str) -> Response:
+    """Delete a record's row for one language: ``delete(session, row, language)``, then back to the record."""
+    delete(db.session, row_or_404(REGISTRY[slug], key), language)
+    db.session.commit()
+    flash(done, "success")
+    return _back(slug, key)
+
+
 @bp.post("/salutations/<key>/formulas")
 def save_formula(key: str) -> Any:
     """Set the formal and informal formula of a salutation in one language."""
-    table = REGISTRY["salutations"]
-    row = row_or_404(table, key)
     form = with_languages(FormulaForm(prefix="formula"))
-    if form.validate_on_submit():
-        try:
-            salutations.save_formula(db.session, row, form.language_code.data, form.formal.data, form.informal.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The formulas are saved."), "success")
-            return _back(table.slug, key)
-    return render_edit(table, row_or_404(table, key), status=422, formula_form=form)
+    return _save_detail(
+        "salutations", key, "formula_form", form, salutations.save_formula, _("The formulas are saved.")
+    )
 
 
 @bp.post("/salutations/<key>/formulas/<language>/delete")
 def delete_formula(key: str, language: str) -> Response:
     """Remove a salutation's formulas in one language."""
-    row = row_or_404(REGISTRY["salutations"], key)
-    salutations.delete_formula(db.session, row, language)
-    db.session.commit()
-    flash(_("The formulas are deleted."), "success")
-    return _back("salutations", key)
+    return _delete_detail("salutations", key, salutations.delete_formula, language, _("The formulas are deleted."))
 
 
 @bp.post("/interaction-templates/<key>/languages")
 def save_template_language(key: str) -> Any:
     """Set the subject of an interaction template in one language."""
-    table = REGISTRY["interaction-templates"]
-    row = row_or_404(table, key)
     form = with_languages(TemplateLanguageForm(prefix="language"))
-    if form.validate_on_submit():
-        try:
-            interaction_templates.save_template_language(
-                db.session, row, form.language_code.data, form.subject.data, form.description.data
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The language is saved."), "success")
-            return _back(table.slug, key)
-    return render_edit(table, row_or_404(table, key), status=422, language_form=form)
+    save = interaction_templates.save_template_language
+    return _save_detail("interaction-templates", key, "language_form", form, save, _("The language is saved."))
 
 
 @bp.post("/interaction-templates/<key>/languages/<language>/delete")
 def delete_template_language(key: str, language: str) -> Response:
     """Remove an interaction template's row for one language."""
-    row = row_or_404(REGISTRY["interaction-templates"], key)
-    interaction_templates.delete_template_language(db.session, row, language)
-    db.session.commit()
-    flash(_("The language is deleted."), "success")
-    return _back("interaction-templates", key)
+    delete = interaction_templates.delete_template_language
+    return _delete_detail("interaction-templates", key, delete, language, _("The language is deleted."))
 
 
 @bp.post("/profile-questionnaires/<key>/questions")
 def add_question(key: str) -> Any:
     """Append a question to a profile questionnaire."""
-    table = REGISTRY["profile-questionnaires"]
-    row = row_or_404(table, key)
     form = DescriptionForm(prefix="question")
-    if form.validate_on_submit():
-        try:
-            questionnaires.add_question(db.session, row, form.description.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The question is added."), "success")
-            return _back(table.slug, key)
-    return render_edit(table, row_or_404(table, key), status=422, question_form=form)
+    save = questionnaires.add_question
+    return _save_detail("profile-questionnaires", key, "question_form", form, save, _("The question is added."))
 
 
-def _change(action: Any, target: Any, questionnaire_code: str, done: str) -> Response:
-    """Run a question/answer change from a one-field form and go back to the questionnaire."""
-    form = DescriptionForm()
+def _questionnaire_change(run: Callable[[], Any], questionnaire_code: str, done: str) -> Response:
+    """Run a question/answer change and go back to the questionnaire, with the service's message if refused."""
     try:
-        if not form.validate_on_submit():
-            raise ServiceError(" ".join(str(e) for e in form.description.errors) or _("A description is required."))
-        action(db.session, target, form.description.data)
+        run()
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -118,6 +94,18 @@ def _change(action: Any, target: Any, questionnaire_code: str, done: str) -> Res
         db.session.commit()
         flash(done, "success")
     return _back("profile-questionnaires", questionnaire_code)
+
+
+def _change(action: Any, target: Any, questionnaire_code: str, done: str) -> Response:
+    """Run a question/answer change from a one-field form and go back to the questionnaire."""
+    form = DescriptionForm()
+
+    def run() -> None:
+        if not form.validate_on_submit():
+            raise ServiceError(" ".join(str(e) for e in form.description.errors) or _("A description is required."))
+        action(db.session, target, form.description.data)
+
+    return _questionnaire_change(run, questionnaire_code, done)
 
 
 @bp.post("/questions/<int:question_id>")
@@ -159,12 +147,4 @@ def delete_answer(answer_id: int) -> Response:
 
 
 def _delete(action: Any, target: Any, questionnaire_code: str, done: str) -> Response:
-    try:
-        action(db.session, target)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
-    return _back("profile-questionnaires", questionnaire_code)
+    return _questionnaire_change(lambda: action(db.session, target), questionnaire_code, done)

@@ -8,9 +8,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from segapp.extensions import db
-from segapp.forms import show_service_error
+from segapp.forms import submit_form
 from segapp.models import CountryRegion, Language, NumberSeries
-from segapp.services.errors import ServiceError
 from segapp.services.setup.settings import (
     company_information,
     marketing_setup,
@@ -37,10 +36,6 @@ MAIL_SERVER_FIELDS = (
 )
 
 
-def _form_data(form: Any) -> dict[str, Any]:
-    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
-
-
 def _status() -> int:
     return 422 if request.method == "POST" else 200
 
@@ -53,16 +48,9 @@ def edit_company_information() -> Any:
     form.country_code.choices = ref_choices(db.session, CountryRegion)
     if request.method == "GET":
         form.country_code.data = row.country_code or ""
-    if form.validate_on_submit():
-        try:
-            save_company_information(db.session, _form_data(form))
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The company information is saved."), "success")
-            return redirect(url_for("setup.edit_company_information"))
+    if submit_form(form, lambda: save_company_information(db.session, form.values())):
+        flash(_("The company information is saved."), "success")
+        return redirect(url_for("setup.edit_company_information"))
     return render_template("setup/company_information.html", form=form), _status()
 
 
@@ -83,16 +71,9 @@ def edit_marketing_setup() -> Any:
     if not current_user.is_admin:
         for name in MAIL_SERVER_FIELDS:
             del form[name]
-    if form.validate_on_submit():
-        try:
-            save_marketing_setup(db.session, _form_data(form))
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The marketing setup is saved."), "success")
-            return redirect(url_for("setup.edit_marketing_setup"))
+    if submit_form(form, lambda: save_marketing_setup(db.session, form.values())):
+        flash(_("The marketing setup is saved."), "success")
+        return redirect(url_for("setup.edit_marketing_setup"))
     has_password = current_user.is_admin and bool(marketing_setup(db.session).smtp_password)
     return render_template("setup/marketing_setup.html", form=form, has_password=has_password), _status()
 
@@ -109,16 +90,8 @@ def edit_number_series(code: str) -> Any:
     """Change the prefix, digits and next number of a series."""
     series = db.get_or_404(NumberSeries, code)
     form = NumberSeriesForm(obj=series)
-    if form.validate_on_submit():
-        try:
-            save_number_series(
-                db.session, series, form.description.data, form.prefix.data, form.width.data, form.next_number.data
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The number series %(code)s is saved.", code=code), "success")
-            return redirect(url_for("setup.list_number_series"))
+    values = (form.description.data, form.prefix.data, form.width.data, form.next_number.data)
+    if submit_form(form, lambda: save_number_series(db.session, series, *values)):
+        flash(_("The number series %(code)s is saved.", code=code), "success")
+        return redirect(url_for("setup.list_number_series"))
     return render_template("setup/number_series_edit.html", form=form, series=series), _status()

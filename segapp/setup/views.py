@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from segapp.extensions import db
-from segapp.forms import show_service_error
+from segapp.forms import submit_form
 from segapp.htmx import wants_fragment
 from segapp.request_values import page_arg
 from segapp.services.errors import ServiceError
@@ -75,17 +75,10 @@ def new_row(kind: str) -> Any:
     """Create a row of a reference table."""
     table = table_or_404(kind)
     form = reference_form(table, db.session)
-    if form.validate_on_submit():
-        try:
-            row = save_reference(db.session, table.model, form_values(table, form))
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            key = getattr(row, table.key)
-            db.session.commit()
-            flash(_("%(thing)s %(key)s is created.", thing=table.thing, key=key), "success")
-            return go_to(url_for("setup.edit_row", kind=kind, key=key))
+    if saved := submit_form(form, lambda: save_reference(db.session, table.model, form_values(table, form))):
+        key = getattr(saved.value, table.key)
+        flash(_("%(thing)s %(key)s is created.", thing=table.thing, key=key), "success")
+        return go_to(url_for("setup.edit_row", kind=kind, key=key))
     status = 422 if request.method == "POST" else 200
     if wants_fragment():
         return render_template("setup/_form.html", table=table, row=None, form=form), status
@@ -98,17 +91,9 @@ def edit_row(kind: str, key: str) -> Any:
     table = table_or_404(kind)
     row = row_or_404(table, key)
     form = reference_form(table, db.session, row)
-    if form.validate_on_submit():
-        try:
-            save_reference(db.session, table.model, form_values(table, form), row)
-        except ServiceError as error:
-            db.session.rollback()
-            row = row_or_404(table, key)
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(thing)s %(key)s is saved.", thing=table.thing, key=key), "success")
-            return go_to(url_for("setup.edit_row", kind=kind, key=key))
+    if submit_form(form, lambda: save_reference(db.session, table.model, form_values(table, form), row)):
+        flash(_("%(thing)s %(key)s is saved.", thing=table.thing, key=key), "success")
+        return go_to(url_for("setup.edit_row", kind=kind, key=key))
     status = 422 if request.method == "POST" else 200
     if wants_fragment():
         return render_template("setup/_form.html", table=table, row=row, form=form), status

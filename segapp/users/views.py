@@ -11,11 +11,10 @@ from werkzeug.wrappers import Response
 from segapp.auth.sessions import current_token
 from segapp.captions import enum_choices
 from segapp.extensions import db
-from segapp.forms import show_service_error
+from segapp.forms import submit_form
 from segapp.htmx import wants_fragment
 from segapp.models import Role, Salesperson, User
 from segapp.request_values import page_arg
-from segapp.services.errors import ServiceError
 from segapp.services.users import add_user, update_user
 from segapp.setup.forms import ref_choices
 from segapp.users.blueprint import bp
@@ -52,25 +51,22 @@ def new_user() -> Any:
     form = _with_choices(NewUserForm())
     if request.method == "GET":
         form.role.data = Role.USER.value
-    if form.validate_on_submit():
-        try:
-            user = add_user(
-                db.session,
-                form.username.data,
-                form.password.data,
-                Role(form.role.data),
-                full_name=form.full_name.data,
-                email=form.email.data,
-                salesperson_code=form.salesperson_code.data,
-                language=form.language.data,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("User %(name)s is created.", name=user.username), "success")
-            return redirect(url_for("users.list_users"))
+    saved = submit_form(
+        form,
+        lambda: add_user(
+            db.session,
+            form.username.data,
+            form.password.data,
+            Role(form.role.data),
+            full_name=form.full_name.data,
+            email=form.email.data,
+            salesperson_code=form.salesperson_code.data,
+            language=form.language.data,
+        ),
+    )
+    if saved:
+        flash(_("User %(name)s is created.", name=saved.value.username), "success")
+        return redirect(url_for("users.list_users"))
     status = 422 if request.method == "POST" else 200
     return render_template("users/edit.html", form=form, user=None), status
 
@@ -83,27 +79,24 @@ def edit_user(user_id: int) -> Any:
     if request.method == "GET":
         form.role.data = user.role.value
         form.salesperson_code.data = user.salesperson_code or ""
-    if form.validate_on_submit():
-        try:
-            update_user(
-                db.session,
-                user,
-                full_name=form.full_name.data,
-                email=form.email.data,
-                role=Role(form.role.data),
-                salesperson_code=form.salesperson_code.data,
-                language=form.language.data,
-                active=form.active.data,
-                new_password=form.new_password.data or "",
-                keep_token=current_token() if user.id == current_user.id else None,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("User %(name)s is saved.", name=user.username), "success")
-            return _after_save()
+    saved = submit_form(
+        form,
+        lambda: update_user(
+            db.session,
+            user,
+            full_name=form.full_name.data,
+            email=form.email.data,
+            role=Role(form.role.data),
+            salesperson_code=form.salesperson_code.data,
+            language=form.language.data,
+            active=form.active.data,
+            new_password=form.new_password.data or "",
+            keep_token=current_token() if user.id == current_user.id else None,
+        ),
+    )
+    if saved:
+        flash(_("User %(name)s is saved.", name=user.username), "success")
+        return _after_save()
     status = 422 if request.method == "POST" else 200
     return render_template("users/edit.html", form=form, user=user), status
 

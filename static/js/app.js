@@ -23,4 +23,11 @@
     div.textContent = area.dataset.noAnswer;
     area.appendChild(div);
   });
+  // After a form error the focus goes to the first field in error (the server marks it aria-invalid), before
+  // the browser's autofocus would send it to the form's first field.
+  function focusFirstError() {
+    var field = document.querySelector('main form [aria-invalid="true"]');
+    if (field) field.focus();
+  }
+  if (document.readyState !== "loading") focusFirstError(); else document.addEventListener("DOMContentLoaded", focusFirstError);
 })();

@@ -1,7 +1,6 @@
 """Company and person cards, forms and the card actions through the client."""
 
 from collections.abc import Callable
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from segapp.models import (
     QuestionnaireAppliesTo,
     Role,
 )
+from tests.html import one, parse
 
 pytestmark = pytest.mark.usefixtures("references")
 HX = {"HX-Request": "true"}
@@ -237,20 +237,12 @@ def test_entries_are_paged(client: FlaskClient, login: Callable, make_contact: C
     fragment = client.get(f"/contacts/{acme.no}/entries?entries_page=2", headers=HX).get_data(as_text=True)
     assert fragment.count("<tr data-entry") == 5 and "Page 2 of 2" in fragment and "<html" not in fragment
     assert client.get(f"/contacts/{acme.no}/entries?entries_page=2").status_code == 302
-    [previous] = [attrs for tag, attrs in _start_tags(fragment) if tag == "a" and attrs.get("rel") == "prev"]
-    assert previous["href"] == f"/contacts/{acme.no}?entries_page=1#entries"
-    assert (previous["hx-get"], previous["hx-target"]) == (f"/contacts/{acme.no}/entries?entries_page=1", "#entries")
-
-
-def _start_tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
-    tags: list[tuple[str, dict[str, str | None]]] = []
-
-    class Collector(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            tags.append((tag, dict(attrs)))
-
-    Collector().feed(html)
-    return tags
+    previous = one(parse(fragment), "//a[@rel='prev']")
+    assert previous.get("href") == f"/contacts/{acme.no}?entries_page=1#entries"
+    assert (previous.get("hx-get"), previous.get("hx-target")) == (
+        f"/contacts/{acme.no}/entries?entries_page=1",
+        "#entries",
+    )
 
 
 def test_company_lookup_names_the_company_while_typing(

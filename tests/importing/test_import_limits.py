@@ -155,32 +155,44 @@ def _upload(client: FlaskClient, content: bytes, name: str = "contacts.csv") -> 
     )
 
 
-def test_a_long_field_after_the_header_is_a_refusal_on_every_page_not_a_server_error(
+def test_a_long_field_is_a_refusal_on_every_page_not_a_server_error(
     client: FlaskClient, login: Callable[..., User], run_data: Callable[..., dict[str, str]]
 ) -> None:
     login()
-    assert _upload(client, b"Name,Notes\nAcme," + b"x" * (MB + 1) + b"\n").status_code == 302
+    # In the first rows: refused at the upload.
+    response = _upload(client, b"Name,Notes\nAcme," + b"x" * (MB + 1) + b"\n")
+    assert response.status_code == 422 and "Row 2 has a cell longer than 32,767" in response.get_data(as_text=True)
+    # Further down: the mapping and its preview work, the run says which row.
+    rows = b"".join(b"Company %d,\n" % n for n in range(20))
+    assert _upload(client, b"Name,Notes\n" + rows + b"Acme," + b"x" * (MB + 1) + b"\n").status_code == 302
     mapping = client.get("/contacts/import/mapping")
-    assert mapping.status_code == 200 and "longer than 32,767" in mapping.get_data(as_text=True)
+    assert mapping.status_code == 200 and "Company 9" in mapping.get_data(as_text=True)
     preview = client.get("/contacts/import/preview", query_string={"col_0": "name"}, headers={"HX-Request": "true"})
-    assert preview.status_code == 200 and "longer than 32,767" in preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Company 0" in preview.get_data(as_text=True)
     run = client.post("/contacts/import/run", data=run_data(mapping.get_data(as_text=True)))
-    assert run.status_code == 422 and "longer than 32,767" in run.get_data(as_text=True)
+    assert run.status_code == 422 and "Row 22 has a cell longer than 32,767" in run.get_data(as_text=True)
 
 
 def test_the_mapping_page_does_not_read_the_whole_file_again(
     client: FlaskClient, login: Callable[..., User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     login()
-    assert _upload(client, b"Name,City\n" + b"Acme,Milano\n" * 5000).status_code == 302
+    workbook = Workbook()
+    for row in [["Name", "City"]] + [["Acme", "Milano"]] * 5000:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert _upload(client, buffer.getvalue(), "contacts.xlsx").status_code == 302
 
     def no_second_read(*_args: Any) -> None:
         raise AssertionError("the file was checked again")
 
-    monkeypatch.setattr(files, "detect_encoding", no_second_read)
-    monkeypatch.setattr(files, "_decodes", no_second_read)
+    for name in ("detect_encoding", "_decodes", "_csv_rows", "_xlsx_rows", "check_xlsx_parts"):
+        monkeypatch.setattr(files, name, no_second_read)
     page = client.get("/contacts/import/mapping")
     assert page.status_code == 200 and "Acme" in page.get_data(as_text=True)
+    preview = client.get("/contacts/import/preview", query_string={"col_0": "name"}, headers={"HX-Request": "true"})
+    assert preview.status_code == 200 and "Acme" in preview.get_data(as_text=True)
 
 
 def test_an_xlsx_row_of_more_than_200_cells_is_refused_before_openpyxl_reads_it(tmp_path: Path) -> None:
@@ -211,3 +223,15 @@ def test_a_shared_string_table_under_another_name_is_counted_too(tmp_path: Path)
     )
     with pytest.raises(ServiceError, match="table of texts has more entries"):
         _open(path)
+
+
+def test_the_first_rows_are_kept_for_the_preview_unless_they_hold_too_much_text(
+    write_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_file("head.csv", "Name\n\n" + "".join(f"Company {n}\n" for n in range(30)))
+    table = _open(path)
+    assert table.head == [[]] + [[f"Company {n}"] for n in range(10)]
+    assert list(table.first_rows()) == table.head
+    monkeypatch.setattr(files, "HEAD_CHARACTERS", 50)
+    table = _open(path)
+    assert table.head is None and len(list(table.first_rows())) == 31  # read from the file instead

@@ -73,3 +73,19 @@ def test_cancel_removes_the_upload(client: FlaskClient, login: Callable[..., Use
     assert "uploaded file removed" in response.get_data(as_text=True)
     assert list(import_folder.iterdir()) == []
     assert client.get("/contacts/import/mapping").status_code == 302
+
+
+def test_an_upload_abandoned_for_a_day_is_removed_by_the_next_upload(
+    client: FlaskClient, login: Callable[..., User], import_folder: Path
+) -> None:
+    import os
+    import time
+
+    login()
+    import_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    old = import_folder / "user-999.upload"
+    old.write_bytes(b"Name\nSomeone else's old file\n")
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    _upload(client, b"Name\nAcme\n")
+    assert not old.exists() and len(list(import_folder.glob("*.upload"))) == 1

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from segapp.models import SegmentCriteriaAction, SegmentHeader, SegmentLine
 from segapp.services.segments.lines import add_line, update_line_field
+from tests.html import one, parse
 
 HX = {"HX-Request": "true"}
 
@@ -53,15 +54,15 @@ def test_header_field_saves_and_answers_its_fragment_with_dependents(client, log
     response = client.put(
         f"/segments/{header.no}/header/interaction_template_code", data={"value": "LETTER", "version": "1"}, headers=HX
     )
-    body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert (
-        body.startswith('<div class="field hfield" id="hf-interaction_template_code"')
-        or 'id="hf-interaction_template_code"' in body.split("hx-swap-oob")[0]
-    )
-    assert 'id="hf-unit_cost" hx-swap-oob="true"' in body and 'value="1.20"' in body
-    assert 'id="header-version" name="version" value="2" hx-swap-oob="true"' in body
-    assert "lines-dialog" not in body  # no lines, no question
+    fragment = parse(response.get_data(as_text=True))
+    field = fragment[0]  # the target of the swap comes first; the dependents follow out of band
+    assert field.get("id") == "hf-interaction_template_code" and field.get("hx-swap-oob") is None
+    unit_cost = one(fragment, '//*[@id="hf-unit_cost"]')
+    assert unit_cost.get("hx-swap-oob") == "true" and one(unit_cost, ".//input").get("value") == "1.20"
+    version = one(fragment, '//*[@id="header-version"]')
+    assert (version.get("name"), version.get("value"), version.get("hx-swap-oob")) == ("version", "2", "true")
+    assert fragment.xpath('//*[@id="lines-dialog"]') == []  # no lines, no question
     assert _header(db, header.no).interaction_template_code == "LETTER"
 
 
@@ -136,7 +137,7 @@ def test_add_a_line_by_contact_no(client, login, make_segment, make_contact, db)
     response = client.post(f"/segments/{header.no}/lines", data={"contact_no": contact.no.lower()}, headers=HX)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'id="line-10000"' in body and "Acme" in body and "data-new-line" in body
+    assert 'id="line-10000"' in body and "Acme" in body and "data-new-line" not in body
     assert 'data-total="lines">1<' in body and 'data-total="cost">2.00<' in body
 
 
@@ -145,7 +146,7 @@ def test_an_unknown_contact_is_refused_at_the_new_line(client, login, make_segme
     header = make_segment()
     response = client.post(f"/segments/{header.no}/lines", data={"contact_no": "NOPE"}, headers=HX)
     body = response.get_data(as_text=True)
-    assert response.status_code == 422 and "There is no contact NOPE" in body and 'value="NOPE"' in body
+    assert response.status_code == 422 and "There is no contact NOPE" in body and 'data-rejected="NOPE"' in body
     db.session.rollback()
     assert db.session.scalars(select(SegmentLine)).all() == []
 
@@ -264,7 +265,7 @@ def test_a_viewer_sees_the_segment_read_only(client, login, make_segment, make_c
     login("vera", role=Role.VIEWER)
     page = client.get(f"/segments/{header.no}").get_data(as_text=True)
     assert 'id="line-10000"' in page and "Fair" in page
-    assert "data-edit=" not in page and "data-new-line-url" not in page and "New line</button>" not in page
+    assert "data-edit=" not in page and "new-line-template" not in page and "New line</button>" not in page
     assert 'id="h-description" name="value" value="" readonly' in page
 
 
@@ -307,7 +308,7 @@ def test_a_contact_already_on_the_segment_is_asked_about_at_the_new_line(
     asked = client.post(url, data={"contact_no": acme.no}, headers=HX)
     body = asked.get_data(as_text=True)
     assert asked.status_code == 409 and f"{acme.no} Acme is already on line 10000" in body
-    assert 'id="existing-dialog" hx-swap-oob="true" data-open' in body and f'value="{acme.no}"' in body
+    assert 'id="existing-dialog" hx-swap-oob="true" data-open' in body and f'data-rejected="{acme.no}"' in body
     yes = client.post(url, data={"contact_no": acme.no, "allow_existing": "1"}, headers=HX)
     assert yes.status_code == 200 and 'id="line-20000"' in yes.get_data(as_text=True)
 
@@ -344,6 +345,17 @@ def test_a_contact_typed_over_another_lines_contact_is_asked_about_in_the_cell(
     body = asked.get_data(as_text=True)
     assert asked.status_code == 409 and f"{acme.no} Acme is already on line 10000" in body
     assert f'data-rejected="{acme.no}"' in body  # the typed number stays in the cell
-    assert 'data-answer-method="PUT"' in body and 'data-answer-target="#line-20000"' in body
+    assert '<button type="button" data-answer="yes">Yes, add another line</button>' in body  # grid.js sends it again
     yes = client.put(url, data={**typed, "allow_existing": "1"}, headers=HX)
     assert yes.status_code == 200 and f'data-value="{acme.no}"' in yes.get_data(as_text=True)
+
+
+def test_the_list_pages_keep_the_search(client, login, make_segment) -> None:
+    login()
+    for n in range(30):
+        make_segment(description=f"Fair {n:02d}")
+    make_segment(description="Other")
+    html = client.get("/segments/?q=fair&page=2", headers={"HX-Request": "true"}).get_data(as_text=True)
+    root = parse(html)
+    assert len(root.xpath("//tbody/tr")) == 5 and "Page 2 of 2" in root.text_content()
+    assert one(root, "//a[@rel='prev']").get("href") == "/segments/?q=fair&page=1"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from segapp.like import like_escape
 from segapp.models import Contact, ContactMailingGroup, ContactType
 from segapp.textfold import fold
 
@@ -31,10 +32,6 @@ SORTS: dict[str, str] = {
     "post_code": "post_code",
     "salesperson": "salesperson_code",
 }
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class folded_contains(FunctionElement):  # noqa: N801 - a SQL function name
@@ -62,7 +59,7 @@ def _contains_instr(element: folded_contains, compiler: SQLCompiler, **kw: Any) 
 def search_condition(term: str, entity: Any = Contact) -> ColumnElement[bool]:
     """The contact's search text contains this word (folded here, in Python, as the column is)."""
     term = fold(term)
-    return folded_contains(entity.search_text, literal(f"%{_like_escape(term)}%"), literal(term))
+    return folded_contains(entity.search_text, literal(f"%{like_escape(term)}%"), literal(term))
 
 
 @dataclass

@@ -258,8 +258,7 @@ def set_privacy_blocked(session: Session, contact: Contact, blocked: bool) -> No
 
 def delete_contact(session: Session, contact: Contact) -> None:
     """Delete a contact with its relations; refused while it is on a segment line, has persons or history."""
-    segment_no = on_segment_line(session, contact.no)
-    if segment_no:
+    if segment_no := on_segment_line(session, contact.no):
         raise ServiceError(
             _("%(no)s is on segment %(segment)s and cannot be deleted.", no=contact.no, segment=segment_no)
         )
@@ -280,11 +279,9 @@ def delete_contact(session: Session, contact: Contact) -> None:
 
 def anonymise_contact(session: Session, contact: Contact) -> None:
     """Erase a contact's personal fields and relations; its interaction log entries stay."""
-    segment_no = on_segment_line(session, contact.no)
-    if segment_no:
-        raise ServiceError(
-            _("%(no)s is on segment %(segment)s and cannot be anonymised.", no=contact.no, segment=segment_no)
-        )
+    if segment_no := on_segment_line(session, contact.no):
+        message = _("%(no)s is on segment %(segment)s and cannot be anonymised.", no=contact.no, segment=segment_no)
+        raise ServiceError(message)
     for field in PERSONAL_FIELDS:
         setattr(contact, field, "")
     contact.salutation_code = None

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from charset_normalizer import from_bytes
 from flask_babel import format_number
@@ -64,6 +65,11 @@ MAX_COLUMNS = 200
 MAX_CELL = 32_767  # characters: Excel's own limit for a cell
 MAX_UNPACKED = 200 * 1024 * 1024  # bytes of all the parts of an .xlsx, unpacked
 MAX_SHARED_STRINGS = 1_000_000
+# The first rows are kept when the file is opened, for the mapping page's preview: that many rows
+# with text, looked for in that many rows at most, as long as they hold that much text at most.
+HEAD_ROWS = 10
+HEAD_SCAN = 1_000
+HEAD_CHARACTERS = 1_000_000
 # The csv module refuses a longer field with csv.Error, which rows() reports as a refusal.
 csv.field_size_limit(MAX_CELL)
 # An element's start tag in an .xlsx part (with or without a namespace prefix).
@@ -87,6 +93,11 @@ class ImportFile:
     columns: list[str]
     encoding: str = ""
     delimiter: str = ""
+    head: list[list[str]] | None = None  # the first data rows (see HEAD_ROWS), if kept
+
+    def first_rows(self) -> Iterator[list[str]]:
+        """The data rows from the start, for a preview: those kept when the file was opened, if any."""
+        return iter(self.head) if self.head is not None else self.rows()
 
     @property
     def encoding_label(self) -> str:
@@ -98,7 +109,7 @@ class ImportFile:
         """The delimiter as shown to users (``;``, ``Tab``)."""
         return DELIMITER_LABELS.get(self.delimiter, self.delimiter)
 
-    def facts(self) -> dict[str, object]:
+    def facts(self) -> dict[str, Any]:
         """What was found when the file was opened, to open it again without reading it (``reopen``)."""
         facts = asdict(self)
         facts["path"] = str(self.path)
@@ -117,14 +128,15 @@ class ImportFile:
             source.close()
 
 
-def reopen(facts: dict[str, object]) -> ImportFile:
+def reopen(facts: dict[str, Any]) -> ImportFile:
     """The file opened before, from its ``facts()``: nothing is read again."""
     return ImportFile(
-        Path(str(facts["path"])),
+        Path(facts["path"]),
         str(facts["kind"]),
-        [str(c) for c in facts["columns"]],  # type: ignore[attr-defined]
+        [str(column) for column in facts["columns"]],
         str(facts.get("encoding", "")),
         str(facts.get("delimiter", "")),
+        facts.get("head"),
     )
 
 
@@ -144,14 +156,7 @@ def _check_row(row: list[str], row_number: int) -> None:
         )
     for cell in row:
         if len(cell) > MAX_CELL:
-            raise ServiceError(
-                _(
-                    "Row %(row)d has a cell longer than %(max)s characters, the most a cell can hold.",
-                    row=row_number,
-                    max=format_number(MAX_CELL),
-                ),
-                "file",
-            )
+            raise ServiceError(_cell_too_long(row_number), "file")
 
 
 def open_import_file(path: Path, filename: str, max_bytes: int) -> ImportFile:
@@ -174,11 +179,13 @@ def open_import_file(path: Path, filename: str, max_bytes: int) -> ImportFile:
         if not head.startswith(b"PK\x03\x04"):
             raise ServiceError(_("The file is not a valid Excel .xlsx workbook."), "file")
         check_xlsx_parts(path)
-        return ImportFile(path, "xlsx", _header(_xlsx_rows(path)))
+        columns, first = _header_and_head(_xlsx_rows(path))
+        return ImportFile(path, "xlsx", columns, head=first)
     encoding = detect_encoding(path, head)
     text = head.decode(encoding, errors="ignore")
     delimiter = detect_delimiter(text)
-    return ImportFile(path, "csv", _header(_csv_rows(path, encoding, delimiter)), encoding, delimiter)
+    columns, first = _header_and_head(_csv_rows(path, encoding, delimiter))
+    return ImportFile(path, "csv", columns, encoding, delimiter, head=first)
 
 
 def detect_encoding(path: Path, head: bytes) -> str:
@@ -332,17 +339,23 @@ def _count_cells(archive: zipfile.ZipFile, name: str) -> int:
     return cells
 
 
-def _header(rows: Iterator[list[str]]) -> list[str]:
+def _header_and_head(rows: Iterator[list[str]]) -> tuple[list[str], list[list[str]] | None]:
+    """The column names, checked, and the first data rows (None when they hold too much text)."""
     try:
-        header = next(rows, None)
-    except (csv.Error, UnicodeDecodeError) as error:
-        if "field larger than field limit" in str(error):
-            raise ServiceError(_cell_too_long(1), "file") from error
-        raise ServiceError(_("The file cannot be read as CSV: %(reason)s", reason=str(error)), "file") from error
+        try:
+            header = next(rows, None)
+        except (csv.Error, UnicodeDecodeError) as error:
+            reason = str(error)
+            raise ServiceError(_("The file cannot be read as CSV: %(reason)s", reason=reason), "file") from error
+        columns = _columns(header)
+        return columns, _head(rows)
     finally:
         close = getattr(rows, "close", None)
         if close:
             close()
+
+
+def _columns(header: list[str] | None) -> list[str]:
     if header is not None and len(header) > MAX_COLUMNS:
         raise ServiceError(_too_many_columns(), "file")
     _check_row(header or [], 1)
@@ -352,6 +365,25 @@ def _header(rows: Iterator[list[str]]) -> list[str]:
     if len(set(c for c in columns if c)) < len([c for c in columns if c]):
         raise ServiceError(_("Two columns have the same name in the header row."), "file")
     return columns
+
+
+def _head(rows: Iterator[list[str]]) -> list[list[str]] | None:
+    """The rows a preview reads: up to ``HEAD_ROWS`` rows with text within the first ``HEAD_SCAN``."""
+    head: list[list[str]] = []
+    filled = size = 0
+    for row_number, row in enumerate(rows, start=2):
+        if row_number > HEAD_SCAN:
+            break
+        _check_row(row, row_number)
+        head.append(row)
+        size += sum(len(cell) for cell in row)
+        if size > HEAD_CHARACTERS:
+            return None
+        if any(cell.strip() for cell in row):
+            filled += 1
+            if filled >= HEAD_ROWS:
+                break
+    return head
 
 
 def _cell_too_long(row_number: int) -> str:

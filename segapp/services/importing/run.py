@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from segapp.models import ContactType
 from segapp.services.errors import ServiceError
+from segapp.services.importing.files import HEAD_ROWS, HEAD_SCAN
 from segapp.services.importing.known import KnownContacts
 from segapp.services.importing.plan import ImportPlan, RowError
 from segapp.services.importing.rows import ParsedRow, RowParser, field_positions, load_code_lookups
@@ -21,7 +22,6 @@ from segapp.services.importing.write import write_plan
 from segapp.textfold import fold
 
 MAX_ROWS = 100_000
-PREVIEW_SCAN = 1_000  # rows the preview reads at most, looking for rows that are not blank
 DUPLICATE_CHOICES = ("skip", "update")
 
 
@@ -61,13 +61,17 @@ def _parser(session: Session, columns: list[str], mapping: dict[str, str]) -> Ro
 
 
 def preview_rows(
-    session: Session, columns: list[str], rows: Iterable[Sequence[str]], mapping: dict[str, str], limit: int = 10
+    session: Session,
+    columns: list[str],
+    rows: Iterable[Sequence[str]],
+    mapping: dict[str, str],
+    limit: int = HEAD_ROWS,
 ) -> list[PreviewRow]:
     """The first ``limit`` non-blank rows parsed with the mapping (duplicates are not looked at)."""
     parser = _parser(session, columns, mapping)
     preview: list[PreviewRow] = []
     for row_number, row in enumerate(rows, start=2):
-        if len(preview) >= limit or row_number > PREVIEW_SCAN:
+        if len(preview) >= limit or row_number > HEAD_SCAN:
             break
         if parser.is_blank(row):
             continue

@@ -1,6 +1,7 @@
 """Criteria action records written by manual line edits, so that they can be undone and replayed."""
 
 import re
+from typing import Any
 
 from sqlalchemy import Integer, func, insert, literal, select
 from sqlalchemy.orm import Session
@@ -63,18 +64,44 @@ def save_lines_to_history(session: Session, action_id: int, where: object) -> in
     return result.rowcount or 0
 
 
+def restore_lines_from_history(session: Session, action_id: int) -> int:
+    """Put back the lines an action removed, exactly as they were (their add action, if gone, is forgotten)."""
+    history = SegmentLineHistory.__table__
+    still_there = (
+        select(SegmentCriteriaAction.id)
+        .where(SegmentCriteriaAction.id == history.c.criteria_action_id)
+        .scalar_subquery()
+    )
+    columns = [still_there if key == "criteria_action_id" else history.c[key] for key in HISTORY_COLUMNS]
+    source = select(*columns).where(history.c.action_id == action_id)
+    result = session.execute(insert(SegmentLine).from_select(HISTORY_COLUMNS, source))
+    return result.rowcount or 0
+
+
+def _record_manual(
+    session: Session,
+    segment_no: str,
+    action_type: CriteriaActionType,
+    user_id: int | None,
+    contact_no: str,
+    **options: Any,
+) -> SegmentCriteriaAction:
+    """A manual action on one contact: its only filter is "contact no. = X"."""
+    contact_filter = (1, "contact", "no", contact_no_expression(contact_no))
+    return record_action(session, segment_no, action_type, user_id, [contact_filter], manual=True, **options)
+
+
 def record_manual_add(
     session: Session, segment_no: str, contact_no: str, user_id: int | None, allow_existing: bool = False
 ) -> SegmentCriteriaAction:
     """Typing a contact on a line: an add action "no. = X"; ``allow_existing`` records the user's yes to a
     contact already on the segment, so that a replay adds it again too."""
-    return record_action(
+    return _record_manual(
         session,
         segment_no,
         CriteriaActionType.ADD,
         user_id,
-        [(1, "contact", "no", contact_no_expression(contact_no))],
-        manual=True,
+        contact_no,
         allow_existing_contacts=allow_existing,
         ignore_exclusion=True,
         lines_added=1,
@@ -85,14 +112,6 @@ def record_manual_reduce(
     session: Session, segment_no: str, line_no: int, contact_no: str, user_id: int | None
 ) -> SegmentCriteriaAction:
     """Deleting a line or clearing its contact: a reduce "no. = X", the line saved as it was."""
-    action = record_action(
-        session,
-        segment_no,
-        CriteriaActionType.REDUCE,
-        user_id,
-        [(1, "contact", "no", contact_no_expression(contact_no))],
-        manual=True,
-        lines_removed=1,
-    )
+    action = _record_manual(session, segment_no, CriteriaActionType.REDUCE, user_id, contact_no, lines_removed=1)
     save_lines_to_history(session, action.id, (SegmentLine.segment_no == segment_no) & (SegmentLine.line_no == line_no))
     return action

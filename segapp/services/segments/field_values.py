@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from segapp.models import (
     Language,
 )
 from segapp.numbers import to_decimal
-from segapp.services.errors import ServiceError
+from segapp.services.errors import Ambiguous, ServiceError
 from segapp.services.setup.salespeople import check_choosable
 from segapp.yesno import read_yes_no
 
@@ -133,11 +133,15 @@ def parse_campaign(session: Session, value: str, field: str) -> str | None:
 
 
 def find_contact(session: Session, value: str, field: str = "contact_no") -> Contact:
-    """An existing contact that may stand on a segment (privacy-blocked ones are refused)."""
+    """An existing contact that may stand on a segment, by no. or by the start of its name.
+
+    A name that several contacts start with raises Ambiguous with the first of them to pick from;
+    privacy-blocked contacts are refused.
+    """
     no = (value or "").strip().upper()
     contact = session.get(Contact, no) if no else None
     if contact is None and no:
-        contact = _only_contact_named(session, value.strip())
+        contact = _only_contact_named(session, value.strip(), field)
     if contact is None:
         raise ServiceError(_("There is no contact %(no)s.", no=value.strip()), field)
     if contact.privacy_blocked:
@@ -145,10 +149,31 @@ def find_contact(session: Session, value: str, field: str = "contact_no") -> Con
     return contact
 
 
-def _only_contact_named(session: Session, text: str) -> Contact | None:
-    """The contact whose name starts with the text, when exactly one does (completion by name)."""
-    found = session.scalars(select(Contact).where(Contact.name.istartswith(text, autoescape=True)).limit(2)).all()
-    return found[0] if len(found) == 1 else None
+MAX_CHOICES = 10
+
+
+def _only_contact_named(session: Session, text: str, field: str) -> Contact | None:
+    """The contact whose name starts with the text when exactly one does; several raise Ambiguous."""
+    query = (
+        select(Contact)
+        .where(Contact.name.istartswith(text, autoescape=True), Contact.privacy_blocked.is_(False))
+        .limit(MAX_CHOICES + 1)
+    )
+    # No ORDER BY: the scan stops at the first matches; a handful is sorted here.
+    found = sorted(session.scalars(query), key=lambda contact: (contact.name, contact.no))
+    if len(found) <= 1:
+        return found[0] if found else None
+    if len(found) > MAX_CHOICES:
+        message = _(
+            "More than %(num)d contacts match %(text)s: pick one, or type more of the name.",
+            num=MAX_CHOICES,
+            text=text,
+        )
+    else:
+        message = ngettext(
+            "%(num)d contact matches %(text)s.", "%(num)d contacts match %(text)s.", len(found), text=text
+        )
+    raise Ambiguous(message, field, found[:MAX_CHOICES])
 
 
 def contact_search(session: Session, text: str, limit: int = 10) -> list[Contact]:

@@ -5,12 +5,20 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from segapp.models import InteractionTemplate, SegmentHeader, SegmentLine
+from segapp.models import (
+    CriteriaActionType,
+    InteractionTemplate,
+    SegmentCriteriaAction,
+    SegmentHeader,
+    SegmentLine,
+    SegmentLineHistory,
+)
 from segapp.services.errors import Conflict, NotFound, ServiceError
 from segapp.services.segments import field_values as fv
-from segapp.services.segments.actions import record_manual_add, record_manual_reduce
+from segapp.services.segments.actions import record_manual_add, record_manual_reduce, restore_lines_from_history
 from segapp.services.segments.records import get_segment
 from segapp.services.segments.rules import contact_rule_values, contact_values, header_line_values
 
@@ -50,8 +58,12 @@ def get_line(session: Session, segment_no: str, line_no: int) -> SegmentLine:
 
 
 def _next_line_no(session: Session, segment_no: str) -> int:
+    # Past the numbers kept in the history too, so that a deleted line can always be put back in its place.
     last = session.scalar(select(func.max(SegmentLine.line_no)).where(SegmentLine.segment_no == segment_no))
-    return (last or 0) + LINE_NO_STEP
+    kept = session.scalar(
+        select(func.max(SegmentLineHistory.line_no)).where(SegmentLineHistory.segment_no == segment_no)
+    )
+    return max(last or 0, kept or 0) + LINE_NO_STEP
 
 
 def _exclusion_notice(contact: Any) -> str:
@@ -282,13 +294,15 @@ def _change_contact(
 
 def delete_line(
     session: Session, segment_no: str, line_no: int, expected_version: int, user_id: int | None = None
-) -> None:
-    """Delete the line as the user saw it (its version); a line with a contact is recorded as a reduce action."""
+) -> SegmentCriteriaAction | None:
+    """Delete the line as the user saw it (its version); a line with a contact is recorded as a reduce action
+    (returned), the line kept in its history."""
     line = get_line(session, segment_no, line_no)
     if line.version != expected_version:
         raise _conflict("contact_no")
+    action = None
     if line.contact_no:
-        record_manual_reduce(session, segment_no, line_no, line.contact_no, user_id)
+        action = record_manual_reduce(session, segment_no, line_no, line.contact_no, user_id)
     deleted = session.execute(
         delete(SegmentLine)
         .where(
@@ -301,3 +315,33 @@ def delete_line(
     if deleted.rowcount != 1:
         raise _conflict("contact_no")
     session.expunge(line)
+    return action
+
+
+def undo_line_delete(session: Session, segment_no: str, action_id: int) -> int:
+    """Put a deleted line back exactly as it was, from the history its delete recorded; the delete is forgotten.
+
+    Returns the line no. Refused when the delete is no longer there (already undone) or its line cannot come back.
+    """
+    action = session.get(SegmentCriteriaAction, action_id)
+    if (
+        action is None
+        or action.segment_no != segment_no
+        or not action.manual
+        or action.action_type != CriteriaActionType.REDUCE
+    ):
+        raise NotFound(_("This line was already put back, or its delete can no longer be undone."))
+    line_no = session.scalar(select(SegmentLineHistory.line_no).where(SegmentLineHistory.action_id == action_id))
+    if line_no is None:
+        raise NotFound(_("This line was already put back, or its delete can no longer be undone."))
+    if session.get(SegmentLine, (segment_no, line_no)) is not None:
+        raise ServiceError(_("Line %(no)d is in use again, so the deleted line cannot be put back.", no=line_no))
+    try:
+        restore_lines_from_history(session, action_id)
+    except IntegrityError:
+        raise ServiceError(
+            _("The line names a contact or a code that was deleted meanwhile, so it cannot be put back.")
+        ) from None
+    session.delete(action)
+    session.flush()
+    return line_no

@@ -1,5 +1,7 @@
 """Profile questionnaires: their questions and each question's answers."""
 
+from typing import Any
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,17 +23,19 @@ def _description(text: str | None) -> str:
     return text
 
 
+def _append(session: Session, model: type, parent: dict[str, Any], description: str) -> Any:
+    """A new row of ``model`` under its parent, numbered after the parent's last one."""
+    [(column, value)] = parent.items()
+    last = session.scalar(select(func.max(model.line_no)).where(getattr(model, column) == value))
+    row = model(**parent, line_no=(last or 0) + LINE_STEP, description=_description(description))
+    session.add(row)
+    session.flush()
+    return row
+
+
 def add_question(session: Session, questionnaire: ProfileQuestionnaire, description: str) -> ProfileQuestion:
     """Append a question to a questionnaire."""
-    last = session.scalar(
-        select(func.max(ProfileQuestion.line_no)).where(ProfileQuestion.questionnaire_code == questionnaire.code)
-    )
-    question = ProfileQuestion(
-        questionnaire_code=questionnaire.code, line_no=(last or 0) + LINE_STEP, description=_description(description)
-    )
-    session.add(question)
-    session.flush()
-    return question
+    return _append(session, ProfileQuestion, {"questionnaire_code": questionnaire.code}, description)
 
 
 def rename_question(session: Session, question: ProfileQuestion, description: str) -> None:
@@ -42,13 +46,7 @@ def rename_question(session: Session, question: ProfileQuestion, description: st
 
 def add_answer(session: Session, question: ProfileQuestion, description: str) -> ProfileAnswer:
     """Append a possible answer to a question."""
-    last = session.scalar(select(func.max(ProfileAnswer.line_no)).where(ProfileAnswer.question_id == question.id))
-    answer = ProfileAnswer(
-        question_id=question.id, line_no=(last or 0) + LINE_STEP, description=_description(description)
-    )
-    session.add(answer)
-    session.flush()
-    return answer
+    return _append(session, ProfileAnswer, {"question_id": question.id}, description)
 
 
 def rename_answer(session: Session, answer: ProfileAnswer, description: str) -> None:

@@ -5,8 +5,9 @@ import string
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from segapp.models import Language, Salutation, SalutationFormula
+from segapp.models import Salutation, SalutationFormula
 from segapp.services.errors import ServiceError
+from segapp.services.setup.language_rows import check_language, delete_language_row, save_language_row
 
 PLACEHOLDERS = ("title", "first_name", "middle_name", "surname", "company_name")
 FORMULA_LENGTH = 200
@@ -37,22 +38,13 @@ def save_formula(
     session: Session, salutation: Salutation, language_code: str, formal: str, informal: str
 ) -> SalutationFormula:
     """Set the formal and informal formula of a salutation in one language (created if new)."""
-    if not language_code or session.get(Language, language_code) is None:
-        raise ServiceError(_("Choose a language from the list."), field="language_code")
+    check_language(session, language_code)
     formal = check_formula(formal, "formal")
     informal = check_formula(informal, "informal")
-    formula = session.get(SalutationFormula, (salutation.code, language_code))
-    if formula is None:
-        formula = SalutationFormula(salutation_code=salutation.code, language_code=language_code)
-        session.add(formula)
-    formula.formal, formula.informal = formal, informal
-    session.flush()
-    return formula
+    owner = {"salutation_code": salutation.code}
+    return save_language_row(session, SalutationFormula, owner, language_code, formal=formal, informal=informal)
 
 
 def delete_formula(session: Session, salutation: Salutation, language_code: str) -> None:
     """Remove the formulas of a salutation in one language."""
-    formula = session.get(SalutationFormula, (salutation.code, language_code))
-    if formula is not None:
-        session.delete(formula)
-        session.flush()
+    delete_language_row(session, SalutationFormula, {"salutation_code": salutation.code}, language_code)

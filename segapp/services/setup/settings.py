@@ -22,53 +22,49 @@ MARKETING_LIMITS = (
 )
 
 
-def company_information(session: Session) -> CompanyInformation:
-    """The company information row (id 1), created when missing."""
-    row = session.get(CompanyInformation, 1)
+def _single_row(session: Session, model: type) -> Any:
+    """The one row (id 1) of a single-row setup table, created when missing."""
+    row = session.get(model, 1)
     if row is None:
-        row = CompanyInformation(id=1)
+        row = model(id=1)
         session.add(row)
         session.flush()
     return row
+
+
+def _save_single_row(session: Session, model: type, values: dict[str, Any]) -> Any:
+    """Check the values against the columns and set them on the table's one row."""
+    values = {name: value for name, value in values.items() if name != "id"}
+    check_columns(session, model, values, is_new=False)
+    row = _single_row(session, model)
+    for name, value in values.items():
+        setattr(row, name, value)
+    session.flush()
+    return row
+
+
+def company_information(session: Session) -> CompanyInformation:
+    """The company information row (id 1), created when missing."""
+    return _single_row(session, CompanyInformation)
 
 
 def marketing_setup(session: Session) -> MarketingSetup:
     """The marketing setup row (id 1), created when missing."""
-    row = session.get(MarketingSetup, 1)
-    if row is None:
-        row = MarketingSetup(id=1)
-        session.add(row)
-        session.flush()
-    return row
+    return _single_row(session, MarketingSetup)
 
 
 def save_company_information(session: Session, values: dict[str, Any]) -> CompanyInformation:
     """Change our own company's data after checking lengths and the country."""
-    values = dict(values)
-    values.pop("id", None)
-    check_columns(session, CompanyInformation, values, is_new=False)
-    row = company_information(session)
-    for name, value in values.items():
-        setattr(row, name, value)
-    session.flush()
-    return row
+    return _save_single_row(session, CompanyInformation, values)
 
 
 def save_marketing_setup(session: Session, values: dict[str, Any]) -> MarketingSetup:
     """Change marketing setup; a blank SMTP password keeps the stored one."""
-    values = dict(values)
-    values.pop("id", None)
-    if not values.get("smtp_password"):
-        values.pop("smtp_password", None)
+    values = {name: value for name, value in values.items() if name != "smtp_password" or value}
     for name, low, high in MARKETING_LIMITS:
         if name in values and not (values[name] is not None and low <= values[name] <= high):
             raise ServiceError(_("Enter a whole number from %(low)d to %(high)d.", low=low, high=high), field=name)
-    check_columns(session, MarketingSetup, values, is_new=False)
-    row = marketing_setup(session)
-    for name, value in values.items():
-        setattr(row, name, value)
-    session.flush()
-    return row
+    return _save_single_row(session, MarketingSetup, values)
 
 
 def save_number_series(
