@@ -199,7 +199,6 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         salutation=session.scalars(select(Salutation.code)).first(),
         template=template.code if template else None,
         questionnaire=questionnaire.code,
-        section=SECTION_KEYS[0],
         keys={slug: _first_key(session, table) for slug, table in REGISTRY.items()},
     )
 
