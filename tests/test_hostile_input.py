@@ -29,6 +29,7 @@ from segapp.models import (
     ProfileQuestionnaire,
     Role,
     Salutation,
+    SegmentCriteriaAction,
     SegmentLine,
 )
 from segapp.segments.columns import HEADER_COLUMNS, SECTION_KEYS
@@ -190,6 +191,9 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         line_no=lines[0].line_no,
         field="description",
         section=SECTION_KEYS[0],
+        action_id=session.scalars(
+            select(SegmentCriteriaAction.id).where(SegmentCriteriaAction.segment_no == segments[0].no)
+        ).first(),
         user_id=other.id,
         question_id=answer.question_id,
         answer_id=answer.id,
