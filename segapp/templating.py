@@ -7,7 +7,8 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
-from segapp.captions import enum_caption
+from segapp.captions import caption, enum_caption
+from segapp.numbers import show_number
 
 # (endpoint, label); an entry is shown once its endpoint exists.
 NAV_ITEMS = [
@@ -66,4 +67,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         nav_items=nav_items, get_locale=get_locale, url_with_page=url_with_page, enum_caption=enum_caption
     )
-    app.jinja_env.filters.update(show_date=show_date, show_decimal=show_decimal)
+    app.jinja_env.filters.update(
+        show_date=show_date, show_decimal=show_decimal, show_number=show_number, caption=caption
+    )
