@@ -160,9 +160,18 @@ STREETS_IT = ["Via Roma", "Corso Italia", "Via Garibaldi", "Via Dante", "Viale E
 STREETS_EN = ["High Street", "Station Road", "Church Lane", "Victoria Road", "Park Avenue", "Mill Lane"]
 
 
+# The demo's own company information: an installation still showing it has not been set up yet.
+DEMO_COMPANY_NAME = "Segapp Demo S.r.l."
+
+
 def database_is_empty(session: Session) -> bool:
     """True when there are no contacts yet."""
     return session.scalar(select(func.count()).select_from(Contact)) == 0
+
+
+def needs_first_steps(contacts: int, company_name: str | None) -> bool:
+    """True for a new installation: no contacts yet, or the company information still blank or the demo's."""
+    return not contacts or not (company_name or "").strip() or company_name == DEMO_COMPANY_NAME
 
 
 def load_demo_data(session: Session, companies: int = 300, persons_per_company: int = 7, seed: int = 7) -> int:
@@ -308,7 +317,7 @@ def _load_reference_data(session: Session) -> None:
         ]
     )
     info = session.get(CompanyInformation, 1) or CompanyInformation(id=1)
-    info.name, info.address, info.post_code, info.city = "Segapp Demo S.r.l.", "Via Torino 10", "20123", "Milano"
+    info.name, info.address, info.post_code, info.city = DEMO_COMPANY_NAME, "Via Torino 10", "20123", "Milano"
     info.country_code, info.phone, info.email = "IT", "+39 02 1234567", "info@example.com"
     info.vat_no, info.bank_name, info.iban = "IT01234567890", "Banca Demo", "IT60X0542811101000000123456"
     session.merge(info)
