@@ -68,6 +68,7 @@ def test_the_demo_installation_shows_the_steps_until_the_company_is_set_up(clien
     load_demo_data(db.session, companies=3)
     db.session.commit()
     login("mario", role=Role.ADMIN)
-    assert 'id="first-steps"' in client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="first-steps"' in page and "<code>flask demo-data --remove</code>" in page
     _set_company_name(db, "Rossi Forniture S.p.A.")
     assert 'id="first-steps"' not in client.get("/").get_data(as_text=True)

@@ -1,12 +1,12 @@
 """Views of the home page."""
 
 from flask import current_app, render_template
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from segapp.extensions import db
 from segapp.main.blueprint import bp
 from segapp.models import CompanyInformation, Contact, ContactType, LoggedSegment, SegmentHeader
-from segapp.services.demo import needs_first_steps
+from segapp.services.demo import DEMO_PREFIX, needs_first_steps
 
 # The page that lists registered segments, linked from its count once it exists.
 REGISTERED_SEGMENTS_ENDPOINT = "logging.list_logged_segments"
@@ -22,6 +22,7 @@ def index() -> str:
             select(func.count()).select_from(SegmentHeader).scalar_subquery(),
             select(func.count()).select_from(LoggedSegment).scalar_subquery(),
             select(CompanyInformation.name).where(CompanyInformation.id == 1).scalar_subquery(),
+            exists().where(Contact.no.startswith(DEMO_PREFIX, autoescape=True)),
         )
     ).one()
     return render_template(
@@ -34,6 +35,7 @@ def index() -> str:
         if REGISTERED_SEGMENTS_ENDPOINT in current_app.view_functions
         else "",
         first_steps=needs_first_steps(counts[0] + counts[1], counts[4]),
+        demo_contacts=counts[5],
     )
 
 
