@@ -288,7 +288,7 @@ def remove_demo_data(session: Session) -> int:
     return session.execute(delete(Contact).where(demo)).rowcount
 
 
-def _load_reference_data(session: Session, language: str) -> None:
+def _load_reference_data(session: Session, language: str = "en") -> None:
     def _t(text: str) -> str:
         return DEMO_TEXTS_IT.get(text, text) if language == "it" else text
 
