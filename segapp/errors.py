@@ -36,8 +36,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
-        # Signed out meanwhile (in another tab): say so, as any page that needs a signed-in user does.
-        if not current_user.is_authenticated and request.endpoint not in PUBLIC_ENDPOINTS:
+        # A page's own request after signing out in another tab: say so (401), so that the page keeps what was
+        # typed and asks to sign in again, as any htmx request that needs a signed-in user is answered.
+        if wants_fragment() and not current_user.is_authenticated and request.endpoint not in PUBLIC_ENDPOINTS:
             return login_manager.unauthorized()
         response = make_response(
             render_error(400, str(_l("The form has expired or was not sent by segapp. Reload the page and try again.")))

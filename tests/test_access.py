@@ -57,9 +57,12 @@ def csrf_app(app: Flask) -> Iterator[Flask]:
 
 
 def test_every_change_without_csrf_token_is_refused(
-    csrf_app: Flask, client: FlaskClient, make_user: Callable[..., User]
+    csrf_app: Flask, client: FlaskClient, login: Callable[..., User]
 ) -> None:
-    make_user("admin", role=Role.ADMIN)
+    # Signed in (an anonymous request is sent to sign in first: see the next test).
+    csrf_app.config["WTF_CSRF_ENABLED"] = False
+    login("admin", role=Role.ADMIN)
+    csrf_app.config["WTF_CSRF_ENABLED"] = True
     checked = set()
     for rule, method in _changing(csrf_app):
         response = client.open(_url(csrf_app, rule), method=method, data={"x": "1"})

@@ -33,7 +33,7 @@ from segapp.models import (
 )
 from segapp.segments.columns import HEADER_COLUMNS, SECTION_KEYS
 from segapp.services.demo import load_demo_data
-from segapp.services.segments.lines import LINE_FIELDS, add_line
+from segapp.services.segments.lines import LINE_FIELDS, add_line, delete_line
 from segapp.services.segments.records import create_segment
 from segapp.services.users import create_user
 from segapp.setup.registry import REGISTRY
@@ -174,6 +174,8 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
     lines = [
         add_line(session, segments[0].no, contacts[i % len(contacts)].no, allow_existing=True).line for i in range(30)
     ]
+    deleted = delete_line(session, segments[0].no, lines[-1].line_no, lines[-1].version, admin.id)
+    assert deleted is not None, "deleting a line with a contact records the action that Ctrl+Z undoes"
     company = next(c for c in contacts if c.type == ContactType.COMPANY)
     session.add_all(InteractionLogEntry(contact_no=company.no, description=f"Call {i}") for i in range(5))
     session.commit()
@@ -190,6 +192,7 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         line_no=lines[0].line_no,
         field="description",
         section=SECTION_KEYS[0],
+        action_id=deleted.id,
         user_id=other.id,
         question_id=answer.question_id,
         answer_id=answer.id,

@@ -1,6 +1,7 @@
 """The committed migrations on a database of their own: upgrade, downgrade to nothing, upgrade again."""
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,12 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select, text
 
-from bench.databases import postgresql_database, sqlite_database
 from segapp import create_app
 from segapp.config import TestConfig
 from segapp.extensions import db
 from segapp.models import Base, MarketingSetup, NumberSeries
 from segapp.models.contacts import contact_search_text
+from segapp.scratch_database import scratch_postgresql_database
 from segapp.textfold import fold
 from tests.conftest import TEST_DATABASE_URL, _backends, _config_dict
 
@@ -25,10 +26,11 @@ from tests.conftest import TEST_DATABASE_URL, _backends, _config_dict
 @pytest.fixture(params=_backends())
 def empty_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """The app on a new, empty database (not the session's) of each backend."""
+    database: AbstractContextManager[str]
     if request.param == "sqlite":
-        database = sqlite_database("migrations", tmp_path)
+        database = nullcontext("sqlite:///" + str(tmp_path / "migrations.db"))
     else:
-        database = postgresql_database(TEST_DATABASE_URL)
+        database = scratch_postgresql_database(TEST_DATABASE_URL, "segapp_migrations")
     with database as url:
         app = create_app(dict(_config_dict(TestConfig), SQLALCHEMY_DATABASE_URI=url))
         with app.app_context():

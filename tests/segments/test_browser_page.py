@@ -52,11 +52,8 @@ def segment_page(
     make_user: Callable[..., Any],
     make_segment: Callable[..., SegmentHeader],
     make_contact: Callable[..., Contact],
-    backend: str,
 ) -> Callable[..., Any]:
     """A segment with ``lines`` lines (and 20 more contacts to type), opened by a signed-in user at ``size``."""
-    if backend != "sqlite":
-        pytest.skip("one backend is enough for the browser flows")
 
     def _open(size: tuple[int, int], lines: int = 25, locale: str = "en-GB") -> tuple[Any, SegmentHeader, list]:
         make_user("ann", salesperson_code="MR")

@@ -42,7 +42,6 @@ def _saved_contacts(db: Any, segment_no: str) -> list[str]:
 
 @pytest.fixture
 def open_segment(
-    backend: str,
     live_server: str,
     new_browser_page: Callable[..., Any],
     make_user: Any,
@@ -50,8 +49,6 @@ def open_segment(
     db: Any,
 ) -> Iterator[Callable[..., Any]]:
     """Sign in at 1280x720 and open a segment (a new one by default); the body watch is armed."""
-    if backend != "sqlite":
-        pytest.skip("one backend is enough for the browser flows")
 
     def _open(segment_no: str | None = None, language: str = "en", username: str = "ann") -> Any:
         from playwright.sync_api import expect
@@ -369,13 +366,9 @@ def test_a_save_after_signing_out_keeps_the_text_for_after_signing_in(
     _expect_body_never_focused(page)
 
 
-def test_after_a_form_error_the_focus_is_on_the_field_in_error(
-    backend, live_server, new_browser_page, make_user
-) -> None:
+def test_after_a_form_error_the_focus_is_on_the_field_in_error(live_server, new_browser_page, make_user) -> None:
     from playwright.sync_api import expect
 
-    if backend != "sqlite":
-        pytest.skip("one backend is enough for the browser flows")
     make_user("ann")
     page = new_browser_page(viewport=SMALL)
     sign_in(page, live_server, "ann", "wrong password")
