@@ -34,7 +34,7 @@ lint: $(VENV)/.dev-installed
 
 # Extract strings, merge them into the Italian catalogue, compile it (the .mo is committed).
 translations: $(VENV)/.dev-installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output -o segapp/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k count_text:1,2 --no-location --sort-output -o segapp/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i segapp/translations/messages.pot -d segapp/translations --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel compile -d segapp/translations
 

@@ -55,6 +55,11 @@ def enum_caption(enum_class: type[enum.Enum], value: Any, blank: Any = "") -> st
     return str(ENUM_CAPTIONS[enum_class].get(key, key) if key else blank)
 
 
+def caption(value: enum.Enum | None, blank: Any = "") -> str:
+    """The caption of an enum member, in templates ``member|caption`` (``blank`` when not set)."""
+    return enum_caption(type(value), value, blank) if isinstance(value, enum.Enum) else str(blank)
+
+
 def enum_choices(enum_class: type[enum.Enum], blank: Any = NONE) -> list[tuple[str, str]]:
     """(value, caption) pairs of an enum in its order, for a select; the blank value reads ``blank``."""
     return [(member.value, enum_caption(enum_class, member, blank)) for member in enum_class]

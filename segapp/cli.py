@@ -1,6 +1,7 @@
 """Command-line commands: ``flask create-user``, ``flask demo-data``, ``flask check-contact-numbers`` and
 ``flask backup``."""
 
+import os
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ from segapp.database import immediate_transactions
 from segapp.extensions import db
 from segapp.models import Role
 from segapp.services.contacts.numbers import contacts_with_bad_numbers
-from segapp.services.demo import database_is_empty, load_demo_data
+from segapp.services.demo import DEMO_LANGUAGES, database_is_empty, demo_language, load_demo_data, remove_demo_data
 from segapp.services.errors import ServiceError
 from segapp.services.users import create_user
 
@@ -39,17 +40,33 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Do nothing when contacts exist.")
     @click.option("--companies", default=300, show_default=True)
-    def demo_data_command(if_empty: bool, companies: int) -> None:
-        """Load demo contacts, groups, salespeople, templates and a campaign."""
+    @click.option(
+        "--language",
+        type=click.Choice(DEMO_LANGUAGES),
+        help="Language of the demo's descriptions (default: the first administrator's, else LANG's, else en).",
+    )
+    @click.option("--remove", is_flag=True, help="Remove the demo contacts (numbered DEMO-…) instead.")
+    def demo_data_command(if_empty: bool, companies: int, language: str | None, remove: bool) -> None:
+        """Load demo contacts, groups, salespeople, templates and a campaign; or remove the demo contacts."""
         with immediate_transactions():
+            if remove:
+                try:
+                    removed = remove_demo_data(db.session)
+                except ServiceError as error:
+                    db.session.rollback()
+                    raise click.ClickException(error.message) from error
+                db.session.commit()
+                click.echo(f"Demo data removed: {removed} contacts. Setup records (groups, salespeople…) are kept.")
+                return
             if not database_is_empty(db.session):
                 if if_empty:
                     click.echo("Contacts exist; demo data not loaded.")
                     return
                 raise click.ClickException("The database already has contacts.")
-            count = load_demo_data(db.session, companies=companies)
+            language = language or demo_language(db.session, os.environ.get("LANG", ""))
+            count = load_demo_data(db.session, companies=companies, language=language)
             db.session.commit()
-        click.echo(f"Demo data loaded: {count} contacts.")
+        click.echo(f"Demo data loaded ({language}): {count} contacts.")
 
     @app.cli.command("check-contact-numbers")
     def check_contact_numbers_command() -> None:

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,31 @@ KEYMAP: tuple[Shortcut, ...] = (
     Shortcut("register", ("Alt+Shift+L",), _l("Register the segment"), "page", "logging.register_segment"),
     Shortcut("shortcuts", ("F1", "?"), _l("Show every shortcut (? outside a text field)"), "page"),
 )
+
+
+# How the keys read on the user's keyboard (an Italian one says Canc, Ins, Pag↑, Invio, Maiusc); the map
+# itself, grid.js and the README use the KeyboardEvent names above. A key not listed reads as its name.
+KEY_LABELS: dict[str, Any] = {
+    "ArrowUp": "↑",
+    "ArrowDown": "↓",
+    "ArrowLeft": "←",
+    "ArrowRight": "→",
+    "Escape": "Esc",
+    "Ctrl": lazy_pgettext("keyboard key", "Ctrl"),
+    "Shift": lazy_pgettext("keyboard key", "Shift"),
+    "Enter": lazy_pgettext("keyboard key", "Enter"),
+    "Insert": lazy_pgettext("keyboard key", "Ins"),
+    "Delete": lazy_pgettext("keyboard key", "Del"),
+    "Home": lazy_pgettext("keyboard key", "Home"),
+    "End": lazy_pgettext("keyboard key", "End"),
+    "PageUp": lazy_pgettext("keyboard key", "PgUp"),
+    "PageDown": lazy_pgettext("keyboard key", "PgDn"),
+}
+
+
+def key_label(combination: str) -> str:
+    """A combination as the user's keyboard labels it: ``Ctrl+Insert`` reads ``Ctrl+Ins`` (Italian ``Ctrl+Ins``)."""
+    return "+".join(str(KEY_LABELS.get(key, key)) for key in combination.split("+"))
 
 
 def available(shortcut: Shortcut) -> bool:

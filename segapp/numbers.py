@@ -9,7 +9,9 @@ value can reach the database, whose integer columns end at 2**31 - 1 (INTEGER) a
 
 import re
 from decimal import Decimal, DecimalException
+from typing import Any
 
+from flask_babel import format_decimal, get_translations
 from flask_babel import gettext as _
 
 from segapp.models.base import MAX_AMOUNT
@@ -58,3 +60,15 @@ def to_decimal(text: str | None, places: int = 2, limit: Decimal = MAX_AMOUNT) -
         return number.quantize(Decimal(1).scaleb(-places))
     except DecimalException:
         raise ValueError(_("%(value)s is not a number.", value=raw[:_MAX_TEXT])) from None
+
+
+def show_number(value: int | Decimal | float | None) -> str:
+    """A count or total in the user's locale, with its thousands separator (2,402 / 2.402)."""
+    if value is None:
+        return ""
+    return format_decimal(value)
+
+
+def count_text(singular: str, plural: str, n: int, **variables: Any) -> str:
+    """``ngettext`` whose ``%(num)s`` is the count written in the user's locale (templates pass ``num=n|show_number``)."""
+    return get_translations().ungettext(singular, plural, n) % dict(variables, num=show_number(n))

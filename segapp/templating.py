@@ -7,7 +7,9 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
-from segapp.captions import enum_caption
+from segapp.captions import caption, enum_caption
+from segapp.keymap import key_label
+from segapp.numbers import show_number
 
 # (endpoint, label); an entry is shown once its endpoint exists.
 NAV_ITEMS = [
@@ -64,6 +66,12 @@ def show_decimal(value: Decimal | float | int | None) -> str:
 def register_template_helpers(app: Flask) -> None:
     """Make the helpers available in every template."""
     app.jinja_env.globals.update(
-        nav_items=nav_items, get_locale=get_locale, url_with_page=url_with_page, enum_caption=enum_caption
+        nav_items=nav_items,
+        get_locale=get_locale,
+        url_with_page=url_with_page,
+        enum_caption=enum_caption,
+        key_label=key_label,
     )
-    app.jinja_env.filters.update(show_date=show_date, show_decimal=show_decimal)
+    app.jinja_env.filters.update(
+        show_date=show_date, show_decimal=show_decimal, show_number=show_number, caption=caption
+    )

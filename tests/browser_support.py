@@ -54,12 +54,16 @@ def chromium() -> Iterator[Any]:
 def new_browser_page(chromium: Any) -> Iterator[Callable[..., Any]]:
     """Open a page in a fresh context (own cookies): ``new_browser_page(locale="it-IT", viewport=...)``; closed after."""
     contexts: list[Any] = []
+    # Every browser test also guards the Content-Security-Policy: anything the page does (htmx swaps
+    # included) that the policy blocks fails the test, since it would silently not happen for users.
+    blocked: list[str] = []
 
     def _new(locale: str = "en-GB", viewport: dict[str, int] | None = None) -> Any:
         context = chromium.new_context(viewport=viewport or VIEWPORT, locale=locale)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        page.on("console", lambda message: _note_csp_violation(message.text, page.url, blocked))
         return page
 
     try:
@@ -67,6 +71,12 @@ def new_browser_page(chromium: Any) -> Iterator[Callable[..., Any]]:
     finally:
         for context in contexts:
             context.close()
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
+
+
+def _note_csp_violation(text: str, url: str, blocked: list[str]) -> None:
+    if "Content Security Policy" in text:
+        blocked.append(f"{url}: {text[:160]}")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.keymap import KEYMAP, action_url, available, keymap_for_js
 from segapp.models import Campaign, InteractionTemplate, Language, SegmentHeader
+from segapp.numbers import count_text
 from segapp.paging import paginate_rows
 from segapp.request_values import page_arg
 from segapp.segments.blueprint import bp
@@ -170,6 +171,6 @@ def apply_to_lines(segment_no: str, field: str) -> str:
         **page_context(header),
         **totals_context(segment_no),
         grid=grid_page(db.session, segment_no),
-        message=_("%(n)d lines updated.", n=count),
+        message=count_text("%(num)s line updated.", "%(num)s lines updated.", count),
         **grid_context(segment_no),
     )

@@ -4,7 +4,8 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from segapp.models import (
@@ -25,6 +26,7 @@ from segapp.models import (
     InformationFlow,
     InitiatedBy,
     InteractionGroup,
+    InteractionLogEntry,
     InteractionTemplate,
     InteractionTemplateLanguage,
     JobResponsibility,
@@ -35,12 +37,18 @@ from segapp.models import (
     ProfileQuestion,
     ProfileQuestionnaire,
     QuestionnaireAppliesTo,
+    Role,
     Salesperson,
     Salutation,
     SalutationFormula,
+    SegmentLine,
     Territory,
+    User,
 )
-from segapp.services.setup.number_series import CAMPAIGN_SERIES, CONTACT_SERIES, next_number, next_numbers, series_for
+from segapp.numbers import count_text, show_number
+from segapp.services.contacts.relations import LINK_MODELS
+from segapp.services.errors import ServiceError
+from segapp.services.setup.number_series import CAMPAIGN_SERIES, next_number, series_for
 
 ITALIAN_FIRST = [
     "Giulia",
@@ -160,58 +168,171 @@ STREETS_IT = ["Via Roma", "Corso Italia", "Via Garibaldi", "Via Dante", "Viale E
 STREETS_EN = ["High Street", "Station Road", "Church Lane", "Victoria Road", "Park Avenue", "Mill Lane"]
 
 
+# Demo contacts are numbered DEMO-00001… outside the contact number series: the user's own contacts never
+# take such a number from the series, so the demo's rows can be told apart and removed.
+DEMO_PREFIX = "DEMO-"
+DEMO_LANGUAGES = ("en", "it")
+DEMO_TEXTS_IT = {
+    "Italy": "Italia",
+    "Northern Italy": "Nord Italia",
+    "Central Italy": "Centro Italia",
+    "Southern Italy": "Sud Italia",
+    "United Kingdom": "Regno Unito",
+    "Account manager": "Responsabile clienti",
+    "Sales director": "Direttore commerciale",
+    "Key account": "Key account",
+    "Inside sales": "Vendite interne",
+    "Newsletter": "Newsletter",
+    "Christmas card": "Biglietto di Natale",
+    "Event invitations": "Inviti agli eventi",
+    "Retail": "Commercio al dettaglio",
+    "Manufacturing": "Produzione",
+    "Food and beverage": "Alimentari e bevande",
+    "Services": "Servizi",
+    "Customer": "Cliente",
+    "Prospect": "Potenziale cliente",
+    "Supplier": "Fornitore",
+    "Chief executive": "Amministratore delegato",
+    "Purchasing": "Acquisti",
+    "Sales": "Vendite",
+    "IT": "Informatica",
+    "Man": "Uomo",
+    "Woman": "Donna",
+    "Company": "Società",
+    "Letters": "Lettere",
+    "E-mails": "E-mail",
+    "Phone calls": "Telefonate",
+    "Spring trade fair": "Fiera di primavera",
+    "Sales letter": "Lettera commerciale",
+    "Trade fair invitation": "Invito alla fiera",
+    "Company size": "Dimensione della società",
+    "Employees": "Dipendenti",
+}
+
+
+def demo_number(k: int) -> str:
+    """The no. of the k-th demo contact."""
+    return f"{DEMO_PREFIX}{k:05d}"
+
+
+# The demo's own company information: an installation still showing it has not been set up yet.
+DEMO_COMPANY_NAME = "Segapp Demo S.r.l."
+
+
 def database_is_empty(session: Session) -> bool:
     """True when there are no contacts yet."""
     return session.scalar(select(func.count()).select_from(Contact)) == 0
 
 
-def load_demo_data(session: Session, companies: int = 300, persons_per_company: int = 7, seed: int = 7) -> int:
-    """Insert reference data and contacts; returns the number of contacts created."""
+def needs_first_steps(contacts: int, company_name: str | None) -> bool:
+    """True for a new installation: no contacts yet, or the company information still blank or the demo's."""
+    return not contacts or not (company_name or "").strip() or company_name == DEMO_COMPANY_NAME
+
+
+def load_demo_data(
+    session: Session, companies: int = 300, persons_per_company: int = 7, seed: int = 7, language: str = "en"
+) -> int:
+    """Insert reference data (described in ``language``, "it" or "en") and contacts; returns the number of contacts."""
     rng = random.Random(seed)
-    _load_reference_data(session)
+    _load_reference_data(session, language)
     company_rows, person_rows = _contact_rows(session, rng, companies, persons_per_company)
     session.execute(insert(Contact), company_rows + person_rows)
     _load_relations(session, rng, company_rows, person_rows)
     return len(company_rows) + len(person_rows)
 
 
-def _load_reference_data(session: Session) -> None:
+def demo_language(session: Session, system_locale: str = "") -> str:
+    """The demo's language by default: the first administrator's, else the system locale's (``it_IT.UTF-8``), else en."""
+    language = session.scalar(select(User.language).where(User.role == Role.ADMIN).order_by(User.id).limit(1))
+    for candidate in (language or "", system_locale[:2]):
+        if candidate in DEMO_LANGUAGES:
+            return candidate
+    return "en"
+
+
+def remove_demo_data(session: Session) -> int:
+    """Delete the demo contacts with their relations; refused while one is on a segment line or in the log."""
+    demo = Contact.no.startswith(DEMO_PREFIX, autoescape=True)
+    demo_nos = select(Contact.no).where(demo)
+    on_lines = session.scalar(
+        select(func.count(func.distinct(SegmentLine.contact_no))).where(SegmentLine.contact_no.in_(demo_nos))
+    )
+    logged = session.scalar(
+        select(func.count(func.distinct(InteractionLogEntry.contact_no))).where(
+            InteractionLogEntry.contact_no.in_(demo_nos)
+        )
+    )
+    if on_lines or logged:
+        raise ServiceError(
+            _(
+                "Demo contacts are in use: %(lines)s on segment lines, %(logged)s in the interaction log. "
+                "Delete those segments (or keep the demo data) first.",
+                lines=show_number(on_lines),
+                logged=show_number(logged),
+            )
+        )
+    own_persons = session.scalar(
+        select(func.count()).select_from(Contact).where(~demo, Contact.company_no.in_(demo_nos))
+    )
+    if own_persons:
+        raise ServiceError(
+            count_text(
+                "%(num)s of your own persons belongs to a demo company; move it to another company first.",
+                "%(num)s of your own persons belong to a demo company; move them to another company first.",
+                own_persons,
+            )
+        )
+    for model in LINK_MODELS:
+        session.execute(delete(model).where(model.contact_no.in_(demo_nos)))
+    session.execute(update(Contact).where(demo).values(company_no=None))
+    return session.execute(delete(Contact).where(demo)).rowcount
+
+
+def _load_reference_data(session: Session, language: str = "en") -> None:
+    def _t(text: str) -> str:
+        return DEMO_TEXTS_IT.get(text, text) if language == "it" else text
+
+    default_language = "ITA" if language == "it" else "ENU"
     campaign_no = next_number(session, series_for(session, CAMPAIGN_SERIES))
     session.add_all(
         [
             Language(code="ITA", name="Italiano"),
             Language(code="ENU", name="English"),
-            CountryRegion(code="IT", name="Italia"),
-            CountryRegion(code="GB", name="United Kingdom"),
-            Territory(code="NORD", name="Nord Italia"),
-            Territory(code="CENTRO", name="Centro Italia"),
-            Territory(code="SUD", name="Sud Italia"),
-            Territory(code="UK", name="United Kingdom"),
-            Salesperson(code="MR", name="Mario Rossi", email="mario.rossi@example.com", job_title="Account manager"),
-            Salesperson(code="LB", name="Laura Bianchi", email="laura.bianchi@example.com", job_title="Sales director"),
-            Salesperson(code="JS", name="John Smith", email="john.smith@example.com", job_title="Key account"),
-            Salesperson(code="AV", name="Anna Verdi", email="anna.verdi@example.com", job_title="Inside sales"),
+            CountryRegion(code="IT", name=_t("Italy")),
+            CountryRegion(code="GB", name=_t("United Kingdom")),
+            Territory(code="NORD", name=_t("Northern Italy")),
+            Territory(code="CENTRO", name=_t("Central Italy")),
+            Territory(code="SUD", name=_t("Southern Italy")),
+            Territory(code="UK", name=_t("United Kingdom")),
+            Salesperson(
+                code="MR", name="Mario Rossi", email="mario.rossi@example.com", job_title=_t("Account manager")
+            ),
+            Salesperson(
+                code="LB", name="Laura Bianchi", email="laura.bianchi@example.com", job_title=_t("Sales director")
+            ),
+            Salesperson(code="JS", name="John Smith", email="john.smith@example.com", job_title=_t("Key account")),
+            Salesperson(code="AV", name="Anna Verdi", email="anna.verdi@example.com", job_title=_t("Inside sales")),
             Salesperson(code="OLD", name="Piero Vecchi", blocked=True),
-            MailingGroup(code="NEWS", description="Newsletter"),
-            MailingGroup(code="XMAS", description="Christmas card"),
-            MailingGroup(code="EVENTS", description="Event invitations"),
-            IndustryGroup(code="RETAIL", description="Retail"),
-            IndustryGroup(code="MANUF", description="Manufacturing"),
-            IndustryGroup(code="FOOD", description="Food and beverage"),
-            IndustryGroup(code="SERVICES", description="Services"),
-            BusinessRelation(code="CUST", description="Customer"),
-            BusinessRelation(code="PROS", description="Prospect"),
-            BusinessRelation(code="SUPP", description="Supplier"),
-            JobResponsibility(code="CEO", description="Chief executive"),
-            JobResponsibility(code="PURCH", description="Purchasing"),
-            JobResponsibility(code="SALES", description="Sales"),
-            JobResponsibility(code="IT", description="IT"),
-            Salutation(code="M", description="Man"),
-            Salutation(code="F", description="Woman"),
-            Salutation(code="C", description="Company"),
-            InteractionGroup(code="LETTER", description="Letters"),
-            InteractionGroup(code="EMAIL", description="E-mails"),
-            InteractionGroup(code="PHONE", description="Phone calls"),
+            MailingGroup(code="NEWS", description=_t("Newsletter")),
+            MailingGroup(code="XMAS", description=_t("Christmas card")),
+            MailingGroup(code="EVENTS", description=_t("Event invitations")),
+            IndustryGroup(code="RETAIL", description=_t("Retail")),
+            IndustryGroup(code="MANUF", description=_t("Manufacturing")),
+            IndustryGroup(code="FOOD", description=_t("Food and beverage")),
+            IndustryGroup(code="SERVICES", description=_t("Services")),
+            BusinessRelation(code="CUST", description=_t("Customer")),
+            BusinessRelation(code="PROS", description=_t("Prospect")),
+            BusinessRelation(code="SUPP", description=_t("Supplier")),
+            JobResponsibility(code="CEO", description=_t("Chief executive")),
+            JobResponsibility(code="PURCH", description=_t("Purchasing")),
+            JobResponsibility(code="SALES", description=_t("Sales")),
+            JobResponsibility(code="IT", description=_t("IT")),
+            Salutation(code="M", description=_t("Man")),
+            Salutation(code="F", description=_t("Woman")),
+            Salutation(code="C", description=_t("Company")),
+            InteractionGroup(code="LETTER", description=_t("Letters")),
+            InteractionGroup(code="EMAIL", description=_t("E-mails")),
+            InteractionGroup(code="PHONE", description=_t("Phone calls")),
         ]
     )
     session.flush()
@@ -246,7 +367,7 @@ def _load_reference_data(session: Session) -> None:
             ),
             Campaign(
                 no=campaign_no,
-                description="Spring trade fair",
+                description=_t("Spring trade fair"),
                 starting_date=date.today(),
                 ending_date=date.today() + timedelta(days=60),
                 salesperson_code="LB",
@@ -259,14 +380,14 @@ def _load_reference_data(session: Session) -> None:
         [
             InteractionTemplate(
                 code="LETTER",
-                description="Sales letter",
+                description=_t("Sales letter"),
                 interaction_group_code="LETTER",
                 unit_cost=Decimal("1.20"),
                 unit_duration=Decimal("5"),
                 information_flow=InformationFlow.OUTBOUND,
                 initiated_by=InitiatedBy.US,
                 correspondence_type=CorrespondenceType.HARD_COPY,
-                language_code="ITA",
+                language_code=default_language,
                 languages=[
                     InteractionTemplateLanguage(language_code="ITA", subject="La nostra offerta"),
                     InteractionTemplateLanguage(language_code="ENU", subject="Our offer"),
@@ -274,7 +395,7 @@ def _load_reference_data(session: Session) -> None:
             ),
             InteractionTemplate(
                 code="INVITE",
-                description="Trade fair invitation",
+                description=_t("Trade fair invitation"),
                 interaction_group_code="EMAIL",
                 unit_cost=Decimal("0.10"),
                 unit_duration=Decimal("1"),
@@ -283,7 +404,7 @@ def _load_reference_data(session: Session) -> None:
                 campaign_no=campaign_no,
                 campaign_target=True,
                 correspondence_type=CorrespondenceType.EMAIL,
-                language_code="ITA",
+                language_code=default_language,
                 languages=[
                     InteractionTemplateLanguage(language_code="ITA", subject="Invito alla fiera"),
                     InteractionTemplateLanguage(language_code="ENU", subject="Invitation to the fair"),
@@ -291,12 +412,12 @@ def _load_reference_data(session: Session) -> None:
             ),
             ProfileQuestionnaire(
                 code="SIZE",
-                description="Company size",
+                description=_t("Company size"),
                 applies_to=QuestionnaireAppliesTo.COMPANY,
                 questions=[
                     ProfileQuestion(
                         line_no=10,
-                        description="Employees",
+                        description=_t("Employees"),
                         answers=[
                             ProfileAnswer(line_no=10, description="1-9"),
                             ProfileAnswer(line_no=20, description="10-49"),
@@ -308,13 +429,13 @@ def _load_reference_data(session: Session) -> None:
         ]
     )
     info = session.get(CompanyInformation, 1) or CompanyInformation(id=1)
-    info.name, info.address, info.post_code, info.city = "Segapp Demo S.r.l.", "Via Torino 10", "20123", "Milano"
+    info.name, info.address, info.post_code, info.city = DEMO_COMPANY_NAME, "Via Torino 10", "20123", "Milano"
     info.country_code, info.phone, info.email = "IT", "+39 02 1234567", "info@example.com"
     info.vat_no, info.bank_name, info.iban = "IT01234567890", "Banca Demo", "IT60X0542811101000000123456"
     session.merge(info)
     setup = session.get(MarketingSetup, 1)
     if setup is not None:
-        setup.default_language_code = "ITA"
+        setup.default_language_code = default_language
     session.flush()
 
 
@@ -323,7 +444,7 @@ def _contact_rows(
 ) -> tuple[list[dict], list[dict]]:
     """Build company and person rows; persons belong to companies."""
     person_counts = [rng.randint(max(1, per_company - 4), per_company + 4) for _ in range(companies)]
-    numbers = iter(next_numbers(session, series_for(session, CONTACT_SERIES), companies + sum(person_counts)))
+    numbers = iter(demo_number(k) for k in range(1, companies + sum(person_counts) + 1))
     salespeople = ["MR", "LB", "JS", "AV"]
     company_rows: list[dict] = []
     person_rows: list[dict] = []
@@ -369,7 +490,7 @@ def _contact_rows(
                 exclude_from_segment=rng.random() < 0.02,
             )
         )
-        for _ in range(person_counts[index]):
+        for _person in range(person_counts[index]):
             first = rng.choice(ITALIAN_FIRST if italian else ENGLISH_FIRST)
             last = rng.choice(ITALIAN_LAST if italian else ENGLISH_LAST)
             female = first.endswith("a") or first in (

@@ -137,7 +137,7 @@ def test_a_segment_is_filled_and_edited_from_the_keyboard(
     # The shortcut overlay, and a shortcut whose page does not exist yet.
     page.keyboard.press("F1")
     expect(page.locator("#shortcuts")).to_be_visible()
-    expect(page.locator("#shortcuts")).to_contain_text("Ctrl+Insert")
+    expect(page.locator("#shortcuts")).to_contain_text("Ctrl+Ins")
     page.keyboard.press("Escape")
     expect(page.locator("#shortcuts")).to_be_hidden()
     page.keyboard.press("Alt+Shift+A")

@@ -4,7 +4,7 @@ import json
 import re
 from pathlib import Path
 
-from segapp.keymap import KEYMAP, readme_table
+from segapp.keymap import KEYMAP, key_label, readme_table
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -20,7 +20,7 @@ def test_every_shortcut_is_in_the_overlay_and_in_the_scripts_map(client, login, 
     overlay = page[page.index('id="shortcuts"') :]
     for shortcut in KEYMAP:
         for key in shortcut.keys:
-            assert f"<kbd>{key}</kbd>" in overlay
+            assert f'<kbd data-key="{key}">{key_label(key)}</kbd>' in overlay
     pending = [entry for entry in scripted if entry["action"] == "add_contacts"][0]
     assert pending["url"] == "" and "not available yet" in overlay
 
@@ -48,3 +48,32 @@ def test_the_readme_lists_every_key_with_its_action(app) -> None:
 def test_the_readme_shows_the_key_map_as_defined(app) -> None:
     with app.test_request_context():
         assert readme_table().strip() in README.read_text(encoding="utf-8")
+
+
+def test_the_overlay_shows_keys_as_the_users_keyboard_labels_them(client, login, make_segment) -> None:
+    login("ugo", language="it")
+    header = make_segment()
+    page = client.get(f"/segments/{header.no}").get_data(as_text=True)
+    overlay = page[page.index('id="shortcuts"') :]
+    for key, label in (
+        ("ArrowUp", "↑"),
+        ("Escape", "Esc"),
+        ("Ctrl+Insert", "Ctrl+Ins"),
+        ("Ctrl+Delete", "Ctrl+Canc"),
+        ("PageUp", "Pag↑"),
+        ("Enter", "Invio"),
+        ("Alt+Shift+N", "Alt+Maiusc+N"),
+    ):
+        assert f'<kbd data-key="{key}">{label}</kbd>' in overlay
+    assert "ArrowUp</kbd>" not in overlay and ">Escape<" not in overlay
+
+
+def test_english_labels_are_the_usual_short_ones(app) -> None:
+    with app.test_request_context():
+        assert [key_label(k) for k in ("Ctrl+Insert", "Ctrl+Delete", "PageDown", "ArrowLeft", "F8")] == [
+            "Ctrl+Ins",
+            "Ctrl+Del",
+            "PgDn",
+            "←",
+            "F8",
+        ]

@@ -101,7 +101,7 @@ def test_header_change_with_lines_asks_and_yes_updates_them(client, login, make_
     assert "Update Salesperson on 1 line?" in body and "All of them still carry the old value." in body
     assert "data-only-unchanged" not in body  # nothing to spare
     refreshed = client.post(f"/segments/{header.no}/header/salesperson_code/lines", headers=HX).get_data(as_text=True)
-    assert "1 lines updated" in refreshed and 'data-line-no="10000"' in refreshed
+    assert "1 line updated." in refreshed and 'data-line-no="10000"' in refreshed
     db.session.rollback()
     assert db.session.scalar(select(SegmentLine.salesperson_code)) == "LB"
 

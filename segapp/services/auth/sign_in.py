@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from segapp.models import SignInFailure, User
+from segapp.numbers import count_text
 from segapp.services.auth.passwords import password_hash_method
 from segapp.services.auth.sessions import NO_SYNC
 from segapp.services.errors import ServiceError
@@ -73,7 +74,13 @@ def authenticate(
     )
     left = throttle_seconds_left(failure, throttle_after, throttle_max, now)
     if left:
-        raise ServiceError(_("Too many failed sign-ins. Try again in %(s)d seconds.", s=left))
+        raise ServiceError(
+            count_text(
+                "Too many failed sign-ins. Try again in %(num)s second.",
+                "Too many failed sign-ins. Try again in %(num)s seconds.",
+                left,
+            )
+        )
     if user is None or not password_matches or not user.active:
         _record_failure(session, address, name, now, throttle_max)
         raise ServiceError(_("Unknown username or wrong password."))

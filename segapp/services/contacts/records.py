@@ -21,6 +21,7 @@ from segapp.models import (
     Territory,
 )
 from segapp.models.contacts import SEARCH_FIELDS, SEARCH_TEXT_LENGTH
+from segapp.numbers import count_text
 from segapp.services.contacts.relations import remove_all_relations
 from segapp.services.errors import ServiceError
 from segapp.services.setup.number_series import CONTACT_SERIES, next_number, series_for
@@ -269,7 +270,12 @@ def delete_contact(session: Session, contact: Contact) -> None:
         persons = session.scalar(select(func.count()).select_from(Contact).where(persons_of(contact.no)))
         if persons:
             raise ServiceError(
-                _("The company %(no)s still has %(n)d persons and cannot be deleted.", no=contact.no, n=persons)
+                count_text(
+                    "The company %(no)s still has %(num)s person and cannot be deleted.",
+                    "The company %(no)s still has %(num)s persons and cannot be deleted.",
+                    persons,
+                    no=contact.no,
+                )
             )
     if session.scalar(select(exists().where(InteractionLogEntry.contact_no == contact.no))):
         raise ServiceError(

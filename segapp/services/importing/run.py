@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from segapp.models import ContactType
+from segapp.numbers import show_number
 from segapp.services.errors import ServiceError
 from segapp.services.importing.files import HEAD_ROWS, HEAD_SCAN
 from segapp.services.importing.known import KnownContacts
@@ -113,7 +114,8 @@ def _read(session: Session, parser: RowParser, rows: Iterable[Sequence[str]], pl
             count += 1
             if count > MAX_ROWS:
                 raise ServiceError(
-                    _("The file has more than %(max)d rows: split it and import the parts.", max=MAX_ROWS), "file"
+                    _("The file has more than %(max)s rows: split it and import the parts.", max=show_number(MAX_ROWS)),
+                    "file",
                 )
             parsed = parser.parse(row_number, row)
             if parsed.errors:

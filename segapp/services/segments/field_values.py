@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from segapp.models import (
     InteractionTemplate,
     Language,
 )
-from segapp.numbers import to_decimal
+from segapp.numbers import count_text, to_decimal
 from segapp.services.errors import Ambiguous, ServiceError
 from segapp.services.setup.salespeople import check_choosable
 from segapp.yesno import read_yes_no
@@ -170,8 +170,8 @@ def _only_contact_named(session: Session, text: str, field: str) -> Contact | No
             text=text,
         )
     else:
-        message = ngettext(
-            "%(num)d contact matches %(text)s.", "%(num)d contacts match %(text)s.", len(found), text=text
+        message = count_text(
+            "%(num)s contact matches %(text)s.", "%(num)s contacts match %(text)s.", len(found), text=text
         )
     raise Ambiguous(message, field, found[:MAX_CHOICES])
 

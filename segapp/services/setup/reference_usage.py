@@ -3,12 +3,13 @@
 from collections.abc import Callable
 
 from babel.lists import format_list
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Table, and_, func, select
 from sqlalchemy.orm import Session
 
 from segapp.models import Base
+from segapp.numbers import count_text
 from segapp.services.errors import ServiceError
 
 # Child rows that belong to their parent and go with it (their own usage still counts).
@@ -23,30 +24,32 @@ OWNED_CHILDREN = frozenset(
 
 # How a referencing table is named in "used by ..."; n is the number of rows.
 USAGE_LABELS: dict[str, Callable[[int], str]] = {
-    "contact": lambda n: ngettext("%(num)d contact", "%(num)d contacts", n),
-    "contact_mailing_group": lambda n: ngettext("%(num)d contact", "%(num)d contacts", n),
-    "contact_industry_group": lambda n: ngettext("%(num)d contact", "%(num)d contacts", n),
-    "contact_business_relation": lambda n: ngettext("%(num)d contact", "%(num)d contacts", n),
-    "contact_job_responsibility": lambda n: ngettext("%(num)d contact", "%(num)d contacts", n),
-    "contact_profile_answer": lambda n: ngettext("%(num)d contact profile", "%(num)d contact profiles", n),
-    "campaign": lambda n: ngettext("%(num)d campaign", "%(num)d campaigns", n),
-    "campaign_entry": lambda n: ngettext("%(num)d campaign entry", "%(num)d campaign entries", n),
-    "app_user": lambda n: ngettext("%(num)d user", "%(num)d users", n),
-    "segment_header": lambda n: ngettext("%(num)d segment", "%(num)d segments", n),
-    "segment_line": lambda n: ngettext("%(num)d segment line", "%(num)d segment lines", n),
-    "interaction_log_entry": lambda n: ngettext("%(num)d interaction log entry", "%(num)d interaction log entries", n),
-    "interaction_template": lambda n: ngettext("%(num)d interaction template", "%(num)d interaction templates", n),
-    "interaction_template_language": lambda n: ngettext(
-        "%(num)d interaction template language", "%(num)d interaction template languages", n
+    "contact": lambda n: count_text("%(num)s contact", "%(num)s contacts", n),
+    "contact_mailing_group": lambda n: count_text("%(num)s contact", "%(num)s contacts", n),
+    "contact_industry_group": lambda n: count_text("%(num)s contact", "%(num)s contacts", n),
+    "contact_business_relation": lambda n: count_text("%(num)s contact", "%(num)s contacts", n),
+    "contact_job_responsibility": lambda n: count_text("%(num)s contact", "%(num)s contacts", n),
+    "contact_profile_answer": lambda n: count_text("%(num)s contact profile", "%(num)s contact profiles", n),
+    "campaign": lambda n: count_text("%(num)s campaign", "%(num)s campaigns", n),
+    "campaign_entry": lambda n: count_text("%(num)s campaign entry", "%(num)s campaign entries", n),
+    "app_user": lambda n: count_text("%(num)s user", "%(num)s users", n),
+    "segment_header": lambda n: count_text("%(num)s segment", "%(num)s segments", n),
+    "segment_line": lambda n: count_text("%(num)s segment line", "%(num)s segment lines", n),
+    "interaction_log_entry": lambda n: count_text(
+        "%(num)s interaction log entry", "%(num)s interaction log entries", n
     ),
-    "salutation_formula": lambda n: ngettext("%(num)d salutation formula", "%(num)d salutation formulas", n),
-    "marketing_setup": lambda n: ngettext("the marketing setup", "the marketing setup", n),
-    "company_information": lambda n: ngettext("the company information", "the company information", n),
+    "interaction_template": lambda n: count_text("%(num)s interaction template", "%(num)s interaction templates", n),
+    "interaction_template_language": lambda n: count_text(
+        "%(num)s interaction template language", "%(num)s interaction template languages", n
+    ),
+    "salutation_formula": lambda n: count_text("%(num)s salutation formula", "%(num)s salutation formulas", n),
+    "marketing_setup": lambda n: count_text("the marketing setup", "the marketing setup", n),
+    "company_information": lambda n: count_text("the company information", "the company information", n),
 }
 
 
 def _default_label(table: str) -> Callable[[int], str]:
-    return lambda n: ngettext("%(num)d row of %(table)s", "%(num)d rows of %(table)s", n, table=table)
+    return lambda n: count_text("%(num)s row of %(table)s", "%(num)s rows of %(table)s", n, table=table)
 
 
 def usage_counts(session: Session, table: Table, condition: ColumnElement[bool]) -> dict[str, int]:
