@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from segapp.contact_numbers import is_valid_contact_no, normalise_contact_no
+from segapp.importing import IMPORT_FIELDS
 from segapp.models import (
     Contact,
     ContactType,
@@ -37,31 +38,9 @@ CODE_TABLES: dict[str, tuple[Any, Any]] = {
     "salutation_code": (Salutation, Salutation.description),
 }
 
-# Plain fields a user edits on the card; type, no. and company are handled apart.
-EDITABLE_FIELDS = (
-    "name",
-    "first_name",
-    "middle_name",
-    "surname",
-    "title",
-    "salutation_code",
-    "address",
-    "address_2",
-    "post_code",
-    "city",
-    "county",
-    "country_code",
-    "territory_code",
-    "salesperson_code",
-    "language_code",
-    "correspondence_type",
-    "email",
-    "phone",
-    "mobile",
-    "job_title",
-    "exclude_from_segment",
-    "privacy_blocked",
-)
+# Plain fields a user edits on the card: the contact fields of segapp.importing but type, no. and
+# company, which are handled apart.
+EDITABLE_FIELDS = tuple(f for f in IMPORT_FIELDS if f not in {"no", "type", "company_no", "company_name"})
 
 # Fields erased by anonymise.
 PERSONAL_FIELDS = (

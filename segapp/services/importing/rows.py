@@ -18,7 +18,7 @@ from segapp.models import (
     ContactType,
     CorrespondenceType,
 )
-from segapp.services.contacts.records import CODE_TABLES, contact_no_message
+from segapp.services.contacts.records import CODE_TABLES, INHERITED_ADDRESS, INHERITED_CODES, contact_no_message
 from segapp.services.errors import ServiceError
 from segapp.textfold import fold
 from segapp.yesno import read_yes_no
@@ -62,17 +62,7 @@ TEXT_FIELDS = frozenset(
 )
 LENGTHS = {f: Contact.__table__.columns[f].type.length for f in TEXT_FIELDS}
 # Company rows copy these to a company created for a person's company name.
-COMPANY_ADDRESS_FIELDS = (
-    "address",
-    "address_2",
-    "post_code",
-    "city",
-    "county",
-    "country_code",
-    "territory_code",
-    "salesperson_code",
-    "language_code",
-)
+COMPANY_ADDRESS_FIELDS = INHERITED_ADDRESS + INHERITED_CODES
 # Words compared after normalise_header (lower case, no accents, no spaces or punctuation).
 TYPE_WORDS = {
     "company": ContactType.COMPANY,
