@@ -14,7 +14,7 @@ from segapp.keymap import KEYMAP, action_url, available, keymap_for_js
 from segapp.models import Campaign, InteractionTemplate, Language, SegmentHeader
 from segapp.numbers import count_text
 from segapp.paging import paginate_rows
-from segapp.request_values import page_arg
+from segapp.request_values import form_int, page_arg
 from segapp.segments.blueprint import bp
 from segapp.segments.columns import HEADER_COLUMNS, SECTION_KEYS, grid_context
 from segapp.segments.context import load_segment, page_context, totals_context
@@ -110,9 +110,9 @@ def update_header(segment_no: str, field: str) -> tuple[str, int]:
     if field not in HEADER_COLUMNS or HEADER_COLUMNS[field].kind == "readonly":
         abort(404)
     value = request.form.get("value", "")
-    version = request.form.get("version", type=int)
+    version = form_int("version")
     try:
-        change = update_header_field(db.session, segment_no, field, value, version if version is not None else -1)
+        change = update_header_field(db.session, segment_no, field, value, -1 if version is None else version)
     except Conflict as error:
         db.session.rollback()
         header = load_segment(segment_no)
