@@ -23,6 +23,7 @@ BLUEPRINT_PACKAGES = [
     "segapp.auth",
     "segapp.contacts",
     "segapp.segments",
+    "segapp.criteria",
     "segapp.setup",
     "segapp.users",
 ]

@@ -22,6 +22,9 @@ from segapp.models.contacts import (
 )
 from segapp.models.criteria import (
     CriteriaActionType,
+    SavedCriteria,
+    SavedCriteriaAction,
+    SavedCriteriaFilter,
     SegmentCriteriaAction,
     SegmentCriteriaFilter,
     SegmentLineHistory,
@@ -90,6 +93,9 @@ __all__ = [
     "Salesperson",
     "Salutation",
     "SalutationFormula",
+    "SavedCriteria",
+    "SavedCriteriaAction",
+    "SavedCriteriaFilter",
     "SegmentCriteriaAction",
     "SegmentCriteriaFilter",
     "SegmentHeader",

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from segapp.models.base import (
+    CODE_LENGTH,
     NO_LENGTH,
     Base,
     CorrespondenceType,
@@ -57,6 +58,8 @@ class SegmentCriteriaAction(Base):
     allow_related_companies: Mapped[bool] = mapped_column(Boolean, default=False)
     ignore_exclusion: Mapped[bool] = mapped_column(Boolean, default=False)
     entire_companies: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The language the expressions were written in (decimal comma, day-first dates): a replay reads them so.
+    locale: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     # For reuse_segment: the logged segment whose entries were appended.
     source_logged_segment_entry_no: Mapped[Optional[int]] = mapped_column(Integer)
     lines_added: Mapped[int] = mapped_column(Integer, default=0)
@@ -126,3 +129,63 @@ class SegmentLineHistory(Base):
     send_word_doc_as_attachment: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
     criteria_action_id: Mapped[Optional[int]] = mapped_column(Integer)
+
+
+class SavedCriteria(Base):
+    """A segment's recipe stored under a code, to be replayed on another segment (spec 3.5)."""
+
+    __tablename__ = "saved_criteria"
+
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), primary_key=True)
+    description: Mapped[str] = mapped_column(String(100), default="")
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    actions: Mapped[list["SavedCriteriaAction"]] = relationship(
+        back_populates="criteria",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="SavedCriteriaAction.sequence_no",
+    )
+
+
+class SavedCriteriaAction(Base):
+    """One action of a saved recipe, with the options it ran with."""
+
+    __tablename__ = "saved_criteria_action"
+    __table_args__ = (UniqueConstraint("criteria_code", "sequence_no", name="uq_saved_criteria_action_sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    criteria_code: Mapped[str] = mapped_column(ForeignKey("saved_criteria.code", ondelete="CASCADE"), index=True)
+    sequence_no: Mapped[int] = mapped_column(Integer)
+    action_type: Mapped[CriteriaActionType] = mapped_column(enum_column(CriteriaActionType, "criteria_action_type"))
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    allow_existing_contacts: Mapped[bool] = mapped_column(Boolean, default=False)
+    expand_companies: Mapped[bool] = mapped_column(Boolean, default=False)
+    allow_related_companies: Mapped[bool] = mapped_column(Boolean, default=False)
+    ignore_exclusion: Mapped[bool] = mapped_column(Boolean, default=False)
+    entire_companies: Mapped[bool] = mapped_column(Boolean, default=False)
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+
+    criteria: Mapped[SavedCriteria] = relationship(back_populates="actions")
+    filters: Mapped[list["SavedCriteriaFilter"]] = relationship(
+        back_populates="action",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(SavedCriteriaFilter.group_no, SavedCriteriaFilter.id)",
+    )
+
+
+class SavedCriteriaFilter(Base):
+    """A filter of a saved action; its table and field are names, checked against today's when reused."""
+
+    __tablename__ = "saved_criteria_filter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("saved_criteria_action.id", ondelete="CASCADE"), index=True)
+    group_no: Mapped[int] = mapped_column(Integer, default=1)
+    table_name: Mapped[str] = mapped_column(String(50))
+    field_name: Mapped[str] = mapped_column(String(50))
+    expression: Mapped[str] = mapped_column(String(250))
+
+    action: Mapped[SavedCriteriaAction] = relationship(back_populates="filters")
