@@ -14,7 +14,7 @@ def columns_of(line: SegmentLine) -> dict[str, Any]:
     return {column.key: getattr(line, column.key) for column in SegmentLine.__table__.columns}
 
 
-def lines_of(session: Session, segment_no: str) -> list[SegmentLine]:
+def segment_lines(session: Session, segment_no: str) -> list[SegmentLine]:
     """The segment's lines in line no. order, read afresh."""
     session.expire_all()
     return list(session.scalars(select(SegmentLine).where(SegmentLine.segment_no == segment_no).order_by("line_no")))

@@ -19,8 +19,7 @@ from segapp.models import (
 from segapp.services.criteria.undo import go_back
 from segapp.services.errors import NotFound
 from segapp.services.segments.lines import add_line, delete_line, undo_line_delete, update_line_field
-from tests.criteria.recipe_support import columns_of, criteria_add, criteria_reduce, lines_of
-from tests.segments.conftest import make_segment, reference  # noqa: F401 - fixtures
+from tests.criteria.recipe_support import columns_of, criteria_add, criteria_reduce, segment_lines
 from tests.sqlcount import count_statements
 
 
@@ -44,7 +43,7 @@ def test_go_back_undoes_the_last_action_only(db, make_segment, make_contact) -> 
     db.session.commit()
 
     assert (result.actions_undone, result.lines_removed, result.lines_restored) == (1, 3, 0)
-    assert [line.contact_no for line in lines_of(db.session, header.no)] == first
+    assert [line.contact_no for line in segment_lines(db.session, header.no)] == first
     assert db.session.scalar(select(SegmentCriteriaAction.sequence_no)) == 1
     assert _count(db, SegmentCriteriaFilter) == 1
     assert result.descriptions == [f"Add contacts: no. {'|'.join(second)}"]
@@ -55,21 +54,21 @@ def test_go_back_restores_removed_lines_exactly_as_they_were(db, make_segment, m
     acme, bolt = _contacts(make_contact, "Acme", "Bolt")
     added = criteria_add(db.session, header.no, [acme, bolt])
     db.session.commit()
-    line = lines_of(db.session, header.no)[1]
+    line = segment_lines(db.session, header.no)[1]
     update_line_field(db.session, header.no, line.line_no, "cost", "7,50", 1)
     update_line_field(db.session, header.no, line.line_no, "description", "Call first", 2)
     update_line_field(db.session, header.no, line.line_no, "salesperson_code", "LB", 3)
     db.session.commit()
-    before = columns_of(lines_of(db.session, header.no)[1])
+    before = columns_of(segment_lines(db.session, header.no)[1])
     criteria_reduce(db.session, header.no, [bolt])
     db.session.commit()
-    assert len(lines_of(db.session, header.no)) == 1
+    assert len(segment_lines(db.session, header.no)) == 1
 
     result = go_back(db.session, header.no)
     db.session.commit()
 
     assert (result.actions_undone, result.lines_removed, result.lines_restored) == (1, 0, 1)
-    back = lines_of(db.session, header.no)[1]
+    back = segment_lines(db.session, header.no)[1]
     assert columns_of(back) == before
     assert back.version == 4 and back.cost == Decimal("7.50") and back.criteria_action_id == added.id
     assert _count(db, SegmentLineHistory) == 0
@@ -80,18 +79,18 @@ def test_go_back_several_steps_to_a_chosen_one(db, make_segment, make_contact) -
     header = make_segment()
     acme, bolt, cora, dima = _contacts(make_contact, "Acme", "Bolt", "Cora", "Dima")
     criteria_add(db.session, header.no, [acme, bolt, cora])
-    before = [columns_of(line) for line in lines_of(db.session, header.no)]
+    before = [columns_of(line) for line in segment_lines(db.session, header.no)]
     second = criteria_reduce(db.session, header.no, [bolt])
     criteria_add(db.session, header.no, [dima])
     criteria_reduce(db.session, header.no, [acme, dima])
     db.session.commit()
-    assert [line.contact_no for line in lines_of(db.session, header.no)] == [cora]
+    assert [line.contact_no for line in segment_lines(db.session, header.no)] == [cora]
 
     result = go_back(db.session, header.no, to_sequence_no=second.sequence_no)
     db.session.commit()
 
     assert (result.actions_undone, result.lines_removed, result.lines_restored) == (3, 0, 2)
-    assert [columns_of(line) for line in lines_of(db.session, header.no)] == before
+    assert [columns_of(line) for line in segment_lines(db.session, header.no)] == before
     assert db.session.scalars(select(SegmentCriteriaAction.sequence_no)).all() == [1]
     assert _count(db, SegmentLineHistory) == 0
     assert len(result.descriptions) == 3 and result.descriptions[0].startswith("Reduce contacts: no. ")
@@ -116,19 +115,19 @@ def test_a_typed_contact_and_a_deleted_line_are_undone_like_actions(db, make_seg
     acme, bolt = _contacts(make_contact, "Acme", "Bolt")
     add_line(db.session, header.no, acme)
     db.session.commit()
-    first = columns_of(lines_of(db.session, header.no)[0])
+    first = columns_of(segment_lines(db.session, header.no)[0])
     typed = add_line(db.session, header.no, bolt).line.line_no
     db.session.commit()
     delete_line(db.session, header.no, first["line_no"], 1)  # Ctrl+Delete
     db.session.commit()
-    assert [line.line_no for line in lines_of(db.session, header.no)] == [typed]
+    assert [line.line_no for line in segment_lines(db.session, header.no)] == [typed]
 
     assert go_back(db.session, header.no).lines_restored == 1
     db.session.commit()
-    assert [columns_of(line) for line in lines_of(db.session, header.no)][0] == first
+    assert [columns_of(line) for line in segment_lines(db.session, header.no)][0] == first
     assert go_back(db.session, header.no).lines_removed == 1
     db.session.commit()
-    assert [line.contact_no for line in lines_of(db.session, header.no)] == [acme]
+    assert [line.contact_no for line in segment_lines(db.session, header.no)] == [acme]
 
 
 def test_a_contact_typed_over_comes_back_with_its_line_as_it_was(db, make_segment, make_contact) -> None:
@@ -137,7 +136,7 @@ def test_a_contact_typed_over_comes_back_with_its_line_as_it_was(db, make_segmen
     line_no = add_line(db.session, header.no, acme).line.line_no
     update_line_field(db.session, header.no, line_no, "description", "Ask for Anna", 1)
     db.session.commit()
-    before = columns_of(lines_of(db.session, header.no)[0])
+    before = columns_of(segment_lines(db.session, header.no)[0])
     update_line_field(db.session, header.no, line_no, "contact_no", bolt, 2)
     db.session.commit()
     update_line_field(db.session, header.no, line_no, "contact_no", cora, 3)
@@ -147,11 +146,11 @@ def test_a_contact_typed_over_comes_back_with_its_line_as_it_was(db, make_segmen
 
     go_back(db.session, header.no)  # the clearing
     db.session.commit()
-    assert [line.contact_no for line in lines_of(db.session, header.no)] == [cora]
+    assert [line.contact_no for line in segment_lines(db.session, header.no)] == [cora]
     result = go_back(db.session, header.no, to_sequence_no=2)  # back to before the first retyping
     db.session.commit()
 
-    assert [columns_of(line) for line in lines_of(db.session, header.no)] == [before]
+    assert [columns_of(line) for line in segment_lines(db.session, header.no)] == [before]
     assert result.actions_undone == 4
 
 
@@ -177,7 +176,7 @@ def test_codes_gone_since_are_named_and_left_out(db, make_segment, make_contact,
     result = go_back(db.session, header.no)
     db.session.commit()
 
-    lines = lines_of(db.session, header.no)
+    lines = segment_lines(db.session, header.no)
     assert [line.contact_no for line in lines] == [contacts[0]]
     assert (lines[0].salesperson_code, lines[0].interaction_template_code, lines[0].campaign_no) == (None, None, "CP2")
     assert result.lines_restored == 1
@@ -201,7 +200,7 @@ def test_ctrl_z_of_a_deleted_line_goes_back_through_the_same_path(db, make_segme
 
     assert undo_line_delete(db.session, header.no, action.id) == line_no
     db.session.commit()
-    assert lines_of(db.session, header.no)[0].salesperson_code is None
+    assert segment_lines(db.session, header.no)[0].salesperson_code is None
 
 
 def test_two_users_going_back_at_once_undo_one_action_each(app, db, make_segment, make_contact) -> None:
@@ -234,7 +233,7 @@ def test_two_users_going_back_at_once_undo_one_action_each(app, db, make_segment
     assert sorted(len(descriptions) for descriptions in undone) == [1, 1]
     assert undone[0] != undone[1]
     assert db.session.scalars(select(SegmentCriteriaAction.sequence_no)).all() == [1]
-    assert len(lines_of(db.session, segment_no)) == 1
+    assert len(segment_lines(db.session, segment_no)) == 1
 
 
 @pytest.mark.parametrize("size", [1, 300])

@@ -58,7 +58,8 @@ def describe_filters(filters: Iterable[Any]) -> str:
         return _("every contact")
     if len(groups) == 1:
         return groups[0][0]
-    return (" %s " % _("or")).join(f"({text})" if parts > 1 else text for text, parts in groups)
+    word = _("or")
+    return f" {word} ".join(f"({text})" if parts > 1 else text for text, parts in groups)
 
 
 def _order(row: Any) -> tuple[int, int]:
@@ -67,6 +68,7 @@ def _order(row: Any) -> tuple[int, int]:
 
 def _describe_group(filters: list[Any]) -> tuple[str, int]:
     """The group's filters table by table, and how many parts it has."""
+    word = _("and")
     parts = []
     for table_name, rows in groupby(filters, key=lambda f: f.table_name):
         rows = list(rows)
@@ -75,9 +77,9 @@ def _describe_group(filters: list[Any]) -> tuple[str, int]:
         if table is None or table.key == "contact" or len(table.fields) == 1:
             parts.extend(fields)
         else:
-            joined = (" %s " % _("and")).join(fields)
+            joined = f" {word} ".join(fields)
             parts.append(_("%(table)s with %(fields)s", table=_lower(str(table.label)), fields=joined))
-    return (" %s " % _("and")).join(parts), len(parts)
+    return f" {word} ".join(parts), len(parts)
 
 
 def field_label(table_name: str, field_name: str) -> str:
