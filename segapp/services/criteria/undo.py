@@ -57,17 +57,29 @@ class GoBackResult:
 def go_back(session: Session, segment_no: str, *, to_sequence_no: int | None = None) -> GoBackResult:
     """Undo the segment's last action, or every action from ``to_sequence_no`` on, in one set of statements."""
     lock_segment(session, segment_no)
-    query = _actions_query(segment_no)
-    if to_sequence_no is None:
-        query = query.order_by(SegmentCriteriaAction.sequence_no.desc()).limit(1)
-    else:
-        query = query.where(SegmentCriteriaAction.sequence_no >= to_sequence_no).order_by(
-            SegmentCriteriaAction.sequence_no.desc()
-        )
-    actions = list(session.scalars(query))
-    if to_sequence_no is not None and (not actions or actions[-1].sequence_no != to_sequence_no):
+    actions = actions_to_undo(session, segment_no, to_sequence_no)
+    if to_sequence_no is not None and not actions:
         raise NotFound(_("That criteria action is no longer there: someone may have gone back past it already."))
     return undo_actions(session, segment_no, actions)
+
+
+def actions_to_undo(
+    session: Session, segment_no: str, to_sequence_no: int | None = None
+) -> list[SegmentCriteriaAction]:
+    """The actions a go back would undo, last first: the last one, or those from ``to_sequence_no`` on (none
+    when that action is no longer there)."""
+    query = _actions_query(segment_no).order_by(SegmentCriteriaAction.sequence_no.desc())
+    if to_sequence_no is None:
+        return list(session.scalars(query.limit(1)))
+    actions = list(session.scalars(query.where(SegmentCriteriaAction.sequence_no >= to_sequence_no)))
+    if not actions or actions[-1].sequence_no != to_sequence_no:
+        return []
+    return actions
+
+
+def segment_actions(session: Session, segment_no: str) -> list[SegmentCriteriaAction]:
+    """The segment's actions in order, with their filters."""
+    return list(session.scalars(_actions_query(segment_no).order_by(SegmentCriteriaAction.sequence_no)))
 
 
 def lock_segment(session: Session, segment_no: str) -> None:
