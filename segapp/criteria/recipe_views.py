@@ -29,7 +29,7 @@ from segapp.services.criteria.saved import (
     save_criteria,
     saved_criteria_query,
 )
-from segapp.services.criteria.undo import GoBackResult, actions_to_undo, go_back, segment_actions
+from segapp.services.criteria.undo import GoBackResult, actions_to_undo, go_back, go_back_effect, segment_actions
 from segapp.services.errors import NotFound, ServiceError
 
 SAVED_PER_PAGE = 25
@@ -88,12 +88,13 @@ def go_back_view(segment_no: str) -> Any:
     if request.method == "POST":
         return _go_back(header, to_sequence_no)
     actions = actions_to_undo(db.session, segment_no, to_sequence_no)
+    removed, restored = go_back_effect(db.session, segment_no, actions)
     context = {
         "header": header,
         "to_sequence_no": to_sequence_no,
         "rows": _action_rows(actions),
-        "lines_added": sum(action.lines_added for action in actions),
-        "lines_removed": sum(action.lines_removed for action in actions),
+        "will_remove": removed,
+        "will_restore": restored,
     }
     if wants_fragment():
         return render_template("criteria/_go_back_dialog.html", **context)

@@ -16,7 +16,7 @@ from segapp.models import (
     SegmentLine,
     SegmentLineHistory,
 )
-from segapp.services.criteria.undo import go_back
+from segapp.services.criteria.undo import actions_to_undo, go_back, go_back_effect
 from segapp.services.errors import NotFound
 from segapp.services.segments.lines import add_line, delete_line, undo_line_delete, update_line_field
 from tests.criteria.recipe_support import columns_of, criteria_add, criteria_reduce, segment_lines
@@ -86,10 +86,12 @@ def test_go_back_several_steps_to_a_chosen_one(db, make_segment, make_contact) -
     db.session.commit()
     assert [line.contact_no for line in segment_lines(db.session, header.no)] == [cora]
 
+    effect = go_back_effect(db.session, header.no, actions_to_undo(db.session, header.no, second.sequence_no))
     result = go_back(db.session, header.no, to_sequence_no=second.sequence_no)
     db.session.commit()
 
     assert (result.actions_undone, result.lines_removed, result.lines_restored) == (3, 0, 2)
+    assert effect == (0, 2)
     assert [columns_of(line) for line in segment_lines(db.session, header.no)] == before
     assert db.session.scalars(select(SegmentCriteriaAction.sequence_no)).all() == [1]
     assert _count(db, SegmentLineHistory) == 0
@@ -147,7 +149,9 @@ def test_a_contact_typed_over_comes_back_with_its_line_as_it_was(db, make_segmen
     go_back(db.session, header.no)  # the clearing
     db.session.commit()
     assert [line.contact_no for line in segment_lines(db.session, header.no)] == [cora]
+    effect = go_back_effect(db.session, header.no, actions_to_undo(db.session, header.no, 2))
     result = go_back(db.session, header.no, to_sequence_no=2)  # back to before the first retyping
+    assert effect == (result.lines_removed, result.lines_restored) == (1, 1)
     db.session.commit()
 
     assert [columns_of(line) for line in segment_lines(db.session, header.no)] == [before]

@@ -98,6 +98,8 @@ def test_go_back_asks_then_undoes_and_says_what_it_did(client, login, db, make_s
         "Typed contact no. P31 on a line (1 line added, 0 removed)"
     ]
     assert ask.xpath("//form//button[@autofocus]")[0].text == "Go back"
+    effect = ask.xpath("//p[@id='go-back-effect']")[0]
+    assert _text(effect) == "1 line disappears. Edits made since on them are lost."
     dialog = parse(client.get(f"/segments/{header.no}/criteria/go-back", headers=HX).get_data(as_text=True))
     assert dialog.xpath("//dialog[@id='recipe-dialog'][@data-open]")
 

@@ -98,6 +98,31 @@ def _actions_query(segment_no: str) -> Select:
     )
 
 
+def go_back_effect(session: Session, segment_no: str, actions: Sequence[SegmentCriteriaAction]) -> tuple[int, int]:
+    """How many lines going back over these actions would remove and restore (two counts, nothing changed)."""
+    if not actions:
+        return 0, 0
+    ids = [action.id for action in actions]
+    removed = session.scalar(select(func.count()).where(_lines_to_remove(segment_no, ids))) or 0
+    restored = session.scalar(select(func.count()).select_from(_restore_select(ids, len(ids) > 1).subquery())) or 0
+    return removed, restored
+
+
+def _lines_to_remove(segment_no: str, ids: list[int]) -> ColumnElement[bool]:
+    """The lines the actions brought in, and the lines edited in place since (they go back to what they were)."""
+    return and_(
+        SegmentLine.segment_no == segment_no,
+        or_(
+            SegmentLine.criteria_action_id.in_(ids),
+            SegmentLine.line_no.in_(
+                select(SegmentLineHistory.line_no).where(
+                    SegmentLineHistory.action_id.in_(ids), SegmentLineHistory.segment_no == segment_no
+                )
+            ),
+        ),
+    )
+
+
 def undo_actions(session: Session, segment_no: str, actions: Sequence[SegmentCriteriaAction]) -> GoBackResult:
     """Undo these actions of the segment (the caller has locked it): their lines go, the lines they removed
     come back, and the actions are deleted with their history."""
@@ -108,20 +133,7 @@ def undo_actions(session: Session, segment_no: str, actions: Sequence[SegmentCri
     several = len(ids) > 1
     notes = _notes(session, ids, several)
     removed = session.execute(
-        delete(SegmentLine)
-        .where(
-            SegmentLine.segment_no == segment_no,
-            or_(
-                SegmentLine.criteria_action_id.in_(ids),
-                # A line edited in place (its contact changed or cleared) goes back to what it was.
-                SegmentLine.line_no.in_(
-                    select(SegmentLineHistory.line_no).where(
-                        SegmentLineHistory.action_id.in_(ids), SegmentLineHistory.segment_no == segment_no
-                    )
-                ),
-            ),
-        )
-        .execution_options(synchronize_session=False)
+        delete(SegmentLine).where(_lines_to_remove(segment_no, ids)).execution_options(synchronize_session=False)
     ).rowcount
     # SQLAlchemy reports the rows an INSERT … SELECT inserted only when asked to.
     restored = session.execute(
