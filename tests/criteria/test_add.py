@@ -1,11 +1,13 @@
 """Add contacts (spec 3.4 "Precisely"): expansion, related companies, exclusion, privacy, existing lines, order."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
-from segapp.models import Contact, CriteriaActionType, SegmentCriteriaAction, SegmentLine
+from segapp.models import Contact, CorrespondenceType, CriteriaActionType, SegmentCriteriaAction, SegmentLine
 from segapp.services.criteria.matching import ActionOptions, FieldFilter
 from segapp.services.criteria.running import add_contacts, reduce_contacts
 from segapp.services.segments.lines import add_line
@@ -48,6 +50,9 @@ def test_expand_companies_brings_the_company_and_its_persons_and_excluded_matche
     # Roma: Bruno (Acme), Beta (excluded) and Elena (excluded, Beta's).
     add(db, segment.no, city("Roma"), expand_companies=True)
     assert lines_of(segment.no) == ["C1", "P11", "P12", "P21"]
+    milano = make_segment()
+    add(db, milano.no, city("Milano"), expand_companies=True, allow_related_companies=True)
+    assert lines_of(milano.no) == ["P40", "C1", "P11", "P12", "P21"]  # Gina has no company to expand
 
 
 def test_ignore_exclusion_keeps_excluded_contacts_but_never_privacy_blocked_ones(
@@ -71,6 +76,25 @@ def test_related_companies_brings_the_company_of_a_matched_person_only(
     other = make_segment()
     add(db, other.no, no("P21"), allow_related_companies=True)  # Beta is excluded
     assert lines_of(other.no) == ["P21"]
+    both = make_segment()
+    add(db, both.no, city("Torino"), allow_related_companies=True)  # Zeta matches, and through Franco: one line
+    assert lines_of(both.no) == ["C3", "P31"]
+
+
+def test_related_companies_through_related_tables_and_or_groups(
+    db: Any, relations: None, make_segment: Any, lines_of: Any
+) -> None:
+    segment = make_segment()
+    news_or_ceo = [
+        where("mailing_group", "mailing_group_code", "NEWS", 1),
+        where("job_responsibility", "job_responsibility_code", "CEO", 2),
+    ]
+    add(db, segment.no, *news_or_ceo, allow_related_companies=True)
+    # NEWS: Anna, Dario, Zeta; CEO: Anna, Franco. Acme through Anna, Zeta once, Beta excluded.
+    assert lines_of(segment.no) == ["C1", "P11", "P21", "C3", "P31"]
+    single = make_segment()
+    add(db, single.no, where("mailing_group", "mailing_group_code", "NEWS"), allow_related_companies=True)
+    assert lines_of(single.no) == ["C1", "P11", "P21", "C3"]
 
 
 def test_a_contact_already_on_a_line_gets_none_but_still_brings_its_company(
@@ -155,34 +179,66 @@ def test_the_action_records_its_filters_options_and_locale_and_its_lines_name_it
     assert set(brought) == {action.id}
 
 
-def test_new_lines_take_the_header_defaults_exactly_as_a_line_added_by_hand(
-    db: Any, world: Any, make_segment: Any
-) -> None:
-    header = {
-        "description": "Spring letters",
+HEADERS = {
+    "letter-in-english": {
         "interaction_template_code": "LETTER",
         "interaction_group_code": "LETTER",
         "language_code": "ENU",
+    },
+    "letter-in-italian": {"interaction_template_code": "LETTER", "language_code": "ITA", "salesperson_code": "LB"},
+    "call-ignoring-the-contacts-type": {"interaction_template_code": "CALL", "language_code": "ENU"},
+    "header-type-by-default": {"ignore_contact_corr_type": True, "correspondence_type": CorrespondenceType.EMAIL},
+    "no-template": {"language_code": "DEU"},
+}
+
+
+@pytest.mark.parametrize("header", list(HEADERS.values()), ids=list(HEADERS))
+def test_new_lines_take_the_header_defaults_exactly_as_a_line_added_by_hand(
+    db: Any, world: Any, make_segment: Any, header: dict[str, Any]
+) -> None:
+    fields = {
+        "description": "Spring letters",
         "subject": "Hello",
         "unit_cost": Decimal("1.20"),
         "unit_duration": Decimal("5"),
         "campaign_no": "CP1",
         "campaign_target": True,
+        "date": date(2026, 4, 1),
         "salesperson_code": None,
+        **header,
     }
-    by_hand, by_criteria = make_segment(**header), make_segment(**header)
-    anna = db.session.get(Contact, "P11")
-    anna.language_code, anna.salesperson_code = "ITA", "MR"
+    by_hand, by_criteria = make_segment(**fields), make_segment(**fields)
+    variants = [  # language, correspondence type, salesperson (OLD is blocked)
+        ("P11", "ITA", CorrespondenceType.EMAIL, "MR"),
+        ("P12", "DEU", CorrespondenceType.BLANK, "OLD"),
+        ("P21", None, CorrespondenceType.HARD_COPY, None),
+        ("P31", "ENU", CorrespondenceType.BLANK, "LB"),
+    ]
+    for contact_no, language, correspondence, salesperson in variants:
+        contact = db.session.get(Contact, contact_no)
+        contact.language_code, contact.correspondence_type, contact.salesperson_code = (
+            language,
+            correspondence,
+            salesperson,
+        )
     db.session.commit()
-    add_line(db.session, by_hand.no, "P11")
-    add(db, by_criteria.no, no("P11"))
+    for contact_no, *_ in variants:
+        add_line(db.session, by_hand.no, contact_no)
+    add(db, by_criteria.no, no("|".join(contact_no for contact_no, *_ in variants)))
 
-    def line(segment_no: str) -> dict[str, Any]:
-        row = db.session.execute(select(SegmentLine).where(SegmentLine.segment_no == segment_no)).scalar_one()
+    def lines(segment_no: str) -> dict[str, dict[str, Any]]:
+        rows = db.session.scalars(select(SegmentLine).where(SegmentLine.segment_no == segment_no))
         skip = {"segment_no", "line_no", "criteria_action_id"}
-        return {c.key: getattr(row, c.key) for c in SegmentLine.__table__.columns if c.key not in skip}
+        return {
+            row.contact_no: {c.key: getattr(row, c.key) for c in SegmentLine.__table__.columns if c.key not in skip}
+            for row in rows
+        }
 
-    expected = line(by_hand.no)
-    assert expected["language_code"] == "ITA" and expected["subject"] == "La nostra offerta"
-    assert expected["salesperson_code"] == "MR" and expected["cost"] == Decimal("1.20")
-    assert line(by_criteria.no) == expected
+    expected = lines(by_hand.no)
+    assert lines(by_criteria.no) == expected
+    assert {line["description"] for line in expected.values()} == {"Spring letters"}
+    if header.get("interaction_template_code") == "LETTER" and header["language_code"] == "ENU":
+        # The template has Italian and English documents: Anna writes Italian, Bruno (German) the header's English.
+        assert (expected["P11"]["language_code"], expected["P11"]["subject"]) == ("ITA", "La nostra offerta")
+        assert (expected["P12"]["language_code"], expected["P12"]["subject"]) == ("ENU", "Hello")
+        assert expected["P11"]["salesperson_code"] == "MR" and expected["P12"]["salesperson_code"] is None
