@@ -151,6 +151,9 @@ def update_user(
 
 def set_section_open(session: Session, user: User, section: str, is_open: bool) -> None:
     """Remember whether this user keeps a section of the segment page open (the default) or closed."""
+    # Read again under a row lock: two sections folded at once send two requests, and each must add to
+    # what the other wrote, not overwrite it with the value read at sign-in (SQLite's writes are serial anyway).
+    session.refresh(user, ["closed_sections"], with_for_update=True)
     closed = set(user.closed_sections.split())
     if is_open:
         closed.discard(section)

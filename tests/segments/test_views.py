@@ -359,3 +359,27 @@ def test_the_list_pages_keep_the_search(client, login, make_segment) -> None:
     root = parse(html)
     assert len(root.xpath("//tbody/tr")) == 5 and "Page 2 of 2" in root.text_content()
     assert one(root, "//a[@rel='prev']").get("href") == "/segments/?q=fair&page=1"
+
+
+def test_a_section_folded_while_another_request_folded_one_keeps_both(make_user, db, backend) -> None:
+    """Two sections folded at once are two requests: the second adds to what the first wrote."""
+    import pytest
+    from sqlalchemy import update
+
+    if backend == "sqlite":
+        pytest.skip(
+            "SQLite: a changing request holds the write lock from its BEGIN IMMEDIATE, so no other writes in between"
+        )
+
+    from segapp.models import User
+    from segapp.services.users import set_section_open
+
+    user = make_user("fay")
+    db.session.commit()
+    assert user.closed_sections == ""  # this request's copy, read before the other request wrote
+    with db.engine.begin() as other_request:
+        other_request.execute(update(User).where(User.id == user.id).values(closed_sections="general"))
+    set_section_open(db.session, user, "interaction", False)
+    db.session.commit()
+    stored = db.session.scalar(select(User.closed_sections).where(User.id == user.id))
+    assert stored.split() == ["general", "interaction"]
