@@ -39,6 +39,13 @@ KEYMAP: tuple[Shortcut, ...] = (
     Shortcut("cancel", ("Escape",), _l("Cancel the edit"), "grid"),
     Shortcut("new_line", ("Ctrl+Insert", "Alt+Shift+N"), _l("New line, with its contact no. focused"), "page"),
     Shortcut("copy_above", ("F8",), _l("Copy the value of the cell above"), "grid"),
+    Shortcut(
+        "why_here",
+        ("Alt+Shift+W",),
+        _l("Why is this contact here: the action that brought the line in"),
+        "grid",
+        "criteria.why_line",
+    ),
     Shortcut("delete_line", ("Ctrl+Delete",), _l("Delete the line"), "grid"),
     Shortcut("undo_delete", ("Ctrl+Z",), _l("Put back the line just deleted (outside a text field)"), "page"),
     Shortcut("go_to_header", ("Alt+Shift+H",), _l("Go to the header's first field"), "page"),

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from flask import url_for
 from flask_login import current_user
 
 from segapp.extensions import db
@@ -28,8 +29,10 @@ def page_context(header: SegmentHeader) -> dict[str, Any]:
 
 
 def totals_context(segment_no: str) -> dict[str, Any]:
-    """No. of lines, cost and duration totals, no. of criteria actions: computed by the database."""
+    """No. of lines, cost and duration totals, no. of criteria actions (manual edits apart), computed by the
+    database; the criteria view's URL."""
     return {
         "totals": segment_totals(db.session, segment_no),
         "action_count": criteria_action_count(db.session, segment_no),
+        "criteria_url": url_for("criteria.show_criteria", segment_no=segment_no),
     }

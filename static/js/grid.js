@@ -771,6 +771,16 @@
     return true;
   }
 
+  // ---- Why is this contact here ---------------------------------------------------------------------------
+
+  // The action that brought the line in, in plain words, said in the grid's status line; the focus stays.
+  function whyHere(td) {
+    var tr = td && td.closest("tr[data-line-no]");
+    var entry = keymap.filter(function (e) { return e.action === "why_here"; })[0];
+    if (!tr || !entry || !entry.url) return;
+    htmx.ajax("GET", entry.url + "?line=" + encodeURIComponent(tr.dataset.lineNo), { target: "#grid-status", swap: "innerHTML" });
+  }
+
   // ---- Page actions --------------------------------------------------------------------------------------
 
   function goToHeader() {
@@ -837,6 +847,7 @@
     if (action === "edit") { event.preventDefault(); return startEdit(td, td.dataset.rejected !== undefined ? td.dataset.rejected : null); }
     if (action === "copy_above") { event.preventDefault(); return copyAbove(td); }
     if (action === "delete_line") { event.preventDefault(); return deleteLine(td); }
+    if (action === "why_here") { event.preventDefault(); return whyHere(td); }
     if (entry && entry.scope === "page") { event.preventDefault(); return runPageAction(entry); }
     if (event.key.length === 1 && !event.ctrlKey && !event.altKey && !event.metaKey && td.dataset.edit) {
       event.preventDefault();
@@ -969,6 +980,7 @@
     if (event.target.closest("[data-open-shortcuts]")) openShortcuts("");
     if (event.target.closest("[data-new-line-button]")) openNewLine();
     if (event.target.closest("[data-undo-delete]")) undoDelete();
+    if (event.target.closest("[data-why-line]")) whyHere(activeCell() || (grid() && grid().querySelector("tr[data-line-no] td[data-field]")));
     var choice = event.target.closest("dialog [data-answer]");
     if (choice) { answered = choice; choice.closest("dialog").close(); }
     var option = event.target.closest("[data-contact-choices] [role=option]");

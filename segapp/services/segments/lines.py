@@ -5,7 +5,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from segapp.models import (
@@ -16,9 +15,10 @@ from segapp.models import (
     SegmentLine,
     SegmentLineHistory,
 )
+from segapp.services.criteria.undo import lock_segment, undo_actions
 from segapp.services.errors import Conflict, NotFound, ServiceError
 from segapp.services.segments import field_values as fv
-from segapp.services.segments.actions import record_manual_add, record_manual_reduce, restore_lines_from_history
+from segapp.services.segments.actions import record_manual_add, record_manual_reduce
 from segapp.services.segments.records import get_segment
 from segapp.services.segments.rules import contact_rule_values, contact_values, header_line_values
 
@@ -319,10 +319,11 @@ def delete_line(
 
 
 def undo_line_delete(session: Session, segment_no: str, action_id: int) -> int:
-    """Put a deleted line back exactly as it was, from the history its delete recorded; the delete is forgotten.
+    """Put a deleted line back exactly as it was (Ctrl+Z): go back over that one delete, which is forgotten.
 
     Returns the line no. Refused when the delete is no longer there (already undone) or its line cannot come back.
     """
+    lock_segment(session, segment_no)
     action = session.get(SegmentCriteriaAction, action_id)
     if (
         action is None
@@ -336,12 +337,7 @@ def undo_line_delete(session: Session, segment_no: str, action_id: int) -> int:
         raise NotFound(_("This line was already put back, or its delete can no longer be undone."))
     if session.get(SegmentLine, (segment_no, line_no)) is not None:
         raise ServiceError(_("Line %(no)d is in use again, so the deleted line cannot be put back.", no=line_no))
-    try:
-        restore_lines_from_history(session, action_id)
-    except IntegrityError:
-        raise ServiceError(
-            _("The line names a contact or a code that was deleted meanwhile, so it cannot be put back.")
-        ) from None
-    session.delete(action)
-    session.flush()
+    result = undo_actions(session, segment_no, [action])
+    if not result.lines_restored:
+        raise ServiceError(" ".join(result.notes))
     return line_no

@@ -83,16 +83,27 @@ def segment_totals(session: Session, segment_no: str) -> SegmentTotals:
     return SegmentTotals(count, Decimal(cost), Decimal(duration))
 
 
-def criteria_action_count(session: Session, segment_no: str) -> int:
-    """No. of criteria actions of a segment."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(SegmentCriteriaAction)
-            .where(SegmentCriteriaAction.segment_no == segment_no)
+@dataclass(frozen=True)
+class ActionCounts:
+    """A segment's criteria actions: the criteria runs (add, reduce, refine, reuse) and the manual line edits."""
+
+    runs: int
+    manual: int
+
+    @property
+    def total(self) -> int:
+        """Every action, runs and manual edits."""
+        return self.runs + self.manual
+
+
+def criteria_action_count(session: Session, segment_no: str) -> ActionCounts:
+    """No. of criteria actions of a segment, the manual edits counted apart (one statement)."""
+    total, manual = session.execute(
+        select(func.count(), func.count().filter(SegmentCriteriaAction.manual)).where(
+            SegmentCriteriaAction.segment_no == segment_no
         )
-        or 0
-    )
+    ).one()
+    return ActionCounts(int(total) - int(manual), int(manual))
 
 
 def segments_query(search: str = "") -> Select:
