@@ -303,9 +303,12 @@ def restore_segment(ctx: Context, segment_no: str) -> None:
         if segment_no == ADD_SEGMENT:
             connection.execute(delete(SegmentLine).where(SegmentLine.segment_no == segment_no))
         else:
-            # Lines an add brought (numbered after the N prepared ones), then the prepared lines that are missing.
+            # Lines an action brought, then the prepared lines that are missing (line no. = rank x 10000).
             connection.execute(
-                delete(SegmentLine).where(SegmentLine.segment_no == segment_no, SegmentLine.line_no > ctx.n * LINE_STEP)
+                delete(SegmentLine).where(
+                    SegmentLine.segment_no == segment_no,
+                    SegmentLine.criteria_action_id.is_not(None) | (SegmentLine.line_no > ctx.n * LINE_STEP),
+                )
             )
             add_ranked_lines(
                 connection,
