@@ -37,6 +37,7 @@ from segapp.models import (
     SegmentCriteriaAction,
     SegmentHeader,
     SegmentLine,
+    SegmentLineHistory,
 )
 from segapp.services.criteria.matching import ActionOptions, FieldFilter, filled, match_condition
 from segapp.services.errors import ServiceError
@@ -267,7 +268,13 @@ def _remove(
     action = _record(session, segment_no, action_type, filters, options, user_id, locale)
     where = _removed_lines(segment_no, action_type, condition, options)
     save_lines_to_history(session, action.id, where)
-    removed = session.execute(delete(SegmentLine).where(where).execution_options(synchronize_session=False)).rowcount
+    # The lines just saved, found through the history's action index: the match (folds, EXISTS) runs once, not twice.
+    saved = select(SegmentLineHistory.line_no).where(SegmentLineHistory.action_id == action.id)
+    removed = session.execute(
+        delete(SegmentLine)
+        .where(SegmentLine.segment_no == segment_no, SegmentLine.line_no.in_(saved))
+        .execution_options(synchronize_session=False)
+    ).rowcount
     action.lines_removed = removed or 0
     session.flush()
     return action
