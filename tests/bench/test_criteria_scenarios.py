@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from bench.datagen import SEED, Sql, generate
 from bench.measure import Context
 from bench.scenarios import criteria
-from bench.scenarios.criteria import ADD_SEGMENT, ALL_SEGMENT
+from bench.scenarios.criteria_sql import ADD_SEGMENT, ALL_SEGMENT, keep_sql, match_sql, run_baseline
 from segapp.models import SegmentCriteriaAction, SegmentLine
 from segapp.services.segments.actions import HISTORY_COLUMNS
 
@@ -49,7 +49,7 @@ def _segapp(db: Any, spec: dict[str, Any]) -> Any:
 
 
 def _baseline(db: Any, spec: dict[str, Any]) -> Any:
-    done = criteria._baseline(db.session, spec)
+    done = run_baseline(db.session, spec)
     db.session.commit()
     return done
 
@@ -61,8 +61,8 @@ def _contacts(db: Any, where: str) -> int:
 
 def test_the_filters_touch_about_a_fifth_of_the_contacts(ctx: Context, db: Any) -> None:
     sql = Sql(db.engine.dialect.name, 0)
-    matched = _contacts(db, criteria.match_sql(sql))
-    kept = _contacts(db, criteria.keep_sql(sql))
+    matched = _contacts(db, match_sql(sql))
+    kept = _contacts(db, keep_sql(sql))
     assert 0.15 * N < matched < 0.25 * N
     assert 0.15 * N < N - kept < 0.25 * N
 
