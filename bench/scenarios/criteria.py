@@ -9,18 +9,17 @@ contact (made as bench/scenarios/web.py makes its segments). go_back undoes two 
 and the add of MATCH that followed it: it deletes the ~20 % lines the add brought and restores the ~20 % lines the
 reduce removed, exactly as they were.
 
-The baselines are single statements with the same predicates (the same fold, related tables as segapp writes them)
-on the same data:
-SELECT count(*), INSERT ... SELECT (the lines as segapp fills them: header values, the contact rules of spec 3.2
-for the demo template LETTER, the order and numbering of spec 3.4), DELETE ... WHERE, and for go back the DELETE of
-the added lines plus the INSERT ... SELECT from the history.
+The baselines are single statements with the same predicates (the same fold, related tables written as segapp
+writes them) on the same data: SELECT count(*), INSERT ... SELECT (the lines as segapp fills them: header values,
+the contact rules of spec 3.2 for the demo template LETTER, the order and numbering of spec 3.4), DELETE ... WHERE,
+and for go back the DELETE of the added lines plus the INSERT ... SELECT from the history.
 
-Each side runs in its own child process (its own time and peak RSS) that warms up alike before timing (connection,
-services, a preview matching nothing) and commits inside
-it; segapp's side includes ``refresh_line_statistics`` after the commit, as the views call it. Between runs the
-segment is put back (actions, history and added lines deleted, removed lines inserted again; VACUUM ANALYZE on
-PostgreSQL) and the state a scenario starts from is rebuilt, outside the measured time. Both sides must report the
-same number of rows or the scenario fails.
+Each side runs in its own child process (its own time and peak RSS) that warms up alike before the clock starts
+(connection, services, a preview matching nothing) and commits inside it; segapp's side includes
+``refresh_line_statistics`` after the commit, as the views call it. Between runs the segment is put back (actions,
+history and added lines deleted, removed lines inserted again; VACUUM ANALYZE on PostgreSQL) and the state a
+scenario starts from is rebuilt, outside the measured time. Both sides must report the same number of rows or the
+scenario fails.
 """
 
 import importlib
