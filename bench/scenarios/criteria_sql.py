@@ -118,7 +118,8 @@ def add_statement(sql: Sql, header: SegmentHeader, template_type: str) -> str:
     )
     by_code_point = ' COLLATE "C"' if sql.dialect == "postgresql" else ""
     order = (
-        f"c.company_name{by_code_point}, c.company_no, CASE WHEN c.type = 'company' THEN 0 ELSE 1 END, "
+        f"c.company_name{by_code_point}, COALESCE(c.company_no, ''){by_code_point}, "
+        "CASE WHEN c.type = 'company' THEN 0 ELSE 1 END, "
         f"c.name{by_code_point}, c.no{by_code_point}"
     )
     source = (
