@@ -163,23 +163,26 @@ def preview_action(
     get_segment(session, segment_no)
     condition = match_condition(filled(filters), locale=locale, today=today)
     lines_now = select(func.count()).where(SegmentLine.segment_no == segment_no).scalar_subquery()
+    # One statement: the count of every match (a window) beside the first few in line order, so the match (folds,
+    # related tables) is evaluated once, not once for the count and again for the sample.
     if action_type == CriteriaActionType.ADD:
         where = _add_condition(segment_no, condition, options)
-        changed, total = session.execute(select(func.count(), lines_now).select_from(Contact).where(where)).one()
-        rows = session.execute(
-            select(Contact.no, Contact.name).where(where).order_by(*_line_order()).limit(SAMPLE_SIZE)
-        ).all()
-        return ActionPreview(changed, total + changed, [(no, name) for no, name in rows])
-    where = _removed_lines(segment_no, action_type, condition, options)
-    changed, total = session.execute(select(func.count(), lines_now).select_from(SegmentLine).where(where)).one()
-    rows = session.execute(
-        select(SegmentLine.contact_no, Contact.name)
-        .join(Contact, Contact.no == SegmentLine.contact_no)
-        .where(where)
-        .order_by(SegmentLine.line_no)
-        .limit(SAMPLE_SIZE)
-    ).all()
-    return ActionPreview(changed, total - changed, [(no, name) for no, name in rows])
+        sample = select(Contact.no, Contact.name).where(where).order_by(*_line_order())
+        sign = 1
+    else:
+        where = _removed_lines(segment_no, action_type, condition, options)
+        sample = (
+            select(SegmentLine.contact_no, Contact.name)
+            .join(Contact, Contact.no == SegmentLine.contact_no)
+            .where(where)
+            .order_by(SegmentLine.line_no)
+        )
+        sign = -1
+    rows = session.execute(sample.add_columns(func.count().over(), lines_now).limit(SAMPLE_SIZE)).all()
+    if not rows:
+        return ActionPreview(0, session.scalar(select(lines_now)) or 0, [])
+    changed, total = rows[0][2], rows[0][3]
+    return ActionPreview(changed, total + sign * changed, [(no, name) for no, name, _count, _total in rows])
 
 
 def _check_type(action_type: CriteriaActionType) -> None:
