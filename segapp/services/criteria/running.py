@@ -41,7 +41,7 @@ from segapp.models import (
 )
 from segapp.services.criteria.matching import ActionOptions, FieldFilter, filled, match_condition
 from segapp.services.errors import ServiceError
-from segapp.services.segments.actions import record_action, save_lines_to_history
+from segapp.services.segments.actions import HISTORY_COLUMNS, record_action, save_lines_to_history
 from segapp.services.segments.lines import LINE_NO_STEP
 from segapp.services.segments.records import get_segment
 from segapp.services.segments.rules import contact_values, header_line_values
@@ -270,17 +270,34 @@ def _remove(
     condition = match_condition(filters, locale=locale, today=today)
     action = _record(session, segment_no, action_type, filters, options, user_id, locale)
     where = _removed_lines(segment_no, action_type, condition, options)
-    save_lines_to_history(session, action.id, where)
-    # The lines just saved, found through the history's action index: the match (folds, EXISTS) runs once, not twice.
-    saved = select(SegmentLineHistory.line_no).where(SegmentLineHistory.action_id == action.id)
-    removed = session.execute(
-        delete(SegmentLine)
-        .where(SegmentLine.segment_no == segment_no, SegmentLine.line_no.in_(saved))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    action.lines_removed = removed or 0
+    action.lines_removed = _move_to_history(session, segment_no, action.id, where)
     session.flush()
     return action
+
+
+def _move_to_history(session: Session, segment_no: str, action_id: int, where: ColumnElement[bool]) -> int:
+    """Delete the lines matching ``where``, saved in the action's history exactly as they were; how many.
+
+    The match (folds, related tables) runs once. PostgreSQL: one statement, the DELETE … RETURNING feeding the
+    INSERT into the history. SQLite, which has no DELETE inside a WITH: the INSERT … SELECT into the history, then
+    the DELETE of the lines just saved, found through the history's action index.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        lines = SegmentLine.__table__
+        moved = delete(lines).where(where).returning(*(lines.c[key] for key in HISTORY_COLUMNS)).cte("moved")
+        source = select(*(moved.c[key] for key in HISTORY_COLUMNS), literal(action_id, Integer))
+        statement = insert(SegmentLineHistory).from_select([*HISTORY_COLUMNS, "action_id"], source)
+        return session.execute(statement.execution_options(preserve_rowcount=True)).rowcount or 0
+    save_lines_to_history(session, action_id, where)
+    saved = select(SegmentLineHistory.line_no).where(SegmentLineHistory.action_id == action_id)
+    return (
+        session.execute(
+            delete(SegmentLine)
+            .where(SegmentLine.segment_no == segment_no, SegmentLine.line_no.in_(saved))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )
 
 
 def reduce_contacts(
