@@ -14,7 +14,7 @@
   if (window.htmx) htmx.config.defaultSettleDelay = 0;
 
   var HOLD_MS = 500;        // typed-ahead keys stop being dropped after this pause (see holdKeys)
-  var TABBABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), ' +
+  var TABBABLE = 'a[href]:not([tabindex="-1"]), button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), ' +
     'textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
 
   var keymap = [];

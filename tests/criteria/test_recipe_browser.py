@@ -73,6 +73,7 @@ def test_go_back_from_the_keyboard_and_the_criteria_view(
         "Went back: Typed contact no. P31 on a line; 1 line removed, 0 restored."
     )
     expect(page.locator('[data-total="lines"]')).to_have_text("7")
+    _shot(page, tmp_path, "went-back.png")
 
     # The criteria view: go back to the first action, Esc first (nothing happens), then Enter.
     page.goto(f"{live_server}/segments/{header.no}/criteria")
@@ -93,6 +94,7 @@ def test_go_back_from_the_keyboard_and_the_criteria_view(
     page.wait_for_url(f"**/segments/{header.no}/criteria")
     expect(page.locator("#flash")).to_contain_text("7 lines removed, 0 restored")
     expect(page.locator(".criteria-counts")).to_contain_text("0 lines")
+    _shot(page, tmp_path, "criteria-view-empty.png")
 
 
 def test_save_criteria_in_a_dialog_and_the_pages_in_italian(

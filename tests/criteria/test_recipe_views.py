@@ -1,10 +1,12 @@
 """The criteria view, go back, save / reuse criteria and the saved criteria list through the client."""
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from segapp.models import (
+    Contact,
     CriteriaActionType,
     Role,
+    Salesperson,
     SavedCriteria,
     SavedCriteriaAction,
     SavedCriteriaFilter,
@@ -240,3 +242,30 @@ def test_the_saved_criteria_list_searches_and_deletes_after_confirmation(
     assert client.post("/segments/saved-criteria/NORTH/delete").status_code == 303
     db.session.rollback()
     assert db.session.scalars(select(SavedCriteria.code)).all() == ["MILANO"]
+
+
+def test_go_back_shows_what_could_not_be_restored_as_it_was(client, login, db, make_segment, world) -> None:
+    login()
+    header = make_segment()
+    _add_milano(db, header.no)
+    db.session.execute(update(SegmentLine).where(SegmentLine.contact_no == "P11").values(salesperson_code="LB"))
+    run_action(
+        db.session,
+        header.no,
+        CriteriaActionType.REDUCE,
+        [FieldFilter(1, "contact", "no", "P11|P40")],
+        ActionOptions(),
+        user_id=None,
+        locale="en",
+    )
+    db.session.commit()
+    db.session.execute(delete(Salesperson).where(Salesperson.code == "LB"))
+    db.session.execute(delete(Contact).where(Contact.no == "P40"))
+    db.session.commit()
+
+    page = client.post(f"/segments/{header.no}/criteria/go-back", follow_redirects=True).get_data(as_text=True)
+
+    assert "Went back: Reduce contacts: no. P11|P40; 0 lines removed, 1 restored." in page
+    assert "Contact P40 no longer exists: its line was left out." in page
+    assert "Salesperson LB no longer exists: lines were restored without it." in page
+    assert _lines(db, header.no).count("P11") == 1 and "P40" not in _lines(db, header.no)

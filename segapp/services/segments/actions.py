@@ -64,20 +64,6 @@ def save_lines_to_history(session: Session, action_id: int, where: object) -> in
     return result.rowcount or 0
 
 
-def restore_lines_from_history(session: Session, action_id: int) -> int:
-    """Put back the lines an action removed, exactly as they were (their add action, if gone, is forgotten)."""
-    history = SegmentLineHistory.__table__
-    still_there = (
-        select(SegmentCriteriaAction.id)
-        .where(SegmentCriteriaAction.id == history.c.criteria_action_id)
-        .scalar_subquery()
-    )
-    columns = [still_there if key == "criteria_action_id" else history.c[key] for key in HISTORY_COLUMNS]
-    source = select(*columns).where(history.c.action_id == action_id)
-    result = session.execute(insert(SegmentLine).from_select(HISTORY_COLUMNS, source))
-    return result.rowcount or 0
-
-
 def _record_manual(
     session: Session,
     segment_no: str,
