@@ -42,6 +42,25 @@ _REFERENCES: tuple[tuple[str, Any], ...] = (
 )
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """The actions being undone. Only manual edits change a line in place (its contact retyped or cleared) or
+    leave a line without the action that brought it in; criteria runs only add and remove whole lines. So the
+    extra conditions for those cases are only needed, and only paid for, when a manual edit is undone."""
+
+    ids: list[int]
+    manual: bool
+
+    @property
+    def several(self) -> bool:
+        """More than one action: a line one of them brought in and another removed stays out."""
+        return len(self.ids) > 1
+
+
+def _scope(actions: Sequence[SegmentCriteriaAction]) -> _Scope:
+    return _Scope([action.id for action in actions], any(action.manual for action in actions))
+
+
 @dataclass
 class GoBackResult:
     """What a go back did: the actions undone (described, last first), the lines removed and restored, and notes
@@ -102,25 +121,24 @@ def go_back_effect(session: Session, segment_no: str, actions: Sequence[SegmentC
     """How many lines going back over these actions would remove and restore (two counts, nothing changed)."""
     if not actions:
         return 0, 0
-    ids = [action.id for action in actions]
-    removed = session.scalar(select(func.count()).where(_lines_to_remove(segment_no, ids))) or 0
-    restored = session.scalar(select(func.count()).select_from(_restore_select(ids, len(ids) > 1).subquery())) or 0
+    scope = _scope(actions)
+    removed = session.scalar(select(func.count()).where(_lines_to_remove(segment_no, scope))) or 0
+    restored = session.scalar(select(func.count()).select_from(_restore_select(scope).subquery())) or 0
     return removed, restored
 
 
-def _lines_to_remove(segment_no: str, ids: list[int]) -> ColumnElement[bool]:
-    """The lines the actions brought in, and the lines edited in place since (they go back to what they were)."""
-    return and_(
-        SegmentLine.segment_no == segment_no,
-        or_(
-            SegmentLine.criteria_action_id.in_(ids),
-            SegmentLine.line_no.in_(
-                select(SegmentLineHistory.line_no).where(
-                    SegmentLineHistory.action_id.in_(ids), SegmentLineHistory.segment_no == segment_no
-                )
-            ),
-        ),
-    )
+def _lines_to_remove(segment_no: str, scope: _Scope) -> ColumnElement[bool]:
+    """The lines the actions brought in, and (after manual edits) the lines edited in place since: they go back
+    to what they were."""
+    brought = SegmentLine.criteria_action_id.in_(scope.ids)
+    if scope.manual:
+        edited = SegmentLine.line_no.in_(
+            select(SegmentLineHistory.line_no).where(
+                SegmentLineHistory.action_id.in_(scope.ids), SegmentLineHistory.segment_no == segment_no
+            )
+        )
+        brought = or_(brought, edited)
+    return and_(SegmentLine.segment_no == segment_no, brought)
 
 
 def undo_actions(session: Session, segment_no: str, actions: Sequence[SegmentCriteriaAction]) -> GoBackResult:
@@ -129,18 +147,20 @@ def undo_actions(session: Session, segment_no: str, actions: Sequence[SegmentCri
     if not actions:
         return GoBackResult(0, 0, 0)
     descriptions = [describe_action(action) for action in actions]
-    ids = [action.id for action in actions]
-    several = len(ids) > 1
-    notes = _notes(session, ids, several)
+    scope = _scope(actions)
+    ids = scope.ids
+    notes, to_restore = _code_notes(session, scope)
     removed = session.execute(
-        delete(SegmentLine).where(_lines_to_remove(segment_no, ids)).execution_options(synchronize_session=False)
+        delete(SegmentLine).where(_lines_to_remove(segment_no, scope)).execution_options(synchronize_session=False)
     ).rowcount
     # SQLAlchemy reports the rows an INSERT … SELECT inserted only when asked to.
     restored = session.execute(
         insert(SegmentLine)
-        .from_select(HISTORY_COLUMNS, _restore_select(ids, several))
+        .from_select(HISTORY_COLUMNS, _restore_select(scope))
         .execution_options(preserve_rowcount=True),
     ).rowcount
+    if (restored or 0) < to_restore:
+        notes.insert(0, _contact_note(session, scope))
     session.execute(delete(SegmentLineHistory).where(SegmentLineHistory.action_id.in_(ids)))
     session.execute(delete(SegmentCriteriaFilter).where(SegmentCriteriaFilter.action_id.in_(ids)))
     session.execute(
@@ -154,16 +174,21 @@ def undo_actions(session: Session, segment_no: str, actions: Sequence[SegmentCri
     return GoBackResult(len(ids), removed or 0, restored or 0, notes, descriptions)
 
 
-def _restorable(ids: list[int], several: bool) -> ColumnElement[bool]:
+def _restorable(scope: _Scope) -> ColumnElement[bool]:
     """The history rows to put back: those of the undone actions, one per line no., never a line that an undone
     action itself had brought in."""
+    ids = scope.ids
     condition = History.action_id.in_(ids)
-    if not several:
+    if not scope.several:
+        return condition
+    condition = and_(condition, or_(History.criteria_action_id.is_(None), History.criteria_action_id.not_in(ids)))
+    if not scope.manual:
+        # A line removed twice was brought back in between by an undone action: the filter above drops it.
         return condition
     earlier = aliased(SegmentLineHistory, name="h_earlier")
     earlier_action = aliased(SegmentCriteriaAction, name="a_earlier")
     this_action = aliased(SegmentCriteriaAction, name="a_this")
-    # Of the undone actions, the earliest to remove a line holds the line as it was before them all.
+    # A cleared line (no action) can be removed twice: the earliest removal holds it as it was before them all.
     removed_earlier = exists().where(
         earlier.segment_no == History.segment_no,
         earlier.line_no == History.line_no,
@@ -172,14 +197,10 @@ def _restorable(ids: list[int], several: bool) -> ColumnElement[bool]:
         this_action.id == History.action_id,
         earlier_action.sequence_no < this_action.sequence_no,
     )
-    return and_(
-        condition,
-        or_(History.criteria_action_id.is_(None), History.criteria_action_id.not_in(ids)),
-        ~removed_earlier,
-    )
+    return and_(condition, ~removed_earlier)
 
 
-def _restore_select(ids: list[int], several: bool) -> Select:
+def _restore_select(scope: _Scope) -> Select:
     """The lines to put back, each code that no longer exists emptied, lines of deleted contacts left out."""
     references = {column: aliased(key.class_, name="ref_" + column) for column, key in _REFERENCES}
     action = aliased(SegmentCriteriaAction, name="ref_action")
@@ -198,38 +219,45 @@ def _restore_select(ids: list[int], several: bool) -> Select:
         query = query.outerjoin(target, getattr(target, key.key) == getattr(History, column))
     query = query.outerjoin(action, action.id == History.criteria_action_id)
     contact_there = exists().where(Contact.no == History.contact_no)
-    return query.where(_restorable(ids, several), or_(History.contact_no.is_(None), contact_there))
+    return query.where(_restorable(scope), or_(History.contact_no.is_(None), contact_there))
 
 
-def _notes(session: Session, ids: list[int], several: bool) -> list[str]:
-    """One note per kind of code that is gone, naming the first few (one statement)."""
-    parts = []
-    checks = [("contact_no", Contact.no), *_REFERENCES]
-    for column, key in checks:
-        value = getattr(History, column)
-        missing = (
-            select(value.label("code"))
-            .where(_restorable(ids, several), value.is_not(None), ~exists().where(key == value))
-            .distinct()
-            .subquery()
-        )
-        parts.append(
-            select(
-                literal(column).label("kind"),
-                missing.c.code,
-                func.count().over().label("total"),
-            )
-            .select_from(missing)
-            .order_by(missing.c.code)
-            .limit(NAMED_IN_NOTE)
-            .subquery()
-        )
-    query = union_all(*(select(part) for part in parts))
-    found: dict[str, tuple[list[str], int]] = {}
-    for kind, code, total in session.execute(query):
-        names, _total = found.setdefault(kind, ([], total))
-        names.append(code)
-    return [_note(kind, *found[kind]) for kind, _key in checks if kind in found]
+def _code_notes(session: Session, scope: _Scope) -> tuple[list[str], int]:
+    """Notes on the codes the lines to restore name that are gone, and how many lines there are to restore.
+
+    One pass over those history lines groups them by their codes (a handful of combinations); one small query
+    then looks the codes up."""
+    columns = [getattr(History, column) for column, _key in _REFERENCES]
+    rows = session.execute(select(*columns, func.count()).where(_restorable(scope)).group_by(*columns)).all()
+    wanted = {
+        column: sorted({row[i] for row in rows if row[i] is not None}) for i, (column, _key) in enumerate(_REFERENCES)
+    }
+    lookups = [
+        select(literal(column).label("kind"), key.label("code")).where(key.in_(wanted[column]))
+        for column, key in _REFERENCES
+        if wanted[column]
+    ]
+    found = {tuple(row) for row in session.execute(union_all(*lookups))} if lookups else set()
+    notes = []
+    for column, _key in _REFERENCES:
+        missing = [code for code in wanted[column] if (column, code) not in found]
+        if missing:
+            notes.append(_note(column, missing[:NAMED_IN_NOTE], len(missing)))
+    return notes, sum(row[-1] for row in rows)
+
+
+def _contact_note(session: Session, scope: _Scope) -> str:
+    """The note on the contacts that are gone, whose lines were left out (only asked when lines were)."""
+    missing = (
+        select(History.contact_no.label("code"))
+        .where(_restorable(scope), History.contact_no.is_not(None), ~exists().where(Contact.no == History.contact_no))
+        .distinct()
+        .subquery()
+    )
+    rows = session.execute(
+        select(missing.c.code, func.count().over()).order_by(missing.c.code).limit(NAMED_IN_NOTE)
+    ).all()
+    return _note("contact_no", [code for code, _total in rows], rows[0][1]) if rows else ""
 
 
 def _named(names: list[str], total: int) -> str:
