@@ -1,7 +1,8 @@
 """Child process of the harness: runs one side of a scenario and prints its time and peak RSS as JSON.
 
 Spec on stdin: {"task": ..., "url": ..., "n": ..., "seed": ..., ...}. The task times itself, so the
-interpreter's start-up and the app factory are not counted; the peak RSS is the whole process's.
+interpreter's start-up and the app factory are not counted; the peak RSS is the whole process's. A task
+returns its seconds, or a dict with "seconds" and optionally "rows" (what it did) and "detail" (more times).
 """
 
 import json
@@ -15,10 +16,12 @@ from bench.measure import peak_rss_mb
 TASKS = {
     "import_segapp": "bench.scenarios.importing:segapp_task",
     "import_baseline": "bench.scenarios.importing:baseline_task",
+    "criteria_segapp": "bench.scenarios.criteria:segapp_task",
+    "criteria_baseline": "bench.scenarios.criteria:baseline_task",
 }
 
 
-def _task(name: str) -> Callable[[dict[str, Any]], float]:
+def _task(name: str) -> Callable[[dict[str, Any]], float | dict[str, Any]]:
     module, _, function = TASKS[name].partition(":")
     return getattr(import_module(module), function)
 
@@ -31,8 +34,9 @@ def main() -> int:
     task = _task(spec["task"])
     app = bench_app(spec["url"])
     with app.app_context():
-        seconds = task(spec)
-    print(json.dumps({"seconds": seconds, "peak_rss_mb": round(peak_rss_mb(), 1)}))
+        outcome = task(spec)
+    answer = dict(outcome) if isinstance(outcome, dict) else {"seconds": outcome}
+    print(json.dumps({**answer, "peak_rss_mb": round(peak_rss_mb(), 1)}))
     return 0
 
 

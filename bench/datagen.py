@@ -208,11 +208,15 @@ def _default_sql(sql: Sql, table: Table, column_name: str) -> str:
 
 def insert_select(connection: Connection, sql: Sql, table: Table, values: dict[str, str], source: str) -> None:
     """INSERT INTO table SELECT: given expressions for some columns, the Python defaults for the rest."""
+    connection.execute(text(insert_select_sql(sql, table, values, source)))
+
+
+def insert_select_sql(sql: Sql, table: Table, values: dict[str, str], source: str) -> str:
+    """The statement of :func:`insert_select`: ``source`` is a WITH clause (or nothing), a newline, FROM ...."""
     columns = [c.name for c in table.columns if c.name in values or not _is_autoincrement_pk(table, c.name)]
     exprs = [values.get(c) or _default_sql(sql, table, c) for c in columns]
     cte, _, rest = source.partition("\n")
-    body = f"{cte}\nINSERT INTO {table.name} ({', '.join(columns)})\nSELECT {', '.join(exprs)}\n{rest}"
-    connection.execute(text(body))
+    return f"{cte}\nINSERT INTO {table.name} ({', '.join(columns)})\nSELECT {', '.join(exprs)}\n{rest}"
 
 
 def _is_autoincrement_pk(table: Table, name: str) -> bool:

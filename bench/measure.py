@@ -26,6 +26,9 @@ class Sample:
 
     seconds: float
     peak_rss_mb: float | None = None
+    # What the run did (rows counted, inserted or deleted), so a scenario can check both sides did the same work.
+    rows: Any = None
+    detail: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -127,7 +130,12 @@ def run_child(task: str, ctx: Context, **params: Any) -> Sample:
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"bench child {task} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
     answer = json.loads(lines[-1])
-    return Sample(seconds=answer["seconds"], peak_rss_mb=answer["peak_rss_mb"])
+    return Sample(
+        seconds=answer["seconds"],
+        peak_rss_mb=answer["peak_rss_mb"],
+        rows=answer.get("rows"),
+        detail=answer.get("detail") or {},
+    )
 
 
 def peak_rss_mb() -> float:

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask, url_for
 from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection
 
 from bench.datagen import Sql, insert_select
 from bench.http import Client, Response, gunicorn_server, run_load
@@ -53,7 +54,6 @@ def ensure_user(app: Flask) -> None:
 def create_segment(app: Flask, no: str, where: str) -> None:
     """A segment whose lines are the contacts chosen by ``where`` (over r, the contact's rank by number)."""
     with app.app_context(), db.engine.begin() as connection:
-        sql = Sql(connection.dialect.name, 0)
         connection.execute(
             insert(SegmentHeader),
             [
@@ -67,28 +67,35 @@ def create_segment(app: Flask, no: str, where: str) -> None:
                 }
             ],
         )
-        insert_select(
-            connection,
-            sql,
-            SegmentLine.__table__,
-            {
-                "segment_no": sql.literal(no),
-                "line_no": "(r * 10000)",
-                "contact_no": "no",
-                "contact_company_no": "company_no",
-                "correspondence_type": "correspondence_type",
-                "salesperson_code": "'MR'",
-                "interaction_template_code": "'LETTER'",
-                "language_code": "'ITA'",
-                "subject": "'La nostra offerta'",
-                "date": sql.day("0"),
-            },
-            "\nFROM (SELECT no, company_no, correspondence_type, ROW_NUMBER() OVER (ORDER BY no) AS r "
-            f"FROM contact) AS ranked WHERE {where}",
-        )
+        add_ranked_lines(connection, no, where)
         # Fresh statistics, as after the data generation: without them PostgreSQL plans the page of a segment it
         # still believes empty (bitmap scan of every line, then sort) until autovacuum analyses it, ~1 min later.
         connection.exec_driver_sql("ANALYZE segment_line")
+
+
+def add_ranked_lines(connection: Connection, no: str, where: str) -> None:
+    """Lines of segment ``no`` for the contacts chosen by ``where`` (over r, the contact's rank by number), line no.
+    r x 10000."""
+    sql = Sql(connection.dialect.name, 0)
+    insert_select(
+        connection,
+        sql,
+        SegmentLine.__table__,
+        {
+            "segment_no": sql.literal(no),
+            "line_no": "(r * 10000)",
+            "contact_no": "no",
+            "contact_company_no": "company_no",
+            "correspondence_type": "correspondence_type",
+            "salesperson_code": "'MR'",
+            "interaction_template_code": "'LETTER'",
+            "language_code": "'ITA'",
+            "subject": "'La nostra offerta'",
+            "date": sql.day("0"),
+        },
+        "\nFROM (SELECT no, company_no, correspondence_type, ROW_NUMBER() OVER (ORDER BY no) AS r "
+        f"FROM contact) AS ranked WHERE {where}",
+    )
 
 
 def drop_segments(app: Flask, numbers: list[str]) -> None:

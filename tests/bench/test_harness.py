@@ -1,7 +1,7 @@
 """The benchmark harness end to end at a tiny N: ``python -m bench`` writes results and the table.
 
-To cost a few seconds, the plain suite runs one scenario once on each database (import, two child
-processes) and one that does not exist yet (merge). The scenarios served by gunicorn (page, load)
+To cost a few seconds, the plain suite runs import and the five criteria scenarios once on each database
+(two child processes each) and one that does not exist yet (merge). The scenarios served by gunicorn (page, load)
 and the full-size run are ``make bench``.
 """
 
@@ -17,7 +17,8 @@ from tests.conftest import TEST_DATABASE_URL, _backends, postgresql_configured
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 50
-SCENARIOS = ("import", "merge")
+CRITERIA = ("preview", "add", "reduce", "refine", "go_back")
+SCENARIOS = ("import", *CRITERIA, "merge")
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,8 @@ def test_missing_features_are_reported_not_fatal(bench_run: tuple[subprocess.Com
     done, out = bench_run
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((out / "results.json").read_text())
-    assert sorted((e["name"], e["db"]) for e in results) == sorted(("import", db) for db in _backends())
+    ran = sorted((e["name"], e["db"]) for e in results)
+    assert ran == sorted((name, db) for name in ("import", *CRITERIA) for db in _backends())
     assert "merge: not available yet" in done.stderr
     table = (out / "benchmarks.md").read_text()
     assert "Not available yet in the last run:" in table and "merge" in table
@@ -89,3 +91,21 @@ def test_import_has_positive_times_on_every_backend(bench_run: tuple[subprocess.
         assert entry["peak_rss_mb"] > 0
     table = (out / "benchmarks.md").read_text()
     assert all(f"| import | {db} | {N} |" in table for db in _backends())
+
+
+def test_criteria_scenarios_change_lines_on_every_backend(bench_run: tuple[subprocess.CompletedProcess, Path]) -> None:
+    done, out = bench_run
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text())
+    for db in _backends():
+        entries = {e["name"]: e for e in results if e["db"] == db and e["name"] in CRITERIA}
+        assert sorted(entries) == sorted(CRITERIA)
+        # the same number of contacts counted, lines added or removed by segapp and by the baseline (checked
+        # by the harness each round), and more than none
+        assert entries["preview"]["rows"] > 0 and entries["preview"]["rows"] == entries["add"]["rows"]
+        assert entries["reduce"]["rows"] > 0 and entries["refine"]["rows"] > 0
+        removed, restored = entries["go_back"]["rows"]
+        assert removed == entries["add"]["rows"] and restored == entries["reduce"]["rows"]
+        assert all(e["segapp_s"] > 0 and e["baseline_s"] > 0 and e["peak_rss_mb"] > 0 for e in entries.values())
+    table = (out / "benchmarks.md").read_text()
+    assert all(f"| {name} | {db} | {N} |" in table for name in CRITERIA for db in _backends())

@@ -37,9 +37,10 @@ from segapp.models import (
     SegmentCriteriaAction,
     SegmentHeader,
     SegmentLine,
+    SegmentLineHistory,
 )
 from segapp.services.criteria.matching import ActionOptions, FieldFilter, filled, match_condition
-from segapp.services.segments.actions import record_action, save_lines_to_history
+from segapp.services.segments.actions import HISTORY_COLUMNS, record_action, save_lines_to_history
 from segapp.services.segments.lines import LINE_NO_STEP
 from segapp.services.segments.records import get_segment
 from segapp.services.segments.rules import contact_values, header_line_values
@@ -173,25 +174,28 @@ def preview_action(
     get_segment(session, segment_no)
     filters = filled(filters)
     lines_now = select(func.count()).where(SegmentLine.segment_no == segment_no).scalar_subquery()
+    # One statement: the count of every match (a window) beside the first few in line order, so the match (folds,
+    # related tables) is evaluated once, not once for the count and again for the sample.
     if action_type == CriteriaActionType.ADD:
         brought = _brought(filters, options, locale, today)
         where = _addable(segment_no, brought.c, options)
-        changed, total = session.execute(select(func.count(), lines_now).select_from(brought).where(where)).one()
-        rows = session.execute(
-            select(brought.c.no, brought.c.name).where(where).order_by(*_line_order(brought.c)).limit(SAMPLE_SIZE)
-        ).all()
-        return ActionPreview(changed, total + changed, [(no, name) for no, name in rows])
-    condition = match_condition(filters, locale=locale, today=today)
-    where = _removed_lines(segment_no, action_type, condition, options)
-    changed, total = session.execute(select(func.count(), lines_now).select_from(SegmentLine).where(where)).one()
-    rows = session.execute(
-        select(SegmentLine.contact_no, Contact.name)
-        .join(Contact, Contact.no == SegmentLine.contact_no)
-        .where(where)
-        .order_by(SegmentLine.line_no)
-        .limit(SAMPLE_SIZE)
-    ).all()
-    return ActionPreview(changed, total - changed, [(no, name) for no, name in rows])
+        sample = select(brought.c.no, brought.c.name).where(where).order_by(*_line_order(brought.c))
+        sign = 1
+    else:
+        condition = match_condition(filters, locale=locale, today=today)
+        where = _removed_lines(segment_no, action_type, condition, options)
+        sample = (
+            select(SegmentLine.contact_no, Contact.name)
+            .join(Contact, Contact.no == SegmentLine.contact_no)
+            .where(where)
+            .order_by(SegmentLine.line_no)
+        )
+        sign = -1
+    rows = session.execute(sample.add_columns(func.count().over(), lines_now).limit(SAMPLE_SIZE)).all()
+    if not rows:
+        return ActionPreview(0, session.scalar(select(lines_now)) or 0, [])
+    changed, total = rows[0][2], rows[0][3]
+    return ActionPreview(changed, total + sign * changed, [(no, name) for no, name, _count, _total in rows])
 
 
 def _check_type(action_type: CriteriaActionType) -> None:
@@ -282,11 +286,34 @@ def _remove(
     condition = match_condition(filters, locale=locale, today=today)
     action = _record(session, segment_no, action_type, filters, options, user_id, locale)
     where = _removed_lines(segment_no, action_type, condition, options)
-    save_lines_to_history(session, action.id, where)
-    removed = session.execute(delete(SegmentLine).where(where).execution_options(synchronize_session=False)).rowcount
-    action.lines_removed = removed or 0
+    action.lines_removed = _move_to_history(session, segment_no, action.id, where)
     session.flush()
     return action
+
+
+def _move_to_history(session: Session, segment_no: str, action_id: int, where: ColumnElement[bool]) -> int:
+    """Delete the lines matching ``where``, saved in the action's history exactly as they were; how many.
+
+    The match (folds, related tables) runs once. PostgreSQL: one statement, the DELETE … RETURNING feeding the
+    INSERT into the history. SQLite, which has no DELETE inside a WITH: the INSERT … SELECT into the history, then
+    the DELETE of the lines just saved, found through the history's action index.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        lines = SegmentLine.__table__
+        moved = delete(lines).where(where).returning(*(lines.c[key] for key in HISTORY_COLUMNS)).cte("moved")
+        source = select(*(moved.c[key] for key in HISTORY_COLUMNS), literal(action_id, Integer))
+        statement = insert(SegmentLineHistory).from_select([*HISTORY_COLUMNS, "action_id"], source)
+        return session.execute(statement.execution_options(preserve_rowcount=True)).rowcount or 0
+    save_lines_to_history(session, action_id, where)
+    saved = select(SegmentLineHistory.line_no).where(SegmentLineHistory.action_id == action_id)
+    return (
+        session.execute(
+            delete(SegmentLine)
+            .where(SegmentLine.segment_no == segment_no, SegmentLine.line_no.in_(saved))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )
 
 
 def reduce_contacts(
