@@ -1,0 +1,334 @@
+"""Add, reduce and refine the contacts of a segment by criteria (spec 3.4 "Precisely"), in a few statements.
+
+An action is recorded first (filters, options, locale), then changes the lines with one INSERT … SELECT
+(and one UPDATE giving the new lines the header's defaults, the rules of 3.2 shared with a line added by
+hand) or one DELETE after saving the lines to the history. Its preview counts the same SQL.
+"""
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    Integer,
+    Select,
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    not_,
+    select,
+    text,
+    union_all,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from segapp.models import (
+    Contact,
+    ContactType,
+    CriteriaActionType,
+    InteractionTemplate,
+    SegmentCriteriaAction,
+    SegmentHeader,
+    SegmentLine,
+)
+from segapp.services.criteria.matching import ActionOptions, FieldFilter, filled, match_condition
+from segapp.services.errors import ServiceError
+from segapp.services.segments.actions import record_action, save_lines_to_history
+from segapp.services.segments.lines import LINE_NO_STEP
+from segapp.services.segments.records import get_segment
+from segapp.services.segments.rules import contact_values, header_line_values
+from segapp.textfold import by_code_point
+
+SAMPLE_SIZE = 5
+# After a change of this many lines PostgreSQL's statistics of segment_line are refreshed at once
+# (docs/benchmarks.md: a segment just filled is otherwise read with a plan made for an empty table).
+LARGE_CHANGE = 1000
+_ADD_OPTIONS = ("allow_existing_contacts", "expand_companies", "allow_related_companies", "ignore_exclusion")
+_REMOVE_OPTIONS = ("entire_companies",)
+
+
+@dataclass(frozen=True)
+class ActionPreview:
+    """What an action would do: lines added or removed, the line total after it, a few (no., name)."""
+
+    changed: int
+    total_after: int
+    sample: list[tuple[str, str]]
+
+
+def _options_of(action_type: CriteriaActionType, options: ActionOptions) -> dict[str, bool]:
+    """The options that mean something for this action (the others are recorded as off)."""
+    names = _ADD_OPTIONS if action_type == CriteriaActionType.ADD else _REMOVE_OPTIONS
+    return {name: value for name, value in asdict(options).items() if name in names}
+
+
+# --- which contacts an add brings ---------------------------------------------------------------
+
+
+def _brought_by_add(condition: ColumnElement[bool], options: ActionOptions) -> ColumnElement[bool]:
+    """The condition on Contact of the contacts the match brings: itself, and with the options its
+    company's contacts and its company (before exclusion, existing lines and privacy are looked at)."""
+    if not (options.expand_companies or options.allow_related_companies):
+        return condition
+    matched = select(Contact.no, Contact.company_no, Contact.type).where(condition).cte("matched", nesting=True)
+    brought: list[Select[Any]] = [select(matched.c.no)]
+    if options.expand_companies:
+        member = aliased(Contact, name="member")
+        companies = select(matched.c.company_no).where(matched.c.company_no.is_not(None))
+        brought.append(select(member.no).where(member.company_no.in_(companies)))
+    if options.allow_related_companies:
+        brought.append(
+            select(matched.c.company_no).where(matched.c.type == ContactType.PERSON, matched.c.company_no.is_not(None))
+        )
+    return Contact.no.in_(union_all(*brought))
+
+
+def _add_condition(segment_no: str, condition: ColumnElement[bool], options: ActionOptions) -> ColumnElement[bool]:
+    parts = [_brought_by_add(condition, options), Contact.privacy_blocked == false()]
+    if not options.ignore_exclusion:
+        parts.append(Contact.exclude_from_segment == false())
+    if not options.allow_existing_contacts:
+        parts.append(
+            not_(exists(select(1).where(SegmentLine.segment_no == segment_no, SegmentLine.contact_no == Contact.no)))
+        )
+    return parts[0].self_group() & _and(parts[1:])
+
+
+def _and(parts: Sequence[ColumnElement[bool]]) -> ColumnElement[bool]:
+    result = parts[0]
+    for part in parts[1:]:
+        result = result & part
+    return result
+
+
+def _line_order() -> list[ColumnElement[Any]]:
+    """Company by company (name, no.), the company before its persons, persons by name, then no., by code point."""
+    return [
+        by_code_point(Contact.company_name),
+        by_code_point(func.coalesce(Contact.company_no, "")),
+        case((Contact.type == ContactType.COMPANY, 0), else_=1),
+        by_code_point(Contact.name),
+        by_code_point(Contact.no),
+    ]
+
+
+# --- which lines a reduce or refine removes -----------------------------------------------------
+
+
+def _widened(condition: ColumnElement[bool], options: ActionOptions) -> Any:
+    """The contact nos. the match counts for: with *entire companies* every contact of a matching
+    contact's company too."""
+    matched = select(Contact.no).where(condition)
+    if not options.entire_companies:
+        return matched
+    companies = select(Contact.company_no).where(condition, Contact.company_no.is_not(None))
+    member = aliased(Contact, name="member")
+    return union_all(matched, select(member.no).where(member.company_no.in_(companies)))
+
+
+def _removed_lines(
+    segment_no: str, action_type: CriteriaActionType, condition: ColumnElement[bool], options: ActionOptions
+) -> ColumnElement[bool]:
+    """The lines a reduce (lines of matched contacts) or refine (lines of unmatched ones) removes; a line
+    without a contact is no contact of the set and stays."""
+    counted = _widened(condition, options).subquery("counted")
+    on_line = exists(select(1).select_from(counted).where(counted.c.no == SegmentLine.contact_no))
+    which = on_line if action_type == CriteriaActionType.REDUCE else not_(on_line)
+    return (SegmentLine.segment_no == segment_no) & SegmentLine.contact_no.is_not(None) & which
+
+
+# --- preview --------------------------------------------------------------------------------------
+
+
+def preview_action(
+    session: Session,
+    segment_no: str,
+    action_type: CriteriaActionType,
+    filters: Sequence[FieldFilter],
+    options: ActionOptions,
+    *,
+    locale: str,
+    today: date | None = None,
+) -> ActionPreview:
+    """The exact number of lines the action would add or remove, the total after it and a few contacts."""
+    _check_type(action_type)
+    get_segment(session, segment_no)
+    condition = match_condition(filled(filters), locale=locale, today=today)
+    lines_now = select(func.count()).where(SegmentLine.segment_no == segment_no).scalar_subquery()
+    if action_type == CriteriaActionType.ADD:
+        where = _add_condition(segment_no, condition, options)
+        changed, total = session.execute(select(func.count(), lines_now).select_from(Contact).where(where)).one()
+        rows = session.execute(
+            select(Contact.no, Contact.name).where(where).order_by(*_line_order()).limit(SAMPLE_SIZE)
+        ).all()
+        return ActionPreview(changed, total + changed, [(no, name) for no, name in rows])
+    where = _removed_lines(segment_no, action_type, condition, options)
+    changed, total = session.execute(select(func.count(), lines_now).select_from(SegmentLine).where(where)).one()
+    rows = session.execute(
+        select(SegmentLine.contact_no, Contact.name)
+        .join(Contact, Contact.no == SegmentLine.contact_no)
+        .where(where)
+        .order_by(SegmentLine.line_no)
+        .limit(SAMPLE_SIZE)
+    ).all()
+    return ActionPreview(changed, total - changed, [(no, name) for no, name in rows])
+
+
+def _check_type(action_type: CriteriaActionType) -> None:
+    if action_type not in (CriteriaActionType.ADD, CriteriaActionType.REDUCE, CriteriaActionType.REFINE):
+        raise ServiceError(f"not a criteria action: {action_type}")
+
+
+# --- the actions ----------------------------------------------------------------------------------
+
+
+def _record(
+    session: Session,
+    segment_no: str,
+    action_type: CriteriaActionType,
+    filters: Sequence[FieldFilter],
+    options: ActionOptions,
+    user_id: int | None,
+    locale: str,
+) -> SegmentCriteriaAction:
+    rows = [(item.group_no, item.table, item.field, item.expression) for item in filters]
+    return record_action(
+        session, segment_no, action_type, user_id, rows, locale=locale, **_options_of(action_type, options)
+    )
+
+
+def add_contacts(
+    session: Session,
+    segment_no: str,
+    filters: Sequence[FieldFilter],
+    options: ActionOptions,
+    *,
+    user_id: int | None,
+    locale: str,
+    today: date | None = None,
+) -> SegmentCriteriaAction:
+    """Add a line for every contact the filters bring (spec 3.4), ordered company by company."""
+    header = get_segment(session, segment_no)
+    filters = filled(filters)
+    condition = match_condition(filters, locale=locale, today=today)
+    action = _record(session, segment_no, CriteriaActionType.ADD, filters, options, user_id, locale)
+    last = session.scalar(select(func.max(SegmentLine.line_no)).where(SegmentLine.segment_no == segment_no)) or 0
+    number = literal(last, Integer) + LINE_NO_STEP * func.row_number().over(order_by=_line_order())
+    source = select(
+        literal(segment_no).label("segment_no"),
+        number.label("line_no"),
+        Contact.no,
+        literal(action.id, Integer).label("criteria_action_id"),
+        literal(1, Integer).label("version"),
+    ).where(_add_condition(segment_no, condition, options))
+    columns = ["segment_no", "line_no", "contact_no", "criteria_action_id", "version"]
+    added = session.execute(
+        insert(SegmentLine).from_select(columns, source).execution_options(preserve_rowcount=True)
+    ).rowcount
+    if added:
+        _fill_new_lines(session, header, action.id)
+    action.lines_added = added or 0
+    session.flush()
+    return action
+
+
+def _fill_new_lines(session: Session, header: SegmentHeader, action_id: int) -> None:
+    """The header's defaults and the contact rules of 3.2, as for a line added by hand, in one UPDATE."""
+    template = (
+        session.get(InteractionTemplate, header.interaction_template_code) if header.interaction_template_code else None
+    )
+    values = header_line_values(header)
+    values.update(contact_values(header, template))
+    session.execute(
+        update(SegmentLine)
+        .where(SegmentLine.segment_no == header.no, SegmentLine.criteria_action_id == action_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _remove(
+    session: Session,
+    segment_no: str,
+    action_type: CriteriaActionType,
+    filters: Sequence[FieldFilter],
+    options: ActionOptions,
+    user_id: int | None,
+    locale: str,
+    today: date | None,
+) -> SegmentCriteriaAction:
+    get_segment(session, segment_no)
+    filters = filled(filters)
+    condition = match_condition(filters, locale=locale, today=today)
+    action = _record(session, segment_no, action_type, filters, options, user_id, locale)
+    where = _removed_lines(segment_no, action_type, condition, options)
+    save_lines_to_history(session, action.id, where)
+    removed = session.execute(delete(SegmentLine).where(where).execution_options(synchronize_session=False)).rowcount
+    action.lines_removed = removed or 0
+    session.flush()
+    return action
+
+
+def reduce_contacts(
+    session: Session,
+    segment_no: str,
+    filters: Sequence[FieldFilter],
+    options: ActionOptions,
+    *,
+    user_id: int | None,
+    locale: str,
+    today: date | None = None,
+) -> SegmentCriteriaAction:
+    """Remove every line whose contact matches (with *entire companies*, any contact of a matching company)."""
+    return _remove(session, segment_no, CriteriaActionType.REDUCE, filters, options, user_id, locale, today)
+
+
+def refine_contacts(
+    session: Session,
+    segment_no: str,
+    filters: Sequence[FieldFilter],
+    options: ActionOptions,
+    *,
+    user_id: int | None,
+    locale: str,
+    today: date | None = None,
+) -> SegmentCriteriaAction:
+    """Keep only the lines whose contact matches (with *entire companies*, any contact of a matching company)."""
+    return _remove(session, segment_no, CriteriaActionType.REFINE, filters, options, user_id, locale, today)
+
+
+def run_action(
+    session: Session,
+    segment_no: str,
+    action_type: CriteriaActionType,
+    filters: Sequence[FieldFilter],
+    options: ActionOptions,
+    *,
+    user_id: int | None,
+    locale: str,
+    today: date | None = None,
+) -> SegmentCriteriaAction:
+    """Run an add, reduce or refine."""
+    _check_type(action_type)
+    if action_type == CriteriaActionType.ADD:
+        return add_contacts(session, segment_no, filters, options, user_id=user_id, locale=locale, today=today)
+    return _remove(session, segment_no, action_type, filters, options, user_id, locale, today)
+
+
+def refresh_line_statistics(session: Session, lines_changed: int) -> None:
+    """After a large change has been committed: refresh PostgreSQL's statistics of segment_line, outside
+    any transaction of the session (a no-op on SQLite, which plans without them)."""
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    if engine.dialect.name != "postgresql" or lines_changed < LARGE_CHANGE:
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE segment_line"))
