@@ -8,7 +8,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from segapp.criteria.blueprint import bp
 from segapp.criteria.forms import (
@@ -160,7 +159,6 @@ def _apply(header: SegmentHeader, action_type: CriteriaActionType) -> Any:
     message = _done_message(action_type, action.lines_added, action.lines_removed)
     db.session.commit()
     refresh_line_statistics(db.session, changed)
-    db.session.commit()
     if not wants_fragment():
         flash(message, "success")
         return redirect(url_for("segments.show_segment", segment_no=header.no), code=303)
@@ -184,9 +182,8 @@ def _refused(
     status = 200 if confirm is not None else 422
     if not wants_fragment():
         context = _dialog_context(header, action_type, dialog)
-        return render_template(
-            "criteria/dialog_page.html", message=message, field_error=field_error, confirm=confirm, **context
-        ), status
+        context.update(message=message, field_error=field_error, confirm=confirm)
+        return render_template("criteria/dialog_page.html", **context), status
     body = render_template(
         "criteria/_preview.html",
         error=message,
@@ -255,6 +252,9 @@ def _dialog_context(
         "preview_url": url_for("criteria.preview_action", segment_no=header.no, action=slug),
         "group_url": url_for("criteria.filter_group", segment_no=header.no, action=slug),
         "max_groups": MAX_GROUPS,
+        "message": "",
+        "field_error": None,
+        "confirm": None,
     }
 
 

@@ -36,7 +36,12 @@ OPTION_HINTS: dict[str, Any] = {
     "entire_companies": _l("A match counts for every contact of its company."),
 }
 ACTION_OPTIONS: dict[CriteriaActionType, tuple[str, ...]] = {
-    CriteriaActionType.ADD: ("allow_existing_contacts", "expand_companies", "allow_related_companies", "ignore_exclusion"),
+    CriteriaActionType.ADD: (
+        "allow_existing_contacts",
+        "expand_companies",
+        "allow_related_companies",
+        "ignore_exclusion",
+    ),
     CriteriaActionType.REDUCE: ("entire_companies",),
     CriteriaActionType.REFINE: ("entire_companies",),
 }
