@@ -76,6 +76,7 @@ def test_a_segment_is_built_by_criteria_from_the_keyboard(
     save_screenshot(page, "criteria/add-dialog.png")
     _apply(page, "3 contacts added.", 3)
     assert sorted(_lines(page)) == ["C1", "P11", "P40"]
+    save_screenshot(page, "criteria/after-add.png")
 
     # Second add: Torino, or (another group) anyone with a .fr e-mail — a field added with "+ field".
     page.keyboard.press("Alt+Shift+A")
@@ -93,6 +94,7 @@ def test_a_segment_is_built_by_criteria_from_the_keyboard(
     expect(page.locator("#f-2-contact-email")).to_be_focused()
     page.keyboard.type("*.fr")
     expect(count).to_have_attribute("data-preview-count", "3")
+    save_screenshot(page, "criteria/add-or-group.png")
     _apply(page, "3 contacts added.", 6)
     assert sorted(_lines(page)) == ["C1", "C3", "P11", "P31", "P40", "P50"]
 
@@ -115,6 +117,7 @@ def test_a_segment_is_built_by_criteria_from_the_keyboard(
     page.keyboard.type("*i*")
     expect(count).to_have_attribute("data-preview-count", "3")
     expect(page.locator("#criteria-preview")).to_contain_text("3 lines after")
+    save_screenshot(page, "criteria/refine-dialog.png")
     # A bad expression is shown at its field, without losing what was typed.
     page.keyboard.type("..")
     expect(page.locator("#f-1-contact-name")).to_have_attribute("aria-invalid", "true")
