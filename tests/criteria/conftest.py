@@ -1,12 +1,31 @@
 """A small world of companies and persons to run criteria actions on, on both databases."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import insert, select
 
-from segapp.models import Contact, ContactType, SegmentLine
+from segapp.models import (
+    BusinessRelation,
+    Contact,
+    ContactBusinessRelation,
+    ContactIndustryGroup,
+    ContactJobResponsibility,
+    ContactMailingGroup,
+    ContactProfileAnswer,
+    ContactType,
+    Evaluation,
+    IndustryGroup,
+    InteractionLogEntry,
+    JobResponsibility,
+    MailingGroup,
+    ProfileAnswer,
+    ProfileQuestion,
+    ProfileQuestionnaire,
+    SegmentLine,
+)
 from segapp.services.criteria.matching import FieldFilter
 from tests.segments.conftest import make_segment, reference
 
@@ -54,6 +73,96 @@ def world(db: Any) -> list[dict[str, Any]]:
     db.session.execute(insert(Contact), WORLD)
     db.session.commit()
     return WORLD
+
+
+@pytest.fixture
+def relations(db: Any, world: list[dict[str, Any]], reference: dict[str, Any]) -> None:
+    """Mailing groups NEWS (Anna, Dario, Zeta) and EVENTS (Gina); industry groups RETAIL (Acme) and FOOD (Beta);
+    business relations CUST (Acme) and PROS (Zeta); job responsibilities CEO (Anna, Franco) and SALES (Bruno);
+    questionnaire SIZE "Employees": Acme 11-50, Zeta 1-10; interaction log entries of Anna and Bruno."""
+    s = db.session
+    s.add_all(
+        [MailingGroup(code=code) for code in ("NEWS", "EVENTS")]
+        + [IndustryGroup(code=code) for code in ("RETAIL", "FOOD")]
+        + [BusinessRelation(code=code) for code in ("CUST", "PROS")]
+        + [JobResponsibility(code=code) for code in ("CEO", "SALES")]
+        + [ProfileQuestionnaire(code="SIZE", description="Company size")]
+    )
+    s.flush()
+    s.add(ProfileQuestion(id=1, questionnaire_code="SIZE", line_no=1, description="Employees"))
+    s.flush()
+    s.add_all(
+        [
+            ProfileAnswer(id=1, question_id=1, line_no=1, description="1-10"),
+            ProfileAnswer(id=2, question_id=1, line_no=2, description="11-50"),
+        ]
+    )
+    s.flush()
+    s.execute(
+        insert(ContactMailingGroup),
+        [
+            {"contact_no": no, "mailing_group_code": group}
+            for no, group in (("P11", "NEWS"), ("P21", "NEWS"), ("C3", "NEWS"), ("P40", "EVENTS"))
+        ],
+    )
+    s.execute(
+        insert(ContactIndustryGroup),
+        [{"contact_no": "C1", "industry_group_code": "RETAIL"}, {"contact_no": "C2", "industry_group_code": "FOOD"}],
+    )
+    s.execute(
+        insert(ContactBusinessRelation),
+        [
+            {"contact_no": "C1", "business_relation_code": "CUST"},
+            {"contact_no": "C3", "business_relation_code": "PROS"},
+        ],
+    )
+    s.execute(
+        insert(ContactJobResponsibility),
+        [
+            {"contact_no": no, "job_responsibility_code": code}
+            for no, code in (("P11", "CEO"), ("P31", "CEO"), ("P12", "SALES"))
+        ],
+    )
+    s.execute(
+        insert(ContactProfileAnswer), [{"contact_no": "C1", "answer_id": 2}, {"contact_no": "C3", "answer_id": 1}]
+    )
+    entry = {"segment_no": "", "campaign_no": None, "interaction_template_code": None, "salesperson_code": None}
+    s.execute(
+        insert(InteractionLogEntry),
+        [
+            dict(
+                entry,
+                contact_no="P11",
+                date=date(2026, 1, 10),
+                segment_no="SEG1",
+                campaign_no="CP1",
+                evaluation=Evaluation.POSITIVE,
+                interaction_template_code="LETTER",
+                salesperson_code="MR",
+            ),
+            dict(
+                entry,
+                contact_no="P11",
+                date=date(2026, 3, 1),
+                segment_no="SEG2",
+                campaign_no="CP2",
+                evaluation=Evaluation.NEGATIVE,
+                interaction_template_code="CALL",
+                salesperson_code="LB",
+            ),
+            dict(
+                entry,
+                contact_no="P12",
+                date=date(2026, 2, 1),
+                segment_no="SEG1",
+                campaign_no="CP2",
+                evaluation=Evaluation.POSITIVE,
+                interaction_template_code="CALL",
+                salesperson_code="MR",
+            ),
+        ],
+    )
+    s.commit()
 
 
 def where(table: str, field: str, expression: str, group_no: int = 1) -> FieldFilter:

@@ -24,7 +24,6 @@ from sqlalchemy import (
     select,
     text,
     union_all,
-    update,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
@@ -221,38 +220,35 @@ def add_contacts(
     condition = match_condition(filters, locale=locale, today=today)
     action = _record(session, segment_no, CriteriaActionType.ADD, filters, options, user_id, locale)
     last = session.scalar(select(func.max(SegmentLine.line_no)).where(SegmentLine.segment_no == segment_no)) or 0
-    number = literal(last, Integer) + LINE_NO_STEP * func.row_number().over(order_by=_line_order())
-    source = select(
-        literal(segment_no).label("segment_no"),
-        number.label("line_no"),
-        Contact.no,
-        literal(action.id, Integer).label("criteria_action_id"),
-        literal(1, Integer).label("version"),
-    ).where(_add_condition(segment_no, condition, options))
-    columns = ["segment_no", "line_no", "contact_no", "criteria_action_id", "version"]
+    values = _new_line_values(session, header, action.id, last)
+    source = select(*(value.label(key) for key, value in values.items())).where(
+        _add_condition(segment_no, condition, options)
+    )
     added = session.execute(
-        insert(SegmentLine).from_select(columns, source).execution_options(preserve_rowcount=True)
+        insert(SegmentLine).from_select(list(values), source).execution_options(preserve_rowcount=True)
     ).rowcount
-    if added:
-        _fill_new_lines(session, header, action.id)
     action.lines_added = added or 0
     session.flush()
     return action
 
 
-def _fill_new_lines(session: Session, header: SegmentHeader, action_id: int) -> None:
-    """The header's defaults and the contact rules of 3.2, as for a line added by hand, in one UPDATE."""
+def _new_line_values(session: Session, header: SegmentHeader, action_id: int, last: int) -> dict[str, Any]:
+    """Every column of a new line as an expression over its Contact row: the number in line order, the
+    header's defaults and the contact rules of 3.2, the same rules as a line added by hand."""
     template = (
         session.get(InteractionTemplate, header.interaction_template_code) if header.interaction_template_code else None
     )
-    values = header_line_values(header)
-    values.update(contact_values(header, template))
-    session.execute(
-        update(SegmentLine)
-        .where(SegmentLine.segment_no == header.no, SegmentLine.criteria_action_id == action_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    line = SegmentLine.__table__.c
+    values: dict[str, Any] = {
+        "segment_no": literal(header.no, line.segment_no.type),
+        "line_no": literal(last, line.line_no.type) + LINE_NO_STEP * func.row_number().over(order_by=_line_order()),
+        "contact_no": Contact.no,
+        "criteria_action_id": literal(action_id, Integer),
+        "version": literal(1, Integer),
+    }
+    values.update({key: literal(value, line[key].type) for key, value in header_line_values(header).items()})
+    values.update(contact_values(header, template, Contact))
+    return values
 
 
 def _remove(

@@ -1,4 +1,9 @@
-"""The rules of spec 3.2 as SQL expressions, so that one line and 200,000 lines follow the same code."""
+"""The rules of spec 3.2 as SQL expressions, so that one line and 200,000 lines follow the same code.
+
+The contact-dependent values read the line's contact through subqueries on ``SegmentLine.contact_no`` (an
+UPDATE of lines), or, given ``contact`` (Contact, or an alias of it, in the FROM of an INSERT … SELECT that
+makes new lines), that row's columns directly.
+"""
 
 from typing import Any
 
@@ -40,15 +45,22 @@ def header_line_values(header: SegmentHeader) -> dict[str, Any]:
     }
 
 
-def _contact_value(column: Any) -> Any:
+def _contact_value(column: Any, contact: Any = None) -> Any:
+    if contact is not None:
+        return getattr(contact, column.key)
     return select(column).where(Contact.no == SegmentLine.contact_no).correlate(SegmentLine).scalar_subquery()
 
 
-def language_expression(header: SegmentHeader, template_code: str | None) -> ColumnElement:
+def language_expression(header: SegmentHeader, template_code: str | None, contact: Any = None) -> ColumnElement:
     """The contact's language when the template has a document in it, else the header's."""
     header_language = literal(header.language_code, String)
     if template_code is None:
         return header_language
+    if contact is not None:
+        documents = select(InteractionTemplateLanguage.language_code).where(
+            InteractionTemplateLanguage.template_code == template_code
+        )
+        return case((contact.language_code.in_(documents), contact.language_code), else_=header_language)
     has_document = exists(
         select(InteractionTemplateLanguage.language_code)
         .join(Contact, Contact.language_code == InteractionTemplateLanguage.language_code)
@@ -61,7 +73,7 @@ def language_expression(header: SegmentHeader, template_code: str | None) -> Col
     return case((has_document, _contact_value(Contact.language_code)), else_=header_language)
 
 
-def correspondence_expression(header: SegmentHeader, template: InteractionTemplate | None) -> Any:
+def correspondence_expression(header: SegmentHeader, template: InteractionTemplate | None, contact: Any = None) -> Any:
     """Header default if the header ignores the contact's type and has one; else the template's
     default if the template ignores it or the contact has none; else the contact's own."""
     enum_type = _LINE.correspondence_type.type
@@ -70,6 +82,9 @@ def correspondence_expression(header: SegmentHeader, template: InteractionTempla
     template_type = template.correspondence_type if template else CorrespondenceType.BLANK
     if template is not None and template.ignore_contact_corr_type:
         return literal(template_type, enum_type)
+    if contact is not None:
+        blank = contact.correspondence_type == literal(CorrespondenceType.BLANK, enum_type)
+        return case((blank, literal(template_type, enum_type)), else_=contact.correspondence_type)
     contact_type = (
         select(Contact.correspondence_type)
         .where(Contact.no == SegmentLine.contact_no, Contact.correspondence_type != CorrespondenceType.BLANK)
@@ -91,28 +106,33 @@ def subject_expression(header: SegmentHeader, template_code: str | None, languag
                 InteractionTemplateLanguage.template_code == template_code,
                 InteractionTemplateLanguage.language_code == language,
             )
-            .correlate(SegmentLine)
+            .correlate_except(InteractionTemplateLanguage)
             .scalar_subquery(),
             "",
         )
     return case((same_language, literal(header.subject, String)), else_=template_subject)
 
 
-def contact_rule_values(header: SegmentHeader, template: InteractionTemplate | None) -> dict[str, Any]:
+def contact_rule_values(
+    header: SegmentHeader, template: InteractionTemplate | None, contact: Any = None
+) -> dict[str, Any]:
     """Correspondence type, language and subject decided by 3.2 for the line's contact."""
     template_code = template.code if template else None
-    language = language_expression(header, template_code)
+    language = language_expression(header, template_code, contact)
     return {
-        "correspondence_type": correspondence_expression(header, template),
+        "correspondence_type": correspondence_expression(header, template, contact),
         "language_code": language,
         "subject": subject_expression(header, template_code, language),
     }
 
 
-def contact_values(header: SegmentHeader, template: InteractionTemplate | None) -> dict[str, Any]:
+def contact_values(header: SegmentHeader, template: InteractionTemplate | None, contact: Any = None) -> dict[str, Any]:
     """Everything a line takes from its contact: company no., salesperson (header has none), 3.2 rules."""
-    values = {"contact_company_no": _contact_value(Contact.company_no)}
-    if header.salesperson_code is None:
+    values = {"contact_company_no": _contact_value(Contact.company_no, contact)}
+    if header.salesperson_code is None and contact is not None:
+        usable = select(Salesperson.code).where(choosable())
+        values["salesperson_code"] = case((contact.salesperson_code.in_(usable), contact.salesperson_code))
+    elif header.salesperson_code is None:
         values["salesperson_code"] = (
             select(Salesperson.code)
             .join(Contact, Contact.salesperson_code == Salesperson.code)
@@ -120,7 +140,7 @@ def contact_values(header: SegmentHeader, template: InteractionTemplate | None) 
             .correlate(SegmentLine)
             .scalar_subquery()
         )
-    values.update(contact_rule_values(header, template))
+    values.update(contact_rule_values(header, template, contact))
     return values
 
 
