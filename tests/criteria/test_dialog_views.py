@@ -6,6 +6,8 @@ import time
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from segapp.criteria import dialog_views
@@ -281,3 +283,39 @@ def test_the_dialog_speaks_italian(client: Any, login: Any, make_segment: Any, w
     assert "Aggiungi contatti" in html and "Città" in html and "Applica" in html
     html = _preview(client, header.no, **{"f-1-contact-city": "Milano"}).get_data(as_text=True)
     assert "4 contatti verranno aggiunti" in html
+
+
+_KEYS = st.one_of(
+    st.builds(
+        lambda g, t, f: f"f-{g}-{t}-{f}",
+        st.integers(-2, 14),
+        st.sampled_from(["contact", "interaction", "mailing_group", "industry_group", "nowhere", "Contact", ""]),
+        st.sampled_from(["no", "city", "date", "cost", "type", "mailing_group_code", "password", "x-y", ""]),
+    ),
+    st.builds(lambda o: f"opt-{o}", st.sampled_from(["expand_companies", "entire_companies", "drop", ""])),
+    st.sampled_from(["token", "confirm_all", "f-", "opt-", "f-1-contact-city-extra"]),
+    st.text(max_size=20),
+)
+_VALUES = st.one_of(
+    st.sampled_from(["", "Milano", "A..B..C", "31/02/2026", "<>''", "1", "Company|Person", "*\\%_?", "(", "'"]),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(form=st.dictionaries(_KEYS, _VALUES, max_size=8), action=st.sampled_from(["add", "reduce", "refine"]))
+def test_whatever_is_posted_the_dialog_answers_without_a_server_error(
+    client: Any, db: Any, segment: Any, form: dict[str, str], action: str
+) -> None:
+    """A hand-made form (any keys, any values) is answered with the preview, a message (400 for a NUL character,
+    refused app-wide) or an apply, never a 500;
+    and a refused apply changes nothing."""
+    if not form.get("token"):
+        form["token"] = new_token()
+    before = _actions(db, segment.no)
+    preview = _preview(client, segment.no, action, **form)
+    assert preview.status_code in (200, 400, 422), preview.get_data(as_text=True)[:300]
+    applied = _apply(client, segment.no, action, **form)
+    assert applied.status_code in (200, 400, 422), applied.get_data(as_text=True)[:300]
+    if applied.headers.get("HX-Trigger") != "criteriaApplied":
+        assert _actions(db, segment.no) == before
