@@ -8,6 +8,8 @@ PostgreSQL, cancels the backends still running a query under the same token. The
 - on PostgreSQL, through ``pg_cancel_backend`` (the query carries the token as its ``application_name``) and a
   ``statement_timeout``; a request that claimed the token before the older one had named itself is caught by the
   same file, read once the name is set.
+On both, every statement of the block first reads the file, so that the older request does not start its next
+statement (between two statements there is no running query for a cancel to reach).
 Either way the older request gets ``QueryStopped`` (``superseded`` says which of the two it was) and must roll its
 transaction back. The module needs no Flask app: it takes a SQLAlchemy connection and the folder of the files.
 """
@@ -21,8 +23,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -102,8 +105,18 @@ def stoppable_query(connection: Connection, token: str, *, folder: Path, timeout
         manager = _postgresql(connection, token, generation, folder, timeout)
     else:
         manager = _sqlite(connection, token, generation, folder, timeout)
+
+    # Between two statements no query runs that a cancel could reach: each statement first checks the token.
+    def before_statement(*_args: Any) -> None:
+        if current_generation(folder, token) != generation:
+            raise QueryStopped(superseded=True)
+
     with manager:
-        yield
+        event.listen(connection, "before_cursor_execute", before_statement)
+        try:
+            yield
+        finally:
+            event.remove(connection, "before_cursor_execute", before_statement)
 
 
 @contextmanager

@@ -76,6 +76,17 @@ def test_a_newer_request_stops_the_older_query(db: Any, probe_table: None, tmp_p
     assert newer["result"] == 9 and "stopped" not in newer
 
 
+def test_a_newer_request_stops_the_older_one_between_its_statements(db: Any, probe_table: None, tmp_path: Path) -> None:
+    token = new_token()
+    with db.engine.connect() as connection, connection.begin():
+        with pytest.raises(QueryStopped) as stopped:
+            with stoppable_query(connection, token, folder=tmp_path, timeout=60):
+                assert connection.execute(text(QUICK_QUERY)).scalar() == 9
+                claim(tmp_path, token)  # a newer request for the same dialog
+                connection.execute(text(QUICK_QUERY))
+        assert stopped.value.superseded is True
+
+
 def test_a_query_past_its_time_limit_stops(db: Any, probe_table: None, tmp_path: Path) -> None:
     outcome: dict[str, Any] = {}
     _run_stoppable(db.engine, new_token(), tmp_path, 0.5, LONG_QUERY, outcome)

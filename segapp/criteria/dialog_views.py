@@ -29,7 +29,7 @@ from segapp.query_cancel import QueryStopped, claim, new_token, prune, stoppable
 from segapp.request_values import int_arg
 from segapp.segments.context import load_segment, totals_context
 from segapp.services.criteria.fields import CRITERIA_TABLES
-from segapp.services.criteria.matching import CriteriaError
+from segapp.services.criteria.matching import CriteriaError, filled
 from segapp.services.criteria.running import preview_action, refresh_line_statistics, run_action
 from segapp.services.errors import ServiceError
 
@@ -97,7 +97,7 @@ def preview_action_view(segment_no: str, action: str) -> Any:
     try:
         with stoppable_query(db.session.connection(), dialog.token, folder=_token_folder(), timeout=_preview_seconds()):
             preview = preview_action(
-                db.session, segment_no, action_type, dialog.filled, dialog.options, locale=user_locale
+                db.session, segment_no, action_type, filled(dialog.filters), dialog.options, locale=user_locale
             )
     except QueryStopped as stopped:
         db.session.rollback()
@@ -110,7 +110,7 @@ def preview_action_view(segment_no: str, action: str) -> Any:
     finally:
         db.session.rollback()
     return render_template(
-        "criteria/_preview.html", preview=preview, action_type=action_type, no_filter=not dialog.filled
+        "criteria/_preview.html", preview=preview, action_type=action_type, no_filter=not filled(dialog.filters)
     ), 200
 
 
@@ -135,7 +135,7 @@ def _apply(header: SegmentHeader, action_type: CriteriaActionType) -> Any:
     if valid_token(dialog.token):
         claim(_token_folder(), dialog.token)  # a preview still counting for this dialog stops
     user_locale = _locale()
-    if not dialog.filled and action_type != CriteriaActionType.REFINE and not dialog.confirm_all:
+    if not filled(dialog.filters) and action_type != CriteriaActionType.REFINE and not dialog.confirm_all:
         preview = preview_action(db.session, header.no, action_type, [], dialog.options, locale=user_locale)
         db.session.rollback()
         return _refused(header, action_type, dialog, confirm=preview.changed)
@@ -144,7 +144,7 @@ def _apply(header: SegmentHeader, action_type: CriteriaActionType) -> Any:
             db.session,
             header.no,
             action_type,
-            dialog.filled,
+            filled(dialog.filters),
             dialog.options,
             user_id=current_user.id,
             locale=user_locale,

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from segapp.models import CriteriaActionType
-from segapp.services.criteria.fields import CRITERIA_TABLES, criteria_table
+from segapp.services.criteria.fields import criteria_table
 from segapp.services.criteria.matching import ActionOptions, FieldFilter
 
 MAX_GROUPS = 10
@@ -64,11 +64,6 @@ class DialogInput:
     token: str = ""
     confirm_all: bool = False
     error: str = ""  # a tampered form: what is wrong with it
-
-    @property
-    def filled(self) -> list[FieldFilter]:
-        """The filters that say something: a blank field is no condition."""
-        return [item for item in self.filters if item.expression.strip()]
 
 
 def read_dialog(form: MultiDict[str, str], action_type: CriteriaActionType) -> DialogInput:
@@ -130,8 +125,3 @@ def shown_fields(dialog: DialogInput, group_no: int, table_key: str) -> list[Any
             if extra is not None and extra not in shown:
                 shown.append(extra)
     return shown
-
-
-def table_keys() -> list[str]:
-    """The tabs, in order."""
-    return [table.key for table in CRITERIA_TABLES]
