@@ -1,11 +1,13 @@
 """Add contacts (spec 3.4 "Precisely"): expansion, related companies, exclusion, privacy, existing lines, order."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
-from segapp.models import Contact, CriteriaActionType, SegmentCriteriaAction, SegmentLine
+from segapp.models import Contact, CorrespondenceType, CriteriaActionType, SegmentCriteriaAction, SegmentLine
 from segapp.services.criteria.matching import ActionOptions, FieldFilter
 from segapp.services.criteria.running import add_contacts, reduce_contacts
 from segapp.services.segments.lines import add_line
@@ -155,34 +157,66 @@ def test_the_action_records_its_filters_options_and_locale_and_its_lines_name_it
     assert set(brought) == {action.id}
 
 
-def test_new_lines_take_the_header_defaults_exactly_as_a_line_added_by_hand(
-    db: Any, world: Any, make_segment: Any
-) -> None:
-    header = {
-        "description": "Spring letters",
+HEADERS = {
+    "letter-in-english": {
         "interaction_template_code": "LETTER",
         "interaction_group_code": "LETTER",
         "language_code": "ENU",
+    },
+    "letter-in-italian": {"interaction_template_code": "LETTER", "language_code": "ITA", "salesperson_code": "LB"},
+    "call-ignoring-the-contacts-type": {"interaction_template_code": "CALL", "language_code": "ENU"},
+    "header-type-by-default": {"ignore_contact_corr_type": True, "correspondence_type": CorrespondenceType.EMAIL},
+    "no-template": {"language_code": "DEU"},
+}
+
+
+@pytest.mark.parametrize("header", list(HEADERS.values()), ids=list(HEADERS))
+def test_new_lines_take_the_header_defaults_exactly_as_a_line_added_by_hand(
+    db: Any, world: Any, make_segment: Any, header: dict[str, Any]
+) -> None:
+    fields = {
+        "description": "Spring letters",
         "subject": "Hello",
         "unit_cost": Decimal("1.20"),
         "unit_duration": Decimal("5"),
         "campaign_no": "CP1",
         "campaign_target": True,
+        "date": date(2026, 4, 1),
         "salesperson_code": None,
+        **header,
     }
-    by_hand, by_criteria = make_segment(**header), make_segment(**header)
-    anna = db.session.get(Contact, "P11")
-    anna.language_code, anna.salesperson_code = "ITA", "MR"
+    by_hand, by_criteria = make_segment(**fields), make_segment(**fields)
+    variants = [  # language, correspondence type, salesperson (OLD is blocked)
+        ("P11", "ITA", CorrespondenceType.EMAIL, "MR"),
+        ("P12", "DEU", CorrespondenceType.BLANK, "OLD"),
+        ("P21", None, CorrespondenceType.HARD_COPY, None),
+        ("P31", "ENU", CorrespondenceType.BLANK, "LB"),
+    ]
+    for contact_no, language, correspondence, salesperson in variants:
+        contact = db.session.get(Contact, contact_no)
+        contact.language_code, contact.correspondence_type, contact.salesperson_code = (
+            language,
+            correspondence,
+            salesperson,
+        )
     db.session.commit()
-    add_line(db.session, by_hand.no, "P11")
-    add(db, by_criteria.no, no("P11"))
+    for contact_no, *_ in variants:
+        add_line(db.session, by_hand.no, contact_no)
+    add(db, by_criteria.no, no("|".join(contact_no for contact_no, *_ in variants)))
 
-    def line(segment_no: str) -> dict[str, Any]:
-        row = db.session.execute(select(SegmentLine).where(SegmentLine.segment_no == segment_no)).scalar_one()
+    def lines(segment_no: str) -> dict[str, dict[str, Any]]:
+        rows = db.session.scalars(select(SegmentLine).where(SegmentLine.segment_no == segment_no))
         skip = {"segment_no", "line_no", "criteria_action_id"}
-        return {c.key: getattr(row, c.key) for c in SegmentLine.__table__.columns if c.key not in skip}
+        return {
+            row.contact_no: {c.key: getattr(row, c.key) for c in SegmentLine.__table__.columns if c.key not in skip}
+            for row in rows
+        }
 
-    expected = line(by_hand.no)
-    assert expected["language_code"] == "ITA" and expected["subject"] == "La nostra offerta"
-    assert expected["salesperson_code"] == "MR" and expected["cost"] == Decimal("1.20")
-    assert line(by_criteria.no) == expected
+    expected = lines(by_hand.no)
+    assert lines(by_criteria.no) == expected
+    assert {line["description"] for line in expected.values()} == {"Spring letters"}
+    if header.get("interaction_template_code") == "LETTER" and header["language_code"] == "ENU":
+        # The template has Italian and English documents: Anna writes Italian, Bruno (German) the header's English.
+        assert (expected["P11"]["language_code"], expected["P11"]["subject"]) == ("ITA", "La nostra offerta")
+        assert (expected["P12"]["language_code"], expected["P12"]["subject"]) == ("ENU", "Hello")
+        assert expected["P11"]["salesperson_code"] == "MR" and expected["P12"]["salesperson_code"] is None
