@@ -164,6 +164,7 @@
       dialog.querySelector("#criteria-preview").textContent = "";
       var first = dialog.querySelector("#criteria-groups input[type=text]:not([disabled])");
       if (first) { revealField(first); first.focus(); }
+      htmx.trigger(dialog.querySelector("#criteria-form"), "criteriaPreview");
     }
   });
 

@@ -4,9 +4,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
-from segapp.models import Contact
+from segapp.models import Contact, SegmentCriteriaAction
 from tests.browser_support import save_screenshot
 from tests.criteria.conftest import company, person
 from tests.segments.conftest import make_segment, reference
@@ -49,7 +49,7 @@ def _apply(page: Any, message: str, lines: int) -> None:
 
 
 def test_a_segment_is_built_by_criteria_from_the_keyboard(
-    signed_in: Callable[..., Any], live_server: str, make_segment: Callable[..., Any], people: Any
+    signed_in: Callable[..., Any], live_server: str, make_segment: Callable[..., Any], people: Any, db: Any
 ) -> None:
     from playwright.sync_api import expect
 
@@ -126,6 +126,7 @@ def test_a_segment_is_built_by_criteria_from_the_keyboard(
     page.keyboard.press("Backspace")
     expect(count).to_have_attribute("data-preview-count", "3")
     expect(page.locator("#f-1-contact-name")).not_to_have_attribute("aria-invalid", "true")
+    page.keyboard.press("Control+Enter")  # pressed twice: the action runs once
     _apply(page, "3 lines removed.", 3)
     assert sorted(_lines(page)) == ["P11", "P31", "P40"]
     expect(page.locator('[data-total="actions"]')).to_have_text("3")
@@ -141,6 +142,12 @@ def test_a_segment_is_built_by_criteria_from_the_keyboard(
     expect(dialog).not_to_be_visible()
     expect(page.locator('#lines-body tr[data-line-no] td[data-field="company_name"]').nth(1)).to_be_focused()
     assert len(_lines(page)) == 3
+    page.wait_for_load_state("networkidle")
+    db.session.rollback()
+    recorded = db.session.scalars(
+        select(SegmentCriteriaAction.action_type).where(SegmentCriteriaAction.segment_no == segment.no)
+    ).all()
+    assert [action.value for action in recorded] == ["add", "add", "refine"]  # Ctrl+Enter twice ran once
 
 
 def test_the_dialog_in_italian_asks_before_adding_everyone_and_shows_an_error_at_its_field(
