@@ -50,6 +50,9 @@ def test_expand_companies_brings_the_company_and_its_persons_and_excluded_matche
     # Roma: Bruno (Acme), Beta (excluded) and Elena (excluded, Beta's).
     add(db, segment.no, city("Roma"), expand_companies=True)
     assert lines_of(segment.no) == ["C1", "P11", "P12", "P21"]
+    milano = make_segment()
+    add(db, milano.no, city("Milano"), expand_companies=True, allow_related_companies=True)
+    assert lines_of(milano.no) == ["P40", "C1", "P11", "P12", "P21"]  # Gina has no company to expand
 
 
 def test_ignore_exclusion_keeps_excluded_contacts_but_never_privacy_blocked_ones(
@@ -73,6 +76,25 @@ def test_related_companies_brings_the_company_of_a_matched_person_only(
     other = make_segment()
     add(db, other.no, no("P21"), allow_related_companies=True)  # Beta is excluded
     assert lines_of(other.no) == ["P21"]
+    both = make_segment()
+    add(db, both.no, city("Torino"), allow_related_companies=True)  # Zeta matches, and through Franco: one line
+    assert lines_of(both.no) == ["C3", "P31"]
+
+
+def test_related_companies_through_related_tables_and_or_groups(
+    db: Any, relations: None, make_segment: Any, lines_of: Any
+) -> None:
+    segment = make_segment()
+    news_or_ceo = [
+        where("mailing_group", "mailing_group_code", "NEWS", 1),
+        where("job_responsibility", "job_responsibility_code", "CEO", 2),
+    ]
+    add(db, segment.no, *news_or_ceo, allow_related_companies=True)
+    # NEWS: Anna, Dario, Zeta; CEO: Anna, Franco. Acme through Anna, Zeta once, Beta excluded.
+    assert lines_of(segment.no) == ["C1", "P11", "P21", "C3", "P31"]
+    single = make_segment()
+    add(db, single.no, where("mailing_group", "mailing_group_code", "NEWS"), allow_related_companies=True)
+    assert lines_of(single.no) == ["C1", "P11", "P21", "C3"]
 
 
 def test_a_contact_already_on_a_line_gets_none_but_still_brings_its_company(

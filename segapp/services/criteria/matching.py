@@ -122,8 +122,13 @@ def _group_condition(items: Sequence[FieldFilter], locale: str, today: date | No
     return and_(*parts)
 
 
-def match_condition(filters: Sequence[FieldFilter], *, locale: str, today: date | None = None) -> ColumnElement[bool]:
-    """The condition on Contact that the filters set: every contact when no filter is filled in."""
+def match_condition(
+    filters: Sequence[FieldFilter], *, locale: str, today: date | None = None, correlated: bool = False
+) -> ColumnElement[bool]:
+    """The condition on Contact that the filters set: every contact when no filter is filled in.
+
+    ``correlated`` asks for EXISTS on every related table, for a condition that is negated or ORed with others.
+    """
     groups: dict[int, list[FieldFilter]] = {}
     for item in filters:
         resolve(item)
@@ -131,6 +136,6 @@ def match_condition(filters: Sequence[FieldFilter], *, locale: str, today: date 
             groups.setdefault(item.group_no, []).append(item)
     if not groups:
         return true()
-    alone = len(groups) == 1
+    alone = len(groups) == 1 and not correlated
     conditions = [_group_condition(groups[group_no], locale, today, alone) for group_no in sorted(groups)]
     return conditions[0] if len(conditions) == 1 else or_(*conditions)

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import (
     Integer,
-    Select,
     case,
     delete,
     exists,
@@ -71,51 +70,59 @@ def _options_of(action_type: CriteriaActionType, options: ActionOptions) -> dict
 
 # --- which contacts an add brings ---------------------------------------------------------------
 
+_CONTACT = Contact.__table__
 
-def _brought_by_add(condition: ColumnElement[bool], options: ActionOptions) -> ColumnElement[bool]:
-    """The condition on Contact of the contacts the match brings: itself, and with the options its
-    company's contacts and its company (before exclusion, existing lines and privacy are looked at)."""
-    if not (options.expand_companies or options.allow_related_companies):
-        return condition
-    matched = select(Contact.no, Contact.company_no, Contact.type).where(condition).cte("matched", nesting=True)
-    brought: list[Select[Any]] = [select(matched.c.no)]
+
+def _brought(filters: Sequence[FieldFilter], options: ActionOptions, locale: str, today: date | None) -> Any:
+    """The contact rows the match brings (before exclusion, privacy and existing lines are looked at): each
+    matched contact, with *expand companies* every contact of its company, with *allow related companies*
+    the company of each matched person. Disjoint branches of a UNION ALL, so that no contact comes twice and
+    each branch is a plain (semi-)join the planner estimates well."""
+    condition = match_condition(filters, locale=locale, today=today)
     if options.expand_companies:
-        member = aliased(Contact, name="member")
-        companies = select(matched.c.company_no).where(matched.c.company_no.is_not(None))
-        brought.append(select(member.no).where(member.company_no.in_(companies)))
-    if options.allow_related_companies:
-        brought.append(
-            select(matched.c.company_no).where(matched.c.type == ContactType.PERSON, matched.c.company_no.is_not(None))
+        # A matched contact's company brings all its contacts, the company included (its company no. is its
+        # own no.), which also covers the companies of matched persons.
+        hit = select(Contact.company_no).where(condition, Contact.company_no.is_not(None)).correlate(None)
+        rows: Any = union_all(
+            select(_CONTACT).where(Contact.company_no.in_(hit)),
+            select(_CONTACT).where(Contact.company_no.is_(None), condition),
         )
-    return Contact.no.in_(union_all(*brought))
+    elif options.allow_related_companies:
+        hit = (
+            select(Contact.company_no)
+            .where(condition, Contact.type == ContactType.PERSON, Contact.company_no.is_not(None))
+            .correlate(None)
+        )
+        unmatched = not_(match_condition(filters, locale=locale, today=today, correlated=True))
+        rows = union_all(
+            select(_CONTACT).where(condition),
+            select(_CONTACT).where(Contact.type == ContactType.COMPANY, Contact.no.in_(hit), unmatched),
+        )
+    else:
+        rows = select(_CONTACT).where(condition)
+    return rows.subquery("brought")
 
 
-def _add_condition(segment_no: str, condition: ColumnElement[bool], options: ActionOptions) -> ColumnElement[bool]:
-    parts = [_brought_by_add(condition, options), Contact.privacy_blocked == false()]
+def _addable(segment_no: str, contact: Any, options: ActionOptions) -> ColumnElement[bool]:
+    """Of the contacts brought, those that get a line: never privacy-blocked, not excluded unless the action
+    ignores exclusion, not already on the segment unless it allows existing contacts."""
+    condition = contact.privacy_blocked == false()
     if not options.ignore_exclusion:
-        parts.append(Contact.exclude_from_segment == false())
+        condition = condition & (contact.exclude_from_segment == false())
     if not options.allow_existing_contacts:
-        parts.append(
-            not_(exists(select(1).where(SegmentLine.segment_no == segment_no, SegmentLine.contact_no == Contact.no)))
-        )
-    return parts[0].self_group() & _and(parts[1:])
+        on_segment = exists(select(1).where(SegmentLine.segment_no == segment_no, SegmentLine.contact_no == contact.no))
+        condition = condition & not_(on_segment)
+    return condition
 
 
-def _and(parts: Sequence[ColumnElement[bool]]) -> ColumnElement[bool]:
-    result = parts[0]
-    for part in parts[1:]:
-        result = result & part
-    return result
-
-
-def _line_order() -> list[ColumnElement[Any]]:
+def _line_order(contact: Any) -> list[ColumnElement[Any]]:
     """Company by company (name, no.), the company before its persons, persons by name, then no., by code point."""
     return [
-        by_code_point(Contact.company_name),
-        by_code_point(func.coalesce(Contact.company_no, "")),
-        case((Contact.type == ContactType.COMPANY, 0), else_=1),
-        by_code_point(Contact.name),
-        by_code_point(Contact.no),
+        by_code_point(contact.company_name),
+        by_code_point(func.coalesce(contact.company_no, "")),
+        case((contact.type == ContactType.COMPANY, 0), else_=1),
+        by_code_point(contact.name),
+        by_code_point(contact.no),
     ]
 
 
@@ -160,15 +167,17 @@ def preview_action(
     """The exact number of lines the action would add or remove, the total after it and a few contacts."""
     _check_type(action_type)
     get_segment(session, segment_no)
-    condition = match_condition(filled(filters), locale=locale, today=today)
+    filters = filled(filters)
     lines_now = select(func.count()).where(SegmentLine.segment_no == segment_no).scalar_subquery()
     if action_type == CriteriaActionType.ADD:
-        where = _add_condition(segment_no, condition, options)
-        changed, total = session.execute(select(func.count(), lines_now).select_from(Contact).where(where)).one()
+        brought = _brought(filters, options, locale, today)
+        where = _addable(segment_no, brought.c, options)
+        changed, total = session.execute(select(func.count(), lines_now).select_from(brought).where(where)).one()
         rows = session.execute(
-            select(Contact.no, Contact.name).where(where).order_by(*_line_order()).limit(SAMPLE_SIZE)
+            select(brought.c.no, brought.c.name).where(where).order_by(*_line_order(brought.c)).limit(SAMPLE_SIZE)
         ).all()
         return ActionPreview(changed, total + changed, [(no, name) for no, name in rows])
+    condition = match_condition(filters, locale=locale, today=today)
     where = _removed_lines(segment_no, action_type, condition, options)
     changed, total = session.execute(select(func.count(), lines_now).select_from(SegmentLine).where(where)).one()
     rows = session.execute(
@@ -217,12 +226,12 @@ def add_contacts(
     """Add a line for every contact the filters bring (spec 3.4), ordered company by company."""
     header = get_segment(session, segment_no)
     filters = filled(filters)
-    condition = match_condition(filters, locale=locale, today=today)
+    brought = _brought(filters, options, locale, today)
     action = _record(session, segment_no, CriteriaActionType.ADD, filters, options, user_id, locale)
     last = session.scalar(select(func.max(SegmentLine.line_no)).where(SegmentLine.segment_no == segment_no)) or 0
-    values = _new_line_values(session, header, action.id, last)
+    values = _new_line_values(session, header, brought.c, action.id, last)
     source = select(*(value.label(key) for key, value in values.items())).where(
-        _add_condition(segment_no, condition, options)
+        _addable(segment_no, brought.c, options)
     )
     added = session.execute(
         insert(SegmentLine).from_select(list(values), source).execution_options(preserve_rowcount=True)
@@ -232,8 +241,10 @@ def add_contacts(
     return action
 
 
-def _new_line_values(session: Session, header: SegmentHeader, action_id: int, last: int) -> dict[str, Any]:
-    """Every column of a new line as an expression over its Contact row: the number in line order, the
+def _new_line_values(
+    session: Session, header: SegmentHeader, contact: Any, action_id: int, last: int
+) -> dict[str, Any]:
+    """Every column of a new line as an expression over its contact's row: the number in line order, the
     header's defaults and the contact rules of 3.2, the same rules as a line added by hand."""
     template = (
         session.get(InteractionTemplate, header.interaction_template_code) if header.interaction_template_code else None
@@ -241,13 +252,14 @@ def _new_line_values(session: Session, header: SegmentHeader, action_id: int, la
     line = SegmentLine.__table__.c
     values: dict[str, Any] = {
         "segment_no": literal(header.no, line.segment_no.type),
-        "line_no": literal(last, line.line_no.type) + LINE_NO_STEP * func.row_number().over(order_by=_line_order()),
-        "contact_no": Contact.no,
+        "line_no": literal(last, line.line_no.type)
+        + LINE_NO_STEP * func.row_number().over(order_by=_line_order(contact)),
+        "contact_no": contact.no,
         "criteria_action_id": literal(action_id, Integer),
         "version": literal(1, Integer),
     }
     values.update({key: literal(value, line[key].type) for key, value in header_line_values(header).items()})
-    values.update(contact_values(header, template, Contact))
+    values.update(contact_values(header, template, contact))
     return values
 
 
