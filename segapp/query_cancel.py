@@ -95,6 +95,23 @@ def prune(folder: Path, older_than_seconds: float) -> int:
     return removed
 
 
+def stop_queries(connection: Connection, token: str, *, folder: Path) -> None:
+    """Stop the token's running queries without starting one (the dialog was closed)."""
+    claim(folder, token)
+    if connection.dialect.name == "postgresql":
+        _cancel_others(connection, token)
+
+
+def _cancel_others(connection: Connection, token: str) -> None:
+    connection.execute(
+        text(
+            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = :name AND pid <> pg_backend_pid() AND state = 'active'"
+        ),
+        {"name": APPLICATION_NAME_PREFIX + token},
+    )
+
+
 @contextmanager
 def stoppable_query(connection: Connection, token: str, *, folder: Path, timeout: float) -> Iterator[None]:
     """Run the block's statements as the token's newest request: they stop (``QueryStopped``) when a newer
@@ -122,13 +139,7 @@ def stoppable_query(connection: Connection, token: str, *, folder: Path, timeout
 @contextmanager
 def _postgresql(connection: Connection, token: str, generation: str, folder: Path, timeout: float) -> Iterator[None]:
     name = APPLICATION_NAME_PREFIX + token
-    connection.execute(
-        text(
-            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = :name AND pid <> pg_backend_pid() AND state = 'active'"
-        ),
-        {"name": name},
-    )
+    _cancel_others(connection, token)
     connection.execute(
         text("SELECT set_config('application_name', :name, true), set_config('statement_timeout', :ms, true)"),
         {"name": name, "ms": str(max(1, int(timeout * 1000)))},

@@ -16,6 +16,7 @@ from segapp.query_cancel import (
     current_generation,
     new_token,
     prune,
+    stop_queries,
     stoppable_query,
     valid_token,
 )
@@ -85,6 +86,20 @@ def test_a_newer_request_stops_the_older_one_between_its_statements(db: Any, pro
                 claim(tmp_path, token)  # a newer request for the same dialog
                 connection.execute(text(QUICK_QUERY))
         assert stopped.value.superseded is True
+
+
+def test_closing_the_dialog_stops_its_query(db: Any, probe_table: None, tmp_path: Path) -> None:
+    token = new_token()
+    older: dict[str, Any] = {}
+    thread = threading.Thread(target=_run_stoppable, args=(db.engine, token, tmp_path, 120, LONG_QUERY, older))
+    thread.start()
+    time.sleep(1.0)
+    assert thread.is_alive(), older
+    with db.engine.connect() as connection, connection.begin():
+        stop_queries(connection, token, folder=tmp_path)
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "the query was not stopped"
+    assert older["stopped"].superseded is True and older["seconds"] < 6
 
 
 def test_a_query_past_its_time_limit_stops(db: Any, probe_table: None, tmp_path: Path) -> None:

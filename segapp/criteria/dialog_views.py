@@ -25,7 +25,14 @@ from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.models import CriteriaActionType, SegmentHeader
 from segapp.numbers import count_text
-from segapp.query_cancel import QueryStopped, claim, new_token, prune, stoppable_query, valid_token
+from segapp.query_cancel import (
+    QueryStopped,
+    new_token,
+    prune,
+    stop_queries,
+    stoppable_query,
+    valid_token,
+)
 from segapp.request_values import int_arg
 from segapp.segments.context import load_segment, totals_context
 from segapp.services.criteria.fields import CRITERIA_TABLES
@@ -114,6 +121,19 @@ def preview_action_view(segment_no: str, action: str) -> Any:
     ), 200
 
 
+@bp.post("/<segment_no>/criteria/<action>/preview/stop")
+@reads_only
+def stop_preview(segment_no: str, action: str) -> tuple[str, int]:
+    """The dialog was closed: its preview still counting on the server stops."""
+    load_segment(segment_no)
+    _action_type(action)
+    token = request.form.get("token", "")
+    if valid_token(token):
+        stop_queries(db.session.connection(), token, folder=_token_folder())
+    db.session.rollback()
+    return "", 204
+
+
 def _dialog_or_apply(segment_no: str, action_type: CriteriaActionType) -> Any:
     header = load_segment(segment_no)
     if not current_user.can_edit:
@@ -133,7 +153,7 @@ def _apply(header: SegmentHeader, action_type: CriteriaActionType) -> Any:
     if dialog.error:
         return _refused(header, action_type, dialog, message=dialog.error)
     if valid_token(dialog.token):
-        claim(_token_folder(), dialog.token)  # a preview still counting for this dialog stops
+        stop_queries(db.session.connection(), dialog.token, folder=_token_folder())  # its preview stops counting
     user_locale = _locale()
     if not filled(dialog.filters) and action_type != CriteriaActionType.REFINE and not dialog.confirm_all:
         preview = preview_action(db.session, header.no, action_type, [], dialog.options, locale=user_locale)
@@ -251,6 +271,7 @@ def _dialog_context(
         "apply_url": url_for(ENDPOINTS[action_type], segment_no=header.no),
         "preview_url": url_for("criteria.preview_action", segment_no=header.no, action=slug),
         "group_url": url_for("criteria.filter_group", segment_no=header.no, action=slug),
+        "stop_url": url_for("criteria.stop_preview", segment_no=header.no, action=slug),
         "max_groups": MAX_GROUPS,
         "message": "",
         "field_error": None,

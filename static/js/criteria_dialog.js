@@ -192,6 +192,17 @@
     if (filter) htmx.trigger(filter, "search");
   });
 
+  // Closed (Esc, Cancel) while its preview is still counting: the server stops counting too.
+  document.addEventListener("close", function (event) {
+    var dialog = event.target;
+    if (!dialog.matches || !dialog.matches("[data-criteria-dialog]")) return;
+    var region = dialog.querySelector("#criteria-preview");
+    var form = dialog.querySelector("#criteria-form");
+    if (!region || !form || !region.classList.contains("htmx-request")) return;
+    htmx.trigger(region, "htmx:abort");
+    htmx.ajax("POST", form.dataset.stopUrl, { source: form, swap: "none", values: { token: form.elements.token.value } });
+  }, true);
+
   // A dialog that arrives: the counts on its tabs (a page shown again after an error has fields filled in).
   document.addEventListener("htmx:load", function (event) {
     var root = event.detail.elt;

@@ -3,6 +3,7 @@ and a tampered form answered with a message (spec 3.4, issue 11 points 2 and 3).
 
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import func, select, text
 from segapp.criteria import dialog_views
 from segapp.database import immediate_transactions
 from segapp.models import Role, SegmentCriteriaAction, SegmentLine
-from segapp.query_cancel import QueryStopped, new_token
+from segapp.query_cancel import QueryStopped, claim, current_generation, new_token
 
 HX = {"HX-Request": "true"}
 
@@ -258,6 +259,16 @@ def test_a_preview_stopped_by_a_newer_one_answers_nothing_and_a_slow_one_says_so
     monkeypatch.setattr(dialog_views, "preview_action", too_slow)
     response = _preview(client, segment.no, **{"f-1-contact-city": "Milano"})
     assert response.status_code == 200 and "Apply works all the same" in response.get_data(as_text=True)
+
+
+def test_closing_the_dialog_stops_its_preview(client: Any, segment: Any, app: Any) -> None:
+    token = new_token()
+    folder = Path(app.instance_path) / "query-tokens"
+    running = claim(folder, token)  # a preview of this dialog is counting
+    response = _post(client, f"/segments/{segment.no}/criteria/add/preview/stop", token=token)
+    assert response.status_code == 204
+    assert current_generation(folder, token) != running  # so its progress check stops it
+    assert _post(client, f"/segments/{segment.no}/criteria/add/preview/stop", token="../x").status_code == 204
 
 
 def test_a_preview_does_not_wait_for_a_writer_on_sqlite(client: Any, db: Any, segment: Any, backend: str) -> None:
