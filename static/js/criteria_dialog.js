@@ -203,10 +203,71 @@
     htmx.ajax("POST", form.dataset.stopUrl, { source: form, swap: "none", values: { token: form.elements.token.value } });
   }, true);
 
-  // A dialog that arrives: the counts on its tabs (a page shown again after an error has fields filled in).
+  // ---- Keys typed while the dialog is on its way --------------------------------------------------------
+  // Alt+Shift+A then typing at once: the keys must not land in the page's fields, nor be lost. They are held
+  // until the dialog is open, then typed into it (characters, Backspace, Tab and Shift+Tab, Esc).
+  var opening = null;
+
+  function isDialogRequest(event) {
+    var target = event.detail && (event.detail.target || (event.detail.requestConfig || {}).target);
+    return target && target.id === "criteria-dialog";
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) { if (isDialogRequest(event)) opening = []; });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (isDialogRequest(event) && !event.detail.successful) opening = null;
+  });
+  document.addEventListener("keydown", function (event) {
+    if (!opening || /^(Shift|Control|Alt|Meta)$/.test(event.key)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    opening.push({ key: event.key, shift: event.shiftKey, plain: !event.ctrlKey && !event.altKey && !event.metaKey });
+  }, true);
+
+  function tabbables(dialog) {
+    return list(dialog.querySelectorAll('input:not([disabled]):not([type="hidden"]), select:not([disabled]), ' +
+      'button:not([disabled]), [role=tab][tabindex="0"]')).filter(function (el) {
+      return el.getClientRects().length > 0 && !el.closest("[hidden]");
+    });
+  }
+
+  function typeInto(dialog, keys) {
+    keys.forEach(function (k) {
+      var el = document.activeElement;
+      if (k.key === "Escape") { dialog.close(); return; }
+      if (!dialog.open) return;
+      if (k.key === "Tab") {
+        var all = tabbables(dialog), i = all.indexOf(el);
+        var next = all[(i + (k.shift ? -1 : 1) + all.length) % all.length];
+        if (next) next.focus();
+        return;
+      }
+      if (!el || el.tagName !== "INPUT" || el.type !== "text") return;
+      if (k.key === "Backspace") {
+        var start = el.selectionStart === el.selectionEnd ? Math.max(0, el.selectionStart - 1) : el.selectionStart;
+        el.setRangeText("", start, el.selectionEnd, "end");
+      } else if (k.key.length === 1 && k.plain) {
+        el.setRangeText(k.key, el.selectionStart, el.selectionEnd, "end");
+      } else {
+        return;
+      }
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+
+  // A dialog that arrives: the keys held meanwhile; the counts on its tabs (a page shown again after an error
+  // has fields filled in).
   document.addEventListener("htmx:load", function (event) {
     var root = event.detail.elt;
     if (!root.querySelectorAll) return;
     list(root.querySelectorAll("[data-criteria-dialog] [role=tabpanel], .criteria-page [role=tabpanel]")).forEach(countFilled);
+    if (opening && root.matches && root.matches("[data-criteria-dialog]")) {
+      // grid.js opens the dialog on this same event; type once it is open (keys keep being held till then).
+      setTimeout(function () {
+        var keys = opening || [];
+        opening = null;
+        typeInto(root, keys);
+      }, 0);
+    }
   });
 })();
