@@ -59,6 +59,9 @@ def test_reduce_entire_companies_removes_every_contact_of_a_matching_contacts_co
     action = run(db, segment_no, CriteriaActionType.REDUCE, city("Roma"), entire_companies=True)
     assert lines_of(segment_no) == ["P40", "C3", "P31"]
     assert action.lines_removed == 6 and action.entire_companies
+    # Milano matches Gina, who has no company: she goes herself.
+    run(db, segment_no, CriteriaActionType.REDUCE, city("Milano"), entire_companies=True)
+    assert lines_of(segment_no) == ["C3", "P31"]
 
 
 def test_entire_companies_is_evaluated_over_all_contacts_not_only_those_on_the_segment(

@@ -1,8 +1,9 @@
 """Add, reduce and refine the contacts of a segment by criteria (spec 3.4 "Precisely"), in a few statements.
 
 An action is recorded first (filters, options, locale), then changes the lines with one INSERT … SELECT
-(and one UPDATE giving the new lines the header's defaults, the rules of 3.2 shared with a line added by
-hand) or one DELETE after saving the lines to the history. Its preview counts the same SQL.
+(every column of a new line computed from its contact's row: the header's defaults and the rules of 3.2,
+shared with a line added by hand through segments.rules) or with one DELETE after saving the lines to the
+history. Its preview counts the same SQL. The view commits, then calls refresh_line_statistics.
 """
 
 from collections.abc import Sequence
@@ -38,7 +39,6 @@ from segapp.models import (
     SegmentLine,
 )
 from segapp.services.criteria.matching import ActionOptions, FieldFilter, filled, match_condition
-from segapp.services.errors import ServiceError
 from segapp.services.segments.actions import record_action, save_lines_to_history
 from segapp.services.segments.lines import LINE_NO_STEP
 from segapp.services.segments.records import get_segment
@@ -132,12 +132,16 @@ def _line_order(contact: Any) -> list[ColumnElement[Any]]:
 def _widened(condition: ColumnElement[bool], options: ActionOptions) -> Any:
     """The contact nos. the match counts for: with *entire companies* every contact of a matching
     contact's company too."""
-    matched = select(Contact.no).where(condition)
     if not options.entire_companies:
-        return matched
+        return select(Contact.no).where(condition)
+    # Disjoint: every contact of a company with a match (a matched contact's company includes it), and the
+    # matched contacts without a company.
     companies = select(Contact.company_no).where(condition, Contact.company_no.is_not(None))
     member = aliased(Contact, name="member")
-    return union_all(matched, select(member.no).where(member.company_no.in_(companies)))
+    return union_all(
+        select(member.no).where(member.company_no.in_(companies)),
+        select(Contact.no).where(Contact.company_no.is_(None), condition),
+    )
 
 
 def _removed_lines(
@@ -192,7 +196,7 @@ def preview_action(
 
 def _check_type(action_type: CriteriaActionType) -> None:
     if action_type not in (CriteriaActionType.ADD, CriteriaActionType.REDUCE, CriteriaActionType.REFINE):
-        raise ServiceError(f"not a criteria action: {action_type}")
+        raise ValueError(f"not a criteria action: {action_type}")
 
 
 # --- the actions ----------------------------------------------------------------------------------
