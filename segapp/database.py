@@ -2,16 +2,18 @@
 
 import contextvars
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 _force_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("segapp_force_immediate", default=False)
 
@@ -26,12 +28,22 @@ def immediate_transactions() -> Iterator[None]:
         _force_immediate.reset(token)
 
 
+def reads_only(view: View) -> View:
+    """Mark a view that answers a POST without writing (a live preview): its SQLite transactions begin deferred,
+    so that a long count does not hold the write lock (put it below the route decorator)."""
+    view.reads_only = True  # type: ignore[attr-defined]
+    return view
+
+
 def _wants_immediate() -> bool:
     # A state-changing request will write: taking the lock at BEGIN avoids the
     # SQLITE_BUSY that a read transaction gets when it later tries to write.
     if _force_immediate.get():
         return True
-    return has_request_context() and request.method not in SAFE_METHODS
+    if not has_request_context() or request.method in SAFE_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, "reads_only", False)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -10,13 +10,15 @@ from flask_babel import lazy_pgettext
 
 @dataclass(frozen=True)
 class Shortcut:
-    """One action with its key combinations; ``endpoint`` names the page it opens, when it exists."""
+    """One action with its key combinations; ``endpoint`` names the page it opens, when it exists, and
+    ``dialog`` says that page opens in place, as a dialog loaded by its button on the page."""
 
     action: str
     keys: tuple[str, ...]
     label: Any
-    scope: str  # "grid" (a cell has the focus), "page" (anywhere on the segment page)
+    scope: str  # "grid" (a cell has the focus), "page" (anywhere on the segment page), "dialog" (a criteria dialog)
     endpoint: str = ""
+    dialog: bool = False
 
 
 # Combinations are written Ctrl/Alt/Shift + the KeyboardEvent.key (a letter means that physical key).
@@ -49,12 +51,17 @@ KEYMAP: tuple[Shortcut, ...] = (
     Shortcut("delete_line", ("Ctrl+Delete",), _l("Delete the line"), "grid"),
     Shortcut("undo_delete", ("Ctrl+Z",), _l("Put back the line just deleted (outside a text field)"), "page"),
     Shortcut("go_to_header", ("Alt+Shift+H",), _l("Go to the header's first field"), "page"),
-    Shortcut("add_contacts", ("Alt+Shift+A",), _l("Add contacts"), "page", "criteria.add_contacts"),
-    Shortcut("reduce_contacts", ("Alt+Shift+R",), _l("Reduce contacts"), "page", "criteria.reduce_contacts"),
-    Shortcut("refine_contacts", ("Alt+Shift+F",), _l("Refine contacts"), "page", "criteria.refine_contacts"),
+    Shortcut("add_contacts", ("Alt+Shift+A",), _l("Add contacts"), "page", "criteria.add_contacts", True),
+    Shortcut("reduce_contacts", ("Alt+Shift+R",), _l("Reduce contacts"), "page", "criteria.reduce_contacts", True),
+    Shortcut("refine_contacts", ("Alt+Shift+F",), _l("Refine contacts"), "page", "criteria.refine_contacts", True),
     Shortcut("go_back", ("Alt+Shift+B",), _l("Go back (undo the last criteria action)"), "page", "criteria.go_back"),
     Shortcut("register", ("Alt+Shift+L",), _l("Register the segment"), "page", "logging.register_segment"),
     Shortcut("shortcuts", ("F1", "?"), _l("Show every shortcut (? outside a text field)"), "page"),
+    Shortcut("criteria_tabs", ("ArrowLeft", "ArrowRight"), _l("Criteria dialog: previous or next table tab"), "dialog"),
+    Shortcut("criteria_add_field", ("Alt+Shift+E",), _l("Criteria dialog: add a field to the table"), "dialog"),
+    Shortcut("criteria_add_group", ("Alt+Shift+O",), _l("Criteria dialog: or… another filter group"), "dialog"),
+    Shortcut("criteria_apply", ("Ctrl+Enter",), _l("Criteria dialog: apply"), "dialog"),
+    Shortcut("criteria_close", ("Escape",), _l("Criteria dialog: close without applying"), "dialog"),
 )
 
 
@@ -98,7 +105,14 @@ def action_url(shortcut: Shortcut, segment_no: str) -> str:
 def keymap_for_js(segment_no: str) -> list[dict[str, Any]]:
     """The map as grid.js reads it from a data attribute."""
     return [
-        {"action": s.action, "keys": list(s.keys), "scope": s.scope, "url": action_url(s, segment_no)} for s in KEYMAP
+        {
+            "action": s.action,
+            "keys": list(s.keys),
+            "scope": s.scope,
+            "url": action_url(s, segment_no),
+            "dialog": s.dialog,
+        }
+        for s in KEYMAP
     ]
 
 

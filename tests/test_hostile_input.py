@@ -191,6 +191,7 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         segment_no=segments[0].no,
         line_no=lines[0].line_no,
         field="description",
+        action="add",  # a criteria action: add, reduce or refine
         section=SECTION_KEYS[0],
         action_id=deleted.id,
         user_id=other.id,

@@ -807,6 +807,9 @@
     if (entry.action === "new_line") return openNewLine();
     if (entry.action === "go_to_header") return goToHeader();
     if (entry.action === "undo_delete") return undoDelete();
+    // A page action that opens in place: its button on the page loads the dialog (and the focus comes back here).
+    var button = entry.dialog ? document.querySelector('[data-shortcut-action="' + entry.action + '"]') : null;
+    if (button) { lastFocus = document.activeElement; button.click(); return; }
     if (entry.url) { window.location.href = entry.url; return; }
     var dialog = document.getElementById("shortcuts");
     openShortcuts(dialog ? dialog.dataset.pending : "");
@@ -888,7 +891,8 @@
     }
     var lost = !document.activeElement || document.activeElement === document.body;
     if (lost && active.row) {
-      var cell = activeCell();
+      // The current line may have gone (a criteria action removed it): then the grid's first cell.
+      var cell = activeCell() || grid().querySelector("tr[data-line-no] td[data-field]");
       if (cell) focusCell(cell);
     }
   }

@@ -21,7 +21,7 @@ def test_every_shortcut_is_in_the_overlay_and_in_the_scripts_map(client, login, 
     for shortcut in KEYMAP:
         for key in shortcut.keys:
             assert f'<kbd data-key="{key}">{key_label(key)}</kbd>' in overlay
-    pending = [entry for entry in scripted if entry["action"] == "add_contacts"][0]
+    pending = [entry for entry in scripted if entry["action"] == "register"][0]
     assert pending["url"] == "" and "not available yet" in overlay
 
 
