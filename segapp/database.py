@@ -1,4 +1,4 @@
-"""Engine tuning: SQLite in WAL mode, busy timeout, and writes that begin immediately."""
+"""Engine tuning: SQLite in WAL mode, busy timeout, and writes that begin immediately; PostgreSQL without JIT."""
 
 import contextvars
 import sqlite3
@@ -59,6 +59,16 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _configure_postgresql(dbapi_connection: Any, _record: Any) -> None:
+    if type(dbapi_connection).__module__.split(".")[0] != "psycopg":
+        return
+    # JIT compiling pays off for long analytic queries only. Ours are short or set-based over rows whose
+    # folded-text estimates are poor, and there it cost 0.8 to 2.5 s of compiling per statement (docs/benchmarks.md).
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    dbapi_connection.commit()
+
+
 def _begin_sqlite(conn: Connection) -> None:
     if conn.dialect.name != "sqlite":
         return
@@ -67,6 +77,7 @@ def _begin_sqlite(conn: Connection) -> None:
 
 def register_engine_events() -> None:
     """Tune every engine from now on (the app's and any other) on connect and begin; safe to call again."""
-    for name, listener in (("connect", _configure_sqlite), ("begin", _begin_sqlite)):
+    listeners = (("connect", _configure_sqlite), ("connect", _configure_postgresql), ("begin", _begin_sqlite))
+    for name, listener in listeners:
         if not event.contains(Engine, name, listener):
             event.listen(Engine, name, listener)

@@ -69,3 +69,9 @@ def test_number_series_never_hands_out_a_number_twice_under_concurrency(app: Fla
     assert len(set(results)) == 200
     assert sorted(results) == [format_number("SEG", 5, n) for n in range(1, 201)]
     assert db.session.scalar(select(NumberSeries.next_number).where(NumberSeries.code == SEGMENT_SERIES)) == 201
+
+
+def test_postgresql_connections_run_without_jit(app: Flask, db, backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL settings")
+    assert db.session.execute(text("SHOW jit")).scalar() == "off"

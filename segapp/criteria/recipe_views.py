@@ -109,7 +109,7 @@ def _go_back(header: SegmentHeader, to_sequence_no: int | None) -> Response:
         flash(error.message, "error")
         return redirect(url_for("criteria.show_criteria", segment_no=header.no), code=303)
     db.session.commit()
-    refresh_line_statistics(db.session, result.lines_removed + result.lines_restored)
+    refresh_line_statistics(db.session, result.lines_restored)  # like an add: lines came back
     flash(went_back_message(result), "success" if result.actions_undone else "warning")
     for note in result.notes:
         flash(note, "warning")
