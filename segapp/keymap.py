@@ -11,7 +11,8 @@ from flask_babel import lazy_pgettext
 @dataclass(frozen=True)
 class Shortcut:
     """One action with its key combinations; ``endpoint`` names the page it opens, when it exists, and
-    ``dialog`` says that page opens in place, as a dialog loaded by its button on the page."""
+    ``dialog`` says that page opens in place, as a dialog loaded by its button on the page; ``button`` is
+    the shorter caption of that button on the page's toolbar (the overlay keeps the whole label)."""
 
     action: str
     keys: tuple[str, ...]
@@ -19,6 +20,12 @@ class Shortcut:
     scope: str  # "grid" (a cell has the focus), "page" (anywhere on the segment page), "dialog" (a criteria dialog)
     endpoint: str = ""
     dialog: bool = False
+    button: Any = None
+
+    @property
+    def button_label(self) -> Any:
+        """The caption of the action's button on the segment page."""
+        return self.button or self.label
 
 
 # Combinations are written Ctrl/Alt/Shift + the KeyboardEvent.key (a letter means that physical key).
@@ -54,7 +61,14 @@ KEYMAP: tuple[Shortcut, ...] = (
     Shortcut("add_contacts", ("Alt+Shift+A",), _l("Add contacts"), "page", "criteria.add_contacts", True),
     Shortcut("reduce_contacts", ("Alt+Shift+R",), _l("Reduce contacts"), "page", "criteria.reduce_contacts", True),
     Shortcut("refine_contacts", ("Alt+Shift+F",), _l("Refine contacts"), "page", "criteria.refine_contacts", True),
-    Shortcut("go_back", ("Alt+Shift+B",), _l("Go back (undo the last criteria action)"), "page", "criteria.go_back"),
+    Shortcut(
+        "go_back",
+        ("Alt+Shift+B",),
+        _l("Go back (undo the last criteria action)"),
+        "page",
+        "criteria.go_back",
+        button=_l("Go back"),
+    ),
     Shortcut("register", ("Alt+Shift+L",), _l("Register the segment"), "page", "logging.register_segment"),
     Shortcut("shortcuts", ("F1", "?"), _l("Show every shortcut (? outside a text field)"), "page"),
     Shortcut("criteria_tabs", ("ArrowLeft", "ArrowRight"), _l("Criteria dialog: previous or next table tab"), "dialog"),
