@@ -41,15 +41,9 @@ class CriteriaActionType(enum.StrEnum):
     REUSE_SEGMENT = "reuse_segment"
 
 
-class SegmentCriteriaAction(Base):
-    """One step of a segment's recipe: an add, reduce, refine or reuse, with its options and effect."""
+class ActionKindAndOptions:
+    """What an action does and the options it ran with: alike on a segment's action and on a saved one."""
 
-    __tablename__ = "segment_criteria_action"
-    __table_args__ = (UniqueConstraint("segment_no", "sequence_no", name="uq_segment_criteria_action_sequence"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    segment_no: Mapped[str] = mapped_column(ForeignKey("segment_header.no", ondelete="CASCADE"), index=True)
-    sequence_no: Mapped[int] = mapped_column(Integer)
     action_type: Mapped[CriteriaActionType] = mapped_column(enum_column(CriteriaActionType, "criteria_action_type"))
     # True when the action was recorded by a manual edit of a line (typing or deleting a contact).
     manual: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -58,6 +52,17 @@ class SegmentCriteriaAction(Base):
     allow_related_companies: Mapped[bool] = mapped_column(Boolean, default=False)
     ignore_exclusion: Mapped[bool] = mapped_column(Boolean, default=False)
     entire_companies: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SegmentCriteriaAction(ActionKindAndOptions, Base):
+    """One step of a segment's recipe: an add, reduce, refine or reuse, with its options and effect."""
+
+    __tablename__ = "segment_criteria_action"
+    __table_args__ = (UniqueConstraint("segment_no", "sequence_no", name="uq_segment_criteria_action_sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_no: Mapped[str] = mapped_column(ForeignKey("segment_header.no", ondelete="CASCADE"), index=True)
+    sequence_no: Mapped[int] = mapped_column(Integer)
     # The language the expressions were written in (decimal comma, day-first dates): a replay reads them so.
     locale: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     # For reuse_segment: the logged segment whose entries were appended.
@@ -149,7 +154,7 @@ class SavedCriteria(Base):
     )
 
 
-class SavedCriteriaAction(Base):
+class SavedCriteriaAction(ActionKindAndOptions, Base):
     """One action of a saved recipe, with the options it ran with."""
 
     __tablename__ = "saved_criteria_action"
@@ -158,13 +163,6 @@ class SavedCriteriaAction(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     criteria_code: Mapped[str] = mapped_column(ForeignKey("saved_criteria.code", ondelete="CASCADE"), index=True)
     sequence_no: Mapped[int] = mapped_column(Integer)
-    action_type: Mapped[CriteriaActionType] = mapped_column(enum_column(CriteriaActionType, "criteria_action_type"))
-    manual: Mapped[bool] = mapped_column(Boolean, default=False)
-    allow_existing_contacts: Mapped[bool] = mapped_column(Boolean, default=False)
-    expand_companies: Mapped[bool] = mapped_column(Boolean, default=False)
-    allow_related_companies: Mapped[bool] = mapped_column(Boolean, default=False)
-    ignore_exclusion: Mapped[bool] = mapped_column(Boolean, default=False)
-    entire_companies: Mapped[bool] = mapped_column(Boolean, default=False)
     locale: Mapped[str] = mapped_column(String(5), default="en")
 
     criteria: Mapped[SavedCriteria] = relationship(back_populates="actions")
