@@ -90,6 +90,7 @@ def test_go_back_from_the_keyboard_and_the_criteria_view(
     page.get_by_role("link", name="Go back (action 1)").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/criteria/go-back?to_sequence_no=1")
+    expect(page.get_by_role("button", name="Go back")).to_be_focused()  # autofocus lands after the load event
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/segments/{header.no}/criteria")
     expect(page.locator("#flash")).to_contain_text("7 lines removed, 0 restored")
