@@ -7,7 +7,7 @@ looked up on the contact's company (a company's company no. is its own no.).
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from flask_babel import gettext as _
@@ -39,6 +39,9 @@ class ActionOptions:
     allow_related_companies: bool = False
     ignore_exclusion: bool = False
     entire_companies: bool = False
+
+
+OPTION_NAMES = tuple(option.name for option in fields(ActionOptions))
 
 
 class CriteriaError(ServiceError):

@@ -21,18 +21,12 @@ from segapp.models import (
 from segapp.numbers import count_text
 from segapp.services.criteria.describe import field_label
 from segapp.services.criteria.fields import CriteriaField, criteria_table
-from segapp.services.criteria.matching import ActionOptions, FieldFilter
+from segapp.services.criteria.matching import OPTION_NAMES, ActionOptions, FieldFilter
 from segapp.services.criteria.running import run_action
+from segapp.services.criteria.undo import segment_actions
 from segapp.services.errors import NotFound, ServiceError
 from segapp.services.setup.reference import normalise_code
 
-OPTION_NAMES = (
-    "allow_existing_contacts",
-    "expand_companies",
-    "allow_related_companies",
-    "ignore_exclusion",
-    "entire_companies",
-)
 REPLAYABLE = (CriteriaActionType.ADD, CriteriaActionType.REDUCE, CriteriaActionType.REFINE)
 
 
@@ -69,12 +63,7 @@ def save_criteria(
             _("Saved criteria %(code)s already exist: choose another code, or delete those first.", code=code),
             field="code",
         )
-    actions = session.scalars(
-        select(SegmentCriteriaAction)
-        .where(SegmentCriteriaAction.segment_no == segment_no)
-        .order_by(SegmentCriteriaAction.sequence_no)
-        .options(selectinload(SegmentCriteriaAction.filters))
-    ).all()
+    actions = segment_actions(session, segment_no)
     if not actions:
         raise ServiceError(_("This segment has no criteria actions to save."))
     criteria = SavedCriteria(code=code, description=description, user_id=user_id)

@@ -17,7 +17,6 @@ from segapp.models import (
     Salesperson,
     SegmentCriteriaAction,
     SegmentCriteriaFilter,
-    SegmentHeader,
     SegmentLine,
     SegmentLineHistory,
 )
@@ -25,6 +24,7 @@ from segapp.numbers import count_text
 from segapp.services.criteria.describe import describe_action
 from segapp.services.errors import NotFound
 from segapp.services.segments.actions import HISTORY_COLUMNS
+from segapp.services.segments.records import lock_segment
 
 # How many missing codes a note names before it only counts the rest.
 NAMED_IN_NOTE = 5
@@ -99,14 +99,6 @@ def actions_to_undo(
 def segment_actions(session: Session, segment_no: str) -> list[SegmentCriteriaAction]:
     """The segment's actions in order, with their filters."""
     return list(session.scalars(_actions_query(segment_no).order_by(SegmentCriteriaAction.sequence_no)))
-
-
-def lock_segment(session: Session, segment_no: str) -> None:
-    """Lock the segment's header for this transaction, or NotFound."""
-    # The header lock (as record_action takes it) makes two users going back at once undo one action each.
-    locked = session.execute(select(SegmentHeader.no).where(SegmentHeader.no == segment_no).with_for_update())
-    if locked.first() is None:
-        raise NotFound(_("This segment no longer exists."))
 
 
 def _actions_query(segment_no: str) -> Select:

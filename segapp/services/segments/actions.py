@@ -10,10 +10,10 @@ from segapp.models import (
     CriteriaActionType,
     SegmentCriteriaAction,
     SegmentCriteriaFilter,
-    SegmentHeader,
     SegmentLine,
     SegmentLineHistory,
 )
+from segapp.services.segments.records import lock_segment
 
 _PLAIN = re.compile(r"^[A-Za-z0-9]+$")
 HISTORY_COLUMNS = [c.key for c in SegmentLine.__table__.columns]
@@ -35,8 +35,7 @@ def record_action(
     **options: bool | int,
 ) -> SegmentCriteriaAction:
     """Append an action to the segment's recipe, with filters as (group, table, field, expression)."""
-    # Lock the header so that two edits of the same segment never take the same sequence no.
-    session.execute(select(SegmentHeader.no).where(SegmentHeader.no == segment_no).with_for_update())
+    lock_segment(session, segment_no)
     last = session.scalar(
         select(func.max(SegmentCriteriaAction.sequence_no)).where(SegmentCriteriaAction.segment_no == segment_no)
     )

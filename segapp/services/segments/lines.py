@@ -15,11 +15,11 @@ from segapp.models import (
     SegmentLine,
     SegmentLineHistory,
 )
-from segapp.services.criteria.undo import lock_segment, undo_actions
+from segapp.services.criteria.undo import undo_actions
 from segapp.services.errors import Conflict, NotFound, ServiceError
 from segapp.services.segments import field_values as fv
 from segapp.services.segments.actions import record_manual_add, record_manual_reduce
-from segapp.services.segments.records import get_segment
+from segapp.services.segments.records import get_segment, lock_segment
 from segapp.services.segments.rules import contact_rule_values, contact_values, header_line_values
 
 LINE_NO_STEP = 10000

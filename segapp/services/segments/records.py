@@ -40,6 +40,14 @@ def get_segment(session: Session, segment_no: str) -> SegmentHeader:
     return header
 
 
+def lock_segment(session: Session, segment_no: str) -> None:
+    """Lock the segment's header for this transaction, or NotFound: two changes of its recipe (an action, a go
+    back) take turns, so they never take the same sequence no. nor undo the same action twice."""
+    locked = session.execute(select(SegmentHeader.no).where(SegmentHeader.no == segment_no).with_for_update())
+    if locked.first() is None:
+        raise NotFound(_("This segment no longer exists."))
+
+
 def create_segment(session: Session, user: User | None) -> SegmentHeader:
     """A new segment: next no. of the SEGMENT series, today's date, the user's salesperson unless blocked."""
     no = next_number(session, series_for(session, SEGMENT_SERIES))
