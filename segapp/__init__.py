@@ -24,6 +24,7 @@ BLUEPRINT_PACKAGES = [
     "segapp.contacts",
     "segapp.segments",
     "segapp.criteria",
+    "segapp.registering",
     "segapp.setup",
     "segapp.users",
 ]

@@ -9,7 +9,7 @@ from segapp.models import CompanyInformation, Contact, ContactType, LoggedSegmen
 from segapp.services.demo import DEMO_PREFIX, needs_first_steps
 
 # The page that lists registered segments, linked from its count once it exists.
-REGISTERED_SEGMENTS_ENDPOINT = "logging.list_logged_segments"
+REGISTERED_SEGMENTS_ENDPOINT = "registering.list_registered_segments"
 
 
 @bp.route("/")

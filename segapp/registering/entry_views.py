@@ -1,0 +1,1 @@
+"""The interaction log entries page (spec 3.7)."""

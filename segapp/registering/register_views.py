@@ -1,0 +1,1 @@
+"""The register dialog of a segment (spec 3.6)."""
