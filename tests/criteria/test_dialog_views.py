@@ -26,16 +26,16 @@ def segment(login: Any, make_segment: Any, world: Any) -> Any:
     return make_segment()
 
 
-def _post(client: Any, url: str, **values: str) -> Any:
+def _post(client: Any, url: str, /, **values: str) -> Any:
     return client.post(url, data=values, headers=HX)
 
 
-def _preview(client: Any, segment_no: str, action: str = "add", **values: str) -> Any:
+def _preview(client: Any, segment_no: str, action: str = "add", /, **values: str) -> Any:
     values.setdefault("token", new_token())
     return _post(client, f"/segments/{segment_no}/criteria/{action}/preview", **values)
 
 
-def _apply(client: Any, segment_no: str, action: str = "add", **values: str) -> Any:
+def _apply(client: Any, segment_no: str, action: str = "add", /, **values: str) -> Any:
     values.setdefault("token", new_token())
     return _post(client, f"/segments/{segment_no}/criteria/{action}", **values)
 

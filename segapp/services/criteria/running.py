@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     Integer,
+    Select,
     case,
     delete,
     exists,
@@ -159,6 +160,14 @@ def _removed_lines(
 # --- preview --------------------------------------------------------------------------------------
 
 
+def _fenced(session: Session, matches: Select) -> Any:
+    """``matches`` as a subquery that PostgreSQL plans on its own (OFFSET 0): the whole match, joins included,
+    runs in parallel workers like a plain count, instead of a sort pushed below the joins into the leader."""
+    if session.get_bind().dialect.name == "postgresql":
+        matches = matches.offset(0)
+    return matches.subquery("matches")
+
+
 def preview_action(
     session: Session,
     segment_no: str,
@@ -179,18 +188,21 @@ def preview_action(
     if action_type == CriteriaActionType.ADD:
         brought = _brought(filters, options, locale, today)
         where = _addable(segment_no, brought.c, options)
-        sample = select(brought.c.no, brought.c.name).where(where).order_by(*_line_order(brought.c))
+        matches = _fenced(session, select(brought.c.no, brought.c.name, *_line_order(brought.c)).where(where))
+        order = list(matches.c)[2:]
         sign = 1
     else:
         condition = match_condition(filters, locale=locale, today=today)
         where = _removed_lines(segment_no, action_type, condition, options)
-        sample = (
-            select(SegmentLine.contact_no, Contact.name)
+        matches = _fenced(
+            session,
+            select(SegmentLine.contact_no.label("no"), Contact.name, SegmentLine.line_no)
             .join(Contact, Contact.no == SegmentLine.contact_no)
-            .where(where)
-            .order_by(SegmentLine.line_no)
+            .where(where),
         )
+        order = [matches.c.line_no]
         sign = -1
+    sample = select(matches.c.no, matches.c.name).order_by(*order)
     rows = session.execute(sample.add_columns(func.count().over(), lines_now).limit(SAMPLE_SIZE)).all()
     if not rows:
         return ActionPreview(0, session.scalar(select(lines_now)) or 0, [])
