@@ -18,6 +18,8 @@ TASKS = {
     "import_baseline": "bench.scenarios.importing:baseline_task",
     "criteria_segapp": "bench.scenarios.criteria:segapp_task",
     "criteria_baseline": "bench.scenarios.criteria:baseline_task",
+    "log_segapp": "bench.scenarios.registering:segapp_task",
+    "log_baseline": "bench.scenarios.registering:baseline_task",
 }
 
 

@@ -3,6 +3,7 @@
 from bench.measure import Scenario
 from bench.scenarios.criteria import AddScenario, GoBackScenario, PreviewScenario, ReduceScenario, RefineScenario
 from bench.scenarios.importing import ImportScenario
+from bench.scenarios.registering import LogScenario
 from bench.scenarios.web import LoadScenario, PageScenario
 
 SCENARIOS: dict[str, type[Scenario]] = {
@@ -12,6 +13,7 @@ SCENARIOS: dict[str, type[Scenario]] = {
     "reduce": ReduceScenario,
     "refine": RefineScenario,
     "go_back": GoBackScenario,
+    "log": LogScenario,
     "page": PageScenario,
     "load": LoadScenario,
 }
