@@ -3,9 +3,10 @@
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import Engine, Select
 
 from segapp.captions import enum_caption
@@ -85,6 +86,8 @@ def address_labels(segment_no: str) -> Response:
 @bp.route("/<segment_no>/mailing-group", methods=["GET", "POST"])
 def apply_mailing_group_view(segment_no: str) -> Any:
     """Choose a mailing group and make every line contact a member (emptying the group first if asked)."""
+    if not current_user.can_edit:
+        abort(403)  # its POST is refused to viewers (segapp.auth.policy): neither is the form offered
     header = load_segment(segment_no)
     form = mailing_group_form(db.session)
 

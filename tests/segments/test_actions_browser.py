@@ -58,7 +58,10 @@ def test_actions_menu_from_the_keyboard_downloads_the_csv(
     expect(summary).to_be_focused()
     page.keyboard.press("Space")
     expect(csv_link).to_be_visible()
-    assert page.evaluate(TOOLBAR) == {"oneLine": True, "overflow": 0}  # the open menu floats over the page, the toolbar keeps its line
+    assert page.evaluate(TOOLBAR) == {
+        "oneLine": True,
+        "overflow": 0,
+    }  # the open menu floats over the page, the toolbar keeps its line
     page.keyboard.press("ArrowDown")
     expect(csv_link).to_be_focused()
     with page.expect_download() as download_info:

@@ -109,6 +109,19 @@ def test_the_page_refuses_no_group_and_a_deleted_group_with_a_message(
     assert _members(db, "XMAS") == []
 
 
+def test_the_message_in_italian(client: FlaskClient, login: Callable, mailing_segment: tuple) -> None:
+    header, _ = mailing_segment
+    login("ann", language="it")
+    html = client.get(f"/segments/{header.no}/mailing-group").get_data(as_text=True)
+    assert "Applica gruppo mailing" in html
+    response = client.post(
+        f"/segments/{header.no}/mailing-group",
+        data={"csrf_token": csrf_token_from(html), "mailing_group_code": "XMAS"},
+        follow_redirects=True,
+    )
+    assert "2 contatti aggiunti al gruppo mailing XMAS." in response.get_data(as_text=True)
+
+
 def test_a_viewer_cannot_apply_a_mailing_group(
     client: FlaskClient, login: Callable, db: Any, mailing_segment: tuple
 ) -> None:
@@ -117,6 +130,7 @@ def test_a_viewer_cannot_apply_a_mailing_group(
     page = client.get(f"/segments/{header.no}")
     html = page.get_data(as_text=True)
     assert "Export contacts to CSV" in html and "Apply mailing group" not in html
+    assert client.get(f"/segments/{header.no}/mailing-group").status_code == 403
     response = client.post(
         f"/segments/{header.no}/mailing-group", data={"csrf_token": csrf_token_from(html), "mailing_group_code": "XMAS"}
     )
