@@ -94,8 +94,9 @@ def _rows(labels: list[list[str]]) -> Iterator[str]:
 def _table(labels: list[list[str]]) -> str:
     width = LABEL_WIDTH.twips
     properties = (
-        f'<w:tblPr><w:tblW w:w="{width * COLUMNS}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
-        f"<w:tblBorders>{_NO_BORDERS}</w:tblBorders>"
+        # In the schema's order (ECMA-376 CT_TblPr), which Word insists on.
+        f'<w:tblPr><w:tblW w:w="{width * COLUMNS}" w:type="dxa"/>'
+        f'<w:tblBorders>{_NO_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
         f'<w:tblCellMar><w:top w:w="{PADDING_TOP.twips}" w:type="dxa"/><w:left w:w="{PADDING_SIDE.twips}" w:type="dxa"/>'
         f'<w:right w:w="{PADDING_SIDE.twips}" w:type="dxa"/></w:tblCellMar></w:tblPr>'
     )
