@@ -119,6 +119,11 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
 
 
+def xml_text(value: str) -> str:
+    """``value`` escaped for an XML document, without the characters XML 1.0 cannot hold (a .docx uses it too)."""
+    return escape(_NOT_XML.sub("", value))
+
+
 def _column_letters(count: int) -> list[str]:
     letters = []
     for index in range(1, count + 1):
@@ -143,7 +148,7 @@ def _xlsx_row(number: int, columns: list[str], values: Sequence[Any]) -> str:
             continue
         if isinstance(value, Enum):
             value = value.value
-        text = escape(_NOT_XML.sub("", str(value)))
+        text = xml_text(str(value))
         cells.append(f'<c r="{column}{number}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
     return f'<row r="{number}">{"".join(cells)}</row>'
 

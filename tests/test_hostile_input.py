@@ -203,6 +203,7 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         salutation=session.scalars(select(Salutation.code)).first(),
         template=template.code if template else None,
         questionnaire=questionnaire.code,
+        campaign=_first_key(session, REGISTRY["campaigns"]),
         keys={slug: _first_key(session, table) for slug, table in REGISTRY.items()},
     )
 
@@ -224,7 +225,7 @@ def _path_values(rule: Rule, world: dict[str, Any]) -> list[dict[str, Any]]:
             if key is not None or "key" not in rule.arguments
         ]
     if "key" in rule.arguments:
-        key = {"salutations": "salutation", "interaction-templates": "template"}.get(
+        key = {"salutations": "salutation", "interaction-templates": "template", "campaigns": "campaign"}.get(
             rule.rule.split("/")[2], "questionnaire"
         )
         return [{name: world[key] if name == "key" else world[name] for name in rule.arguments}]

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from segapp.extensions import db
 from segapp.models import InteractionTemplate, ProfileQuestionnaire, Salutation, SalutationFormula
+from segapp.setup.campaign_card import campaign_context
 from segapp.setup.forms import DescriptionForm, FormulaForm, TemplateLanguageForm, language_choices
 
 
@@ -41,4 +42,5 @@ DETAIL_CONTEXT: dict[str, Callable[..., dict[str, Any]]] = {
     "salutations": _salutation_context,
     "interaction-templates": _template_context,
     "profile-questionnaires": _questionnaire_context,
+    "campaigns": campaign_context,
 }

@@ -139,6 +139,7 @@ TABLES: tuple[RefTable, ...] = (
         ),
         key_label=_l("No."),
         numbered=True,
+        detail="setup/_campaign_card.html",
         group=_l("Sales"),
     ),
     RefTable(

@@ -30,4 +30,37 @@
     if (field) field.focus();
   }
   if (document.readyState !== "loading") focusFirstError(); else document.addEventListener("DOMContentLoaded", focusFirstError);
+  // Toolbar menus (details[data-menu]): Esc closes the menu and gives the focus back to its button, the arrows
+  // move between its links, and a click or the focus elsewhere closes it.
+  function closeMenu(menu, focus) {
+    menu.open = false;
+    if (focus) menu.querySelector("summary").focus();
+  }
+  document.addEventListener("keydown", function (event) {
+    var menu = event.target.closest ? event.target.closest("details[data-menu][open]") : null;
+    if (!menu) return;
+    if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      closeMenu(menu, true);
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      var links = Array.prototype.slice.call(menu.querySelectorAll(".menu-items a"));
+      var at = links.indexOf(document.activeElement);
+      var next = event.key === "ArrowDown" ? at + 1 : (at < 0 ? links.length : at) - 1;
+      if (links.length) links[(next + links.length) % links.length].focus();
+      event.preventDefault();
+    }
+  }, true);
+  document.addEventListener("click", function (event) {
+    var chosen = event.target.closest ? event.target.closest(".menu-items a") : null;
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (chosen && menu.contains(chosen)) closeMenu(menu, true);
+      else if (!menu.contains(event.target)) closeMenu(menu, false);
+    });
+  });
+  document.addEventListener("focusin", function (event) {
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) closeMenu(menu, false);
+    });
+  });
 })();

@@ -20,6 +20,9 @@ from segapp.models import (
 )
 from segapp.services.segments.records import create_segment
 
+# The action tests' segment (spec 3.8), in its own module.
+from tests.segments.actions_support import countries, mailing_segment  # noqa: F401
+
 
 @pytest.fixture
 def reference(db: Any) -> dict[str, Any]:
