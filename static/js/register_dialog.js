@@ -15,10 +15,19 @@
     return true;
   }
 
+  // Close the dialog, then act: grid.js puts the focus back where it was as the dialog closes.
+  function closeThen(dialog, then) {
+    if (!dialog || !dialog.open) return then();
+    dialog.addEventListener("close", function () { setTimeout(then, 0); }, { once: true });
+    dialog.close();
+  }
+
   function goToLine(link) {
+    closeThen(link.closest("dialog"), function () { findLine(link); });
+  }
+
+  function findLine(link) {
     var lineNo = link.dataset.goToLine, field = link.dataset.field;
-    var dialog = link.closest("dialog");
-    if (dialog) dialog.close();
     if (focusLineCell(lineNo, field)) return;
     // Not loaded yet: ask the grid for that line's contact, then focus it when the rows arrive.
     var filter = document.getElementById("lines-filter");
@@ -40,13 +49,13 @@
     var header = event.target.closest("[data-register-dialog] [data-go-to-header]");
     if (header) {
       event.preventDefault();
-      header.closest("dialog").close();
-      var input = document.getElementById("h-" + header.dataset.goToHeader);
-      if (input) {
+      closeThen(header.closest("dialog"), function () {
+        var input = document.getElementById("h-" + header.dataset.goToHeader);
+        if (!input) return;
         var section = input.closest("details");
         if (section) section.open = true;
         input.focus();
-      }
+      });
     }
   });
 
