@@ -13,6 +13,7 @@ from segapp.extensions import db
 from segapp.models import Role
 from segapp.services.contacts.numbers import contacts_with_bad_numbers
 from segapp.services.demo import DEMO_LANGUAGES, database_is_empty, demo_language, load_demo_data, remove_demo_data
+from segapp.services.demo_history import load_demo_history
 from segapp.services.errors import ServiceError
 from segapp.services.users import create_user
 
@@ -47,7 +48,8 @@ def register_cli(app: Flask) -> None:
     )
     @click.option("--remove", is_flag=True, help="Remove the demo contacts (numbered DEMO-…) instead.")
     def demo_data_command(if_empty: bool, companies: int, language: str | None, remove: bool) -> None:
-        """Load demo contacts, groups, salespeople, templates and a campaign; or remove the demo contacts."""
+        """Load demo contacts, groups, salespeople, templates, a campaign and a year of registered segments; or
+        remove the demo contacts with that history."""
         with immediate_transactions():
             if remove:
                 try:
@@ -65,8 +67,9 @@ def register_cli(app: Flask) -> None:
                 raise click.ClickException("The database already has contacts.")
             language = language or demo_language(db.session, os.environ.get("LANG", ""))
             count = load_demo_data(db.session, companies=companies, language=language)
+            history = load_demo_history(db.session, language=language)
             db.session.commit()
-        click.echo(f"Demo data loaded ({language}): {count} contacts.")
+        click.echo(f"Demo data loaded ({language}): {count} contacts, {history} registered segments of history.")
 
     @app.cli.command("check-contact-numbers")
     def check_contact_numbers_command() -> None:

@@ -79,3 +79,35 @@ def test_the_command_loads_in_italian_and_removes(app, db) -> None:
     assert removed.exit_code == 0 and "Demo data removed" in removed.output
     db.session.expire_all()
     assert _contacts(db) == []
+
+
+def test_the_demo_writes_a_year_of_registered_segments_that_remove_takes_away(db) -> None:
+    from datetime import date
+
+    from segapp.models import CampaignEntry, Evaluation, InteractionLogEntry, LoggedSegment, SegmentHeader
+    from segapp.services.demo_history import load_demo_history
+
+    load_demo_data(db.session, companies=40, persons_per_company=3, language="it")
+    today = date(2026, 6, 30)
+    registered = load_demo_history(db.session, language="it", today=today)
+    db.session.commit()
+    logged = db.session.scalars(select(LoggedSegment).order_by(LoggedSegment.creation_date)).all()
+    assert registered == len(logged) >= 4
+    assert logged[0].creation_date < date(2025, 9, 1) and logged[-1].creation_date > date(2026, 5, 1)
+    assert logged[0].description == "Listino di primavera"
+    assert db.session.scalar(select(func.count()).select_from(SegmentHeader)) == 0  # registered, so deleted
+    cancelled = [row for row in logged if row.cancelled]
+    assert [row.description for row in cancelled] == ["Offerta estiva"]
+    entries = db.session.scalars(select(InteractionLogEntry)).all()
+    assert len(entries) == sum(row.no_of_interactions for row in logged)
+    assert all(entry.cancelled for entry in entries if entry.logged_segment_entry_no == cancelled[0].entry_no)
+    assert any(entry.evaluation != Evaluation.BLANK for entry in entries)
+    assert any(entry.attempt_failed for entry in entries)
+    campaign = db.session.scalars(select(CampaignEntry)).one()
+    assert campaign.description == "Invito alla fiera" and campaign.no_of_interactions > 0
+
+    removed = remove_demo_data(db.session)
+    db.session.commit()
+    assert removed > 0
+    assert db.session.scalar(select(func.count()).select_from(LoggedSegment)) == 0
+    assert db.session.scalar(select(func.count()).select_from(InteractionLogEntry)) == 0

@@ -5,6 +5,7 @@ read, in every field of every form the pages show and in every header and line f
 import ast
 import re
 from collections.abc import Iterator
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from segapp.models import (
     InteractionLogEntry,
     InteractionTemplate,
     Language,
+    LoggedSegment,
     MailingGroup,
     NumberSeries,
     ProfileAnswer,
@@ -178,6 +180,8 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
     assert deleted is not None, "deleting a line with a contact records the action that Ctrl+Z undoes"
     company = next(c for c in contacts if c.type == ContactType.COMPANY)
     session.add_all(InteractionLogEntry(contact_no=company.no, description=f"Call {i}") for i in range(5))
+    registered = LoggedSegment(segment_no="SEG-REGISTERED", description="Registered", creation_date=date.today())
+    session.add(registered)
     session.commit()
     questionnaire = session.scalars(select(ProfileQuestionnaire).order_by(ProfileQuestionnaire.code)).first()
     answer = session.scalars(select(ProfileAnswer).order_by(ProfileAnswer.id)).first()
@@ -194,6 +198,7 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         action="add",  # a criteria action: add, reduce or refine
         section=SECTION_KEYS[0],
         action_id=deleted.id,
+        entry_no=registered.entry_no,
         user_id=other.id,
         question_id=answer.question_id,
         answer_id=answer.id,

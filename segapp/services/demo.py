@@ -47,6 +47,7 @@ from segapp.models import (
 )
 from segapp.numbers import count_text, show_number
 from segapp.services.contacts.relations import LINK_MODELS
+from segapp.services.demo_history import remove_demo_history
 from segapp.services.errors import ServiceError
 from segapp.services.setup.number_series import CAMPAIGN_SERIES, next_number, series_for
 
@@ -251,7 +252,9 @@ def demo_language(session: Session, system_locale: str = "") -> str:
 
 
 def remove_demo_data(session: Session) -> int:
-    """Delete the demo contacts with their relations; refused while one is on a segment line or in the log."""
+    """Delete the demo contacts with their relations and the demo history; refused while one is on a segment line
+    or in the interaction log of a segment registered by a user."""
+    remove_demo_history(session)
     demo = Contact.no.startswith(DEMO_PREFIX, autoescape=True)
     demo_nos = select(Contact.no).where(demo)
     on_lines = session.scalar(
