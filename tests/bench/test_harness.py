@@ -1,6 +1,6 @@
 """The benchmark harness end to end at a tiny N: ``python -m bench`` writes results and the table.
 
-To cost a few seconds, the plain suite runs import and the five criteria scenarios once on each database
+To cost a few seconds, the plain suite runs import, the five criteria scenarios and log once on each database
 (two child processes each) and one that does not exist yet (merge). The scenarios served by gunicorn (page, load)
 and the full-size run are ``make bench``.
 """
@@ -18,7 +18,7 @@ from tests.conftest import TEST_DATABASE_URL, _backends, postgresql_configured
 ROOT = Path(__file__).resolve().parents[2]
 N = 50
 CRITERIA = ("preview", "add", "reduce", "refine", "go_back")
-SCENARIOS = ("import", *CRITERIA, "merge")
+SCENARIOS = ("import", *CRITERIA, "log", "merge")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_missing_features_are_reported_not_fatal(bench_run: tuple[subprocess.Com
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((out / "results.json").read_text())
     ran = sorted((e["name"], e["db"]) for e in results)
-    assert ran == sorted((name, db) for name in ("import", *CRITERIA) for db in _backends())
+    assert ran == sorted((name, db) for name in ("import", *CRITERIA, "log") for db in _backends())
     assert "merge: not available yet" in done.stderr
     table = (out / "benchmarks.md").read_text()
     assert "Not available yet in the last run:" in table and "merge" in table
