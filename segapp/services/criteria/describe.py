@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from segapp.models import CriteriaActionType, SavedCriteriaAction, SegmentCriteriaAction
+from segapp.numbers import count_text
 from segapp.services.criteria.fields import criteria_table
 
 ACTION_LABELS = {
@@ -34,8 +35,7 @@ def describe_action(action: SegmentCriteriaAction | SavedCriteriaAction) -> str:
         return _describe_manual(action)
     label = str(ACTION_LABELS[action.action_type])
     if action.action_type == CriteriaActionType.REUSE_SEGMENT:
-        entry_no = getattr(action, "source_logged_segment_entry_no", None)
-        return _("%(action)s: registered segment %(no)s", action=label, no=entry_no or "?")
+        return _describe_reuse(action)
     text = _("%(action)s: %(filters)s", action=label, filters=describe_filters(action.filters))
     options = describe_options(action)
     if options:
@@ -104,6 +104,25 @@ def manual_contact_no(action: Any) -> str:
     if len(expression) > 1 and expression.startswith("'") and expression.endswith("'"):
         return expression[1:-1].replace("''", "'")
     return expression
+
+
+def _describe_reuse(action: Any) -> str:
+    """ "Reuse segment SEG00012 (40 lines)", then the outcome its entries were chosen by, if any ("evaluation
+    positive or attempt failed Yes"): the filters name the registered segment's no. and the conditions."""
+    filters = list(action.filters)
+    segment_no = next((row.expression for row in filters if row.field_name == "segment_no"), None)
+    if segment_no is None:
+        segment_no = str(getattr(action, "source_logged_segment_entry_no", None) or "?")
+    text = count_text(
+        "Reuse segment %(segment)s (%(num)s line)",
+        "Reuse segment %(segment)s (%(num)s lines)",
+        getattr(action, "lines_added", 0) or 0,
+        segment=segment_no,
+    )
+    conditions = [row for row in filters if row.field_name != "segment_no"]
+    if conditions:
+        text = _("%(text)s: only entries with %(outcome)s", text=text, outcome=describe_filters(conditions))
+    return text
 
 
 def _describe_manual(action: Any) -> str:

@@ -1,0 +1,225 @@
+"""Register a segment (spec 3.6): in one transaction the registered segment, its interaction log entries and
+campaign entries, then the segment is deleted; exactly once, whoever presses Register at the same time.
+
+A few statements whatever the segment's size: the header locked, the checks (two), the registered segment (one
+INSERT), the campaign entries (one INSERT … SELECT grouped by campaign), the entries (one INSERT … SELECT of the
+lines), the segment's deletion (five DELETEs), and with a follow-up the new segment and its reuse action.
+The view commits.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Integer, String, and_, case, func, insert, literal, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from segapp.models import (
+    CampaignEntry,
+    Contact,
+    CorrespondenceType,
+    DeliveryStatus,
+    InteractionLogEntry,
+    LoggedSegment,
+    SegmentHeader,
+    SegmentLine,
+    User,
+)
+from segapp.models.base import utcnow
+from segapp.services.errors import NotFound
+from segapp.services.registering.checks import (
+    AlreadyRegistered,
+    RegisterRefused,
+    check_segment,
+    registered_entry_no,
+)
+from segapp.services.segments.records import delete_segment, get_segment, lock_segment
+
+__all__ = ["AlreadyRegistered", "RegisterRefused", "RegisterResult", "register_segment"]
+
+
+@dataclass
+class RegisterResult:
+    """The registered segment, how many entries were written, and the follow-up segment when one was asked for."""
+
+    logged_segment: LoggedSegment
+    entries: int
+    follow_up: SegmentHeader | None
+
+
+def lock_for_register(session: Session, segment_no: str) -> SegmentHeader:
+    """Lock the segment's header (a second Register waits here for the first to finish), or AlreadyRegistered
+    when it has been registered meanwhile, or NotFound when there is no such segment."""
+    try:
+        lock_segment(session, segment_no)
+    except NotFound:
+        entry_no = registered_entry_no(session, segment_no)
+        if entry_no is not None:
+            raise AlreadyRegistered(segment_no, entry_no) from None
+        raise
+    return get_segment(session, segment_no)
+
+
+def register_segment(
+    session: Session,
+    segment_no: str,
+    user: User | None,
+    *,
+    send_documents: bool,
+    create_follow_up: bool,
+    today: date | None = None,
+) -> RegisterResult:
+    """Register the segment: refuse (RegisterRefused) and write nothing, or write it all; the caller commits."""
+    header = lock_for_register(session, segment_no)
+    # The lock may have waited for another transaction: read the header as it is now, not as it was cached.
+    session.refresh(header)
+    facts = check_segment(session, header, send_documents=send_documents)
+    today = today or date.today()
+    user_id = user.id if user is not None else None
+    logged = _write_logged_segment(session, header, user_id, facts.lines_with_contact, today)
+    _write_campaign_entries(session, header, logged.entry_no, user_id, today)
+    entries = _write_entries(session, header, logged.entry_no, user_id, send_documents)
+    campaign_no = header.campaign_no
+    delete_segment(session, segment_no)
+    follow_up = None
+    if create_follow_up:
+        # Imported here: follow_up imports this module's names for its own checks.
+        from segapp.services.registering.follow_up import follow_up_segment_for
+
+        follow_up = follow_up_segment_for(session, logged, user, campaign_no=campaign_no)
+    return RegisterResult(logged, entries, follow_up)
+
+
+def _write_logged_segment(
+    session: Session, header: SegmentHeader, user_id: int | None, interactions: int, today: date
+) -> LoggedSegment:
+    """The registered segment; the unique segment no. is the last guard against registering it twice."""
+    logged = LoggedSegment(
+        segment_no=header.no,
+        description=header.description,
+        creation_date=today,
+        user_id=user_id,
+        no_of_interactions=interactions,
+        cancelled=False,
+    )
+    try:
+        with session.begin_nested():
+            session.add(logged)
+            session.flush()
+    except IntegrityError:
+        entry_no = registered_entry_no(session, header.no)
+        if entry_no is None:
+            raise
+        raise AlreadyRegistered(header.no, entry_no) from None
+    return logged
+
+
+def _with_contact(segment_no: str) -> Any:
+    return and_(SegmentLine.segment_no == segment_no, SegmentLine.contact_no.is_not(None))
+
+
+def _write_campaign_entries(
+    session: Session, header: SegmentHeader, logged_entry_no: int, user_id: int | None, today: date
+) -> None:
+    """One campaign entry per campaign the lines name: the interactions, cost and duration it got."""
+    entry = CampaignEntry.__table__.c
+    values: dict[str, Any] = {
+        "campaign_no": SegmentLine.campaign_no,
+        "description": literal(header.description, entry.description.type),
+        "date": literal(today, entry.date.type),
+        "segment_no": literal(header.no, entry.segment_no.type),
+        "logged_segment_entry_no": literal(logged_entry_no, Integer),
+        "salesperson_code": literal(header.salesperson_code, String),
+        "user_id": literal(user_id, Integer),
+        "no_of_interactions": func.count(),
+        "cost": func.coalesce(func.sum(SegmentLine.cost), 0),
+        "duration": func.coalesce(func.sum(SegmentLine.duration), 0),
+        "cancelled": literal(False, entry.cancelled.type),
+    }
+    source = (
+        select(*(value.label(key) for key, value in values.items()))
+        .where(_with_contact(header.no), SegmentLine.campaign_no.is_not(None))
+        .group_by(SegmentLine.campaign_no)
+    )
+    session.execute(insert(CampaignEntry).from_select(list(values), source, include_defaults=False))
+
+
+def _write_entries(
+    session: Session, header: SegmentHeader, logged_entry_no: int, user_id: int | None, send_documents: bool
+) -> int:
+    """One interaction log entry per line with a contact, every line field copied; how many were written.
+
+    An e-mail line whose contact has no e-mail address loses its correspondence type (with *send* on the
+    checks refused it already). A line left with a correspondence type has a document to produce or send when
+    sending: its delivery status is pending."""
+    line = SegmentLine
+    entry = InteractionLogEntry.__table__.c
+    campaign_entry = CampaignEntry.__table__
+    no_email = (line.correspondence_type == CorrespondenceType.EMAIL) & (func.coalesce(Contact.email, "") == "")
+    correspondence = case(
+        (no_email, literal(CorrespondenceType.BLANK, entry.correspondence_type.type)), else_=line.correspondence_type
+    )
+    if send_documents:
+        delivery: Any = case(
+            (
+                no_email | (line.correspondence_type == CorrespondenceType.BLANK),
+                literal(DeliveryStatus.NONE, entry.delivery_status.type),
+            ),
+            else_=literal(DeliveryStatus.PENDING, entry.delivery_status.type),
+        )
+    else:
+        delivery = literal(DeliveryStatus.NONE, entry.delivery_status.type)
+    now = utcnow()
+    values: dict[str, Any] = {
+        "contact_no": line.contact_no,
+        "contact_company_no": line.contact_company_no,
+        "date": line.date,
+        "time_of_interaction": literal(now, entry.time_of_interaction.type),
+        "description": line.description,
+        "information_flow": line.information_flow,
+        "initiated_by": line.initiated_by,
+        "interaction_group_code": line.interaction_group_code,
+        "interaction_template_code": line.interaction_template_code,
+        "salesperson_code": line.salesperson_code,
+        "campaign_no": line.campaign_no,
+        "campaign_entry_no": campaign_entry.c.entry_no,
+        "campaign_target": line.campaign_target,
+        "campaign_response": line.campaign_response,
+        "segment_no": line.segment_no,
+        "segment_line_no": line.line_no,
+        "logged_segment_entry_no": literal(logged_entry_no, Integer),
+        "evaluation": line.evaluation,
+        "cost": line.cost,
+        "duration": line.duration,
+        "attempt_failed": line.attempt_failed,
+        "correspondence_type": correspondence,
+        "language_code": line.language_code,
+        "subject": line.subject,
+        "send_word_doc_as_attachment": line.send_word_doc_as_attachment,
+        "user_id": literal(user_id, Integer),
+        "cancelled": literal(False, entry.cancelled.type),
+        "delivery_status": delivery,
+        "delivery_error": literal("", entry.delivery_error.type),
+        "created_at": literal(now, entry.created_at.type),
+    }
+    source = (
+        select(*(value.label(key) for key, value in values.items()))
+        .select_from(line)
+        .join(Contact, Contact.no == line.contact_no)
+        .outerjoin(
+            campaign_entry,
+            and_(
+                campaign_entry.c.logged_segment_entry_no == logged_entry_no,
+                campaign_entry.c.campaign_no == line.campaign_no,
+            ),
+        )
+        .where(line.segment_no == header.no)
+        .order_by(line.line_no)
+    )
+    result = session.execute(
+        insert(InteractionLogEntry)
+        .from_select(list(values), source, include_defaults=False)
+        .execution_options(preserve_rowcount=True)
+    )
+    return result.rowcount or 0
