@@ -70,8 +70,13 @@ def make_registered(db: Any, reference: dict[str, Any]) -> Callable[..., LoggedS
             s.execute(
                 insert(Contact),
                 [
-                    {"no": no, "type": ContactType.COMPANY, "name": f"Company {no}", "company_no": no,
-                     "company_name": f"Company {no}"}
+                    {
+                        "no": no,
+                        "type": ContactType.COMPANY,
+                        "name": f"Company {no}",
+                        "company_no": no,
+                        "company_name": f"Company {no}",
+                    }
                     for no in new
                 ],
             )

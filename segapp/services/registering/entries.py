@@ -106,25 +106,27 @@ class EntryFilter:
     @property
     def is_filtered(self) -> bool:
         """True when any filter is set."""
-        return any(
-            getattr(self, f.name) not in (None, "") for f in fields(self) if f.name not in ("typed", "errors")
-        )
+        return any(getattr(self, f.name) not in (None, "") for f in fields(self) if f.name not in ("typed", "errors"))
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE conditions of the filter, each on an indexed column."""
-        checks: list[tuple[Any, ColumnElement[bool]]] = [
-            (self.contact, _ENTRY.contact_no == self.contact),
-            (self.date_from, _ENTRY.date >= self.date_from),
-            (self.date_to, _ENTRY.date <= self.date_to),
-            (self.template, _ENTRY.interaction_template_code == self.template),
-            (self.segment, _ENTRY.segment_no == self.segment),
-            (self.campaign, _ENTRY.campaign_no == self.campaign),
-            (self.registered, _ENTRY.logged_segment_entry_no == self.registered),
-            (self.evaluation is not None, _ENTRY.evaluation == self.evaluation),
-            (self.delivery_status is not None, _ENTRY.delivery_status == self.delivery_status),
-            (self.cancelled is not None, _ENTRY.cancelled == bool(self.cancelled)),
-        ]
-        return [condition for wanted, condition in checks if wanted]
+        conditions = []
+        equal = (
+            (_ENTRY.contact_no, self.contact or None),
+            (_ENTRY.interaction_template_code, self.template or None),
+            (_ENTRY.segment_no, self.segment or None),
+            (_ENTRY.campaign_no, self.campaign or None),
+            (_ENTRY.logged_segment_entry_no, self.registered),
+            (_ENTRY.evaluation, self.evaluation),
+            (_ENTRY.delivery_status, self.delivery_status),
+            (_ENTRY.cancelled, self.cancelled),
+        )
+        conditions = [column == value for column, value in equal if value is not None]
+        if self.date_from is not None:
+            conditions.append(_ENTRY.date >= self.date_from)
+        if self.date_to is not None:
+            conditions.append(_ENTRY.date <= self.date_to)
+        return conditions
 
 
 def _enum_arg(enum_class: Any, value: str | None) -> Any:

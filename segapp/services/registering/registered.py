@@ -85,9 +85,7 @@ def delete_registered_segment(session: Session, entry_no: int) -> str:
     set to null by the foreign key). Refused while it is not cancelled. Returns its segment no."""
     registered = get_registered_segment(session, entry_no)
     if not registered.cancelled:
-        raise ServiceError(
-            _("Registered segment %(no)s is not cancelled: cancel it first.", no=registered.segment_no)
-        )
+        raise ServiceError(_("Registered segment %(no)s is not cancelled: cancel it first.", no=registered.segment_no))
     segment_no = registered.segment_no
     session.execute(delete(LoggedSegment).where(LoggedSegment.entry_no == entry_no, LoggedSegment.cancelled))
     session.expunge(registered)
