@@ -178,24 +178,35 @@ class EntryPage:
 
 def count_entries(session: Session, flt: EntryFilter) -> tuple[int, bool]:
     """How many entries match, counted up to COUNT_CAP (and whether there are more): one statement that reads
-    no more than COUNT_CAP + 1 index entries."""
-    capped = select(_ENTRY.entry_no).where(*flt.conditions()).limit(COUNT_CAP + 1).subquery()
+    the newest COUNT_CAP + 1 matches from the same index as the page, never every match."""
+    capped = (
+        select(_ENTRY.entry_no)
+        .where(*flt.conditions())
+        .order_by(_ENTRY.entry_no.desc())
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
     found = session.scalar(select(func.count()).select_from(capped)) or 0
     return min(found, COUNT_CAP), found > COUNT_CAP
+
+
+def page_select(flt: EntryFilter, per_page: int, after: int | None = None, before: int | None = None) -> Select:
+    """The statement of a page: per_page + 1 entries (to know whether another page follows) older than entry
+    no. ``after``, or newer than ``before`` (then in ascending order), or the newest ones."""
+    query = entries_select(flt)
+    if before is not None and after is None:
+        query = query.where(_ENTRY.entry_no > before).order_by(None).order_by(_ENTRY.entry_no)
+    elif after is not None:
+        query = query.where(_ENTRY.entry_no < after)
+    return query.limit(per_page + 1)
 
 
 def fetch_entries(
     session: Session, flt: EntryFilter, per_page: int, after: int | None = None, before: int | None = None
 ) -> EntryPage:
-    """The page of entries older than entry no. ``after``, or newer than ``before``, or the newest ones: one
-    statement for the page (per_page + 1 rows, to know whether another page follows) and one for the count."""
-    query = entries_select(flt)
+    """One page of entries (keyset, see page_select) and the capped count: two statements."""
     backwards = before is not None and after is None
-    if backwards:
-        query = query.where(_ENTRY.entry_no > before).order_by(None).order_by(_ENTRY.entry_no)
-    elif after is not None:
-        query = query.where(_ENTRY.entry_no < after)
-    rows = list(session.execute(query.limit(per_page + 1)).all())
+    rows = list(session.execute(page_select(flt, per_page, after, before)).all())
     if (after is not None or before is not None) and not rows:  # past the end, or a stale keyset: the first page
         return fetch_entries(session, flt, per_page)
     extra = len(rows) > per_page
