@@ -29,9 +29,9 @@ def _fill(db: Any) -> None:
     s.execute(
         insert(Contact).from_select(
             ["no", "type", "name", "company_no", "company_name", "search_text"],
-            select(contact_no, literal(ContactType.COMPANY.value), contact_no, contact_no, contact_no, contact_no).where(
-                i <= CONTACTS
-            ),
+            select(
+                contact_no, literal(ContactType.COMPANY.value), contact_no, contact_no, contact_no, contact_no
+            ).where(i <= CONTACTS),
         )
     )
     s.execute(
@@ -80,7 +80,9 @@ def _fill(db: Any) -> None:
     s.execute(insert(InteractionLogEntry).from_select(list(values), select(*values.values())))
     s.commit()
     with db.engine.begin() as connection:
-        connection.execute(text("ANALYZE interaction_log_entry" if db.engine.dialect.name == "postgresql" else "ANALYZE"))
+        connection.execute(
+            text("ANALYZE interaction_log_entry" if db.engine.dialect.name == "postgresql" else "ANALYZE")
+        )
 
 
 FILTERS = {

@@ -60,7 +60,9 @@ def log(make_registered: Any) -> dict[str, Any]:
         ("evaluation=nonsense&cancelled=maybe", ["CX00001", "OT00002", "OT00001", "RC00003", "RC00002", "RC00001"]),
     ],
 )
-def test_each_filter(client: FlaskClient, login: Callable, log: dict[str, Any], query: str, expected: list[str]) -> None:
+def test_each_filter(
+    client: FlaskClient, login: Callable, log: dict[str, Any], query: str, expected: list[str]
+) -> None:
     login()
     response = client.get(f"/interaction-log-entries?{query}", headers=HX)
     assert response.status_code == 200
@@ -161,7 +163,9 @@ def test_nothing_to_set_or_nothing_selected_is_said(
     assert "Select at least one entry." in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
-def test_cancel_and_uncancel_selected_entries(db: Any, client: FlaskClient, login: Callable, log: dict[str, Any]) -> None:
+def test_cancel_and_uncancel_selected_entries(
+    db: Any, client: FlaskClient, login: Callable, log: dict[str, Any]
+) -> None:
     login()
     nos = _entry_nos(db, log["first"])
     response = client.post("/interaction-log-entries/cancel", data={"entry": nos[:2]})
@@ -245,10 +249,15 @@ def test_a_change_runs_as_many_statements_for_300_entries_as_for_3(
         nos = _entry_nos(db, make_registered(entries=size, prefix=prefix).entry_no)
         db.session.rollback()
         data = {"entry": nos, "set_evaluation": "positive"}
-        counts.append(len(_statements(db, lambda: client.post(f"/interaction-log-entries/{action}", data=data))))
+        counts.append(
+            len(_statements(db, lambda data=data: client.post(f"/interaction-log-entries/{action}", data=data)))
+        )
         db.session.rollback()
         if action == "cancel":
-            assert db.session.scalars(
-                select(InteractionLogEntry.cancelled).where(InteractionLogEntry.entry_no.in_(nos))
-            ).all() == [True] * size
+            assert (
+                db.session.scalars(
+                    select(InteractionLogEntry.cancelled).where(InteractionLogEntry.entry_no.in_(nos))
+                ).all()
+                == [True] * size
+            )
     assert counts[0] == counts[1]
