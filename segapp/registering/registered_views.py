@@ -3,23 +3,23 @@ cancel / un-cancel, delete the cancelled ones, and a follow-up segment from one 
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from segapp.captions import enum_choices
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
-from segapp.models import Evaluation, LoggedSegment
+from segapp.models import LoggedSegment
 from segapp.numbers import count_text
 from segapp.paging import paginate_rows
 from segapp.registering.blueprint import bp
 from segapp.registering.keyset import keyset_args
+from segapp.registering.outcomes import evaluation_choices, outcome_from_form
 from segapp.request_values import page_arg
 from segapp.services.errors import NotFound, ServiceError
 from segapp.services.registering.entries import EntryFilter, fetch_entries
-from segapp.services.registering.follow_up import EntryOutcome, create_follow_up_segment
+from segapp.services.registering.follow_up import create_follow_up_segment
 from segapp.services.registering.registered import (
     campaign_entries,
     delete_registered_segment,
@@ -121,20 +121,6 @@ def delete_registered(entry_no: int) -> Any:
     return redirect(url_for("registering.list_registered_segments"), code=303)
 
 
-def _outcome_from_form() -> EntryOutcome:
-    evaluations = set()
-    for value in request.form.getlist("evaluation"):
-        try:
-            evaluations.add(Evaluation(value))
-        except ValueError:
-            abort(400)
-    return EntryOutcome(
-        evaluations=frozenset(evaluations),
-        attempt_failed=request.form.get("attempt_failed") == "1",
-        delivery_error=request.form.get("delivery_error") == "1",
-    )
-
-
 @bp.route("/registered-segments/<int:entry_no>/follow-up", methods=["GET", "POST"])
 def follow_up_segment(entry_no: int) -> Any:
     """Create a follow-up segment from the registered segment: every contact, or only those whose entry has one
@@ -144,9 +130,9 @@ def follow_up_segment(entry_no: int) -> Any:
         return render_template(
             "registering/follow_up.html",
             registered=registered,
-            evaluations=enum_choices(Evaluation, _("(none)")),
+            evaluations=evaluation_choices(),
         )
-    outcome = _outcome_from_form()
+    outcome = outcome_from_form()
     try:
         header = create_follow_up_segment(db.session, entry_no, current_user, outcome)
     except NotFound as error:
