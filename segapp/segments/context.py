@@ -8,12 +8,16 @@ from flask_login import current_user
 from segapp.extensions import db
 from segapp.models import Campaign, SegmentHeader
 from segapp.segments.columns import HEADER_COLUMNS, HEADER_SECTIONS
+from segapp.segments.gone import segment_gone
 from segapp.services.segments.records import criteria_action_count, segment_totals
 
 
 def load_segment(segment_no: str) -> SegmentHeader:
-    """The segment or a 404."""
-    return db.get_or_404(SegmentHeader, segment_no)
+    """The segment; one that was registered meanwhile says so (segments.gone); else a 404."""
+    header = db.session.get(SegmentHeader, segment_no)
+    if header is None:
+        segment_gone(segment_no)
+    return header
 
 
 def page_context(header: SegmentHeader) -> dict[str, Any]:

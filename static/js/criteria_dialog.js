@@ -261,7 +261,8 @@
     var root = event.detail.elt;
     if (!root.querySelectorAll) return;
     list(root.querySelectorAll("[data-criteria-dialog] [role=tabpanel], .criteria-page [role=tabpanel]")).forEach(countFilled);
-    if (opening && root.matches && root.matches("[data-criteria-dialog]")) {
+    // Any dialog that arrives in the slot ends the hold (the register dialog comes there too).
+    if (opening && root.matches && root.matches("[data-criteria-dialog], #criteria-dialog")) {
       // grid.js opens the dialog on this same event; type once it is open (keys keep being held till then).
       setTimeout(function () {
         var keys = opening || [];

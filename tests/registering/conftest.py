@@ -94,6 +94,11 @@ def make_registrable(db: Any, make_segment: Callable[..., SegmentHeader]) -> Cal
         if rows:
             db.session.execute(insert(SegmentLine), rows)
         db.session.commit()
+        # Loaded, then let go: reading it later begins no transaction, whose snapshot (SQLite) would hide what a
+        # request or another thread then writes.
+        db.session.refresh(header)
+        db.session.expunge(header)
+        db.session.rollback()
         return header
 
     return _make

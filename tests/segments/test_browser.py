@@ -140,9 +140,11 @@ def test_a_segment_is_filled_and_edited_from_the_keyboard(
     expect(page.locator("#shortcuts")).to_contain_text("Ctrl+Ins")
     page.keyboard.press("Escape")
     expect(page.locator("#shortcuts")).to_be_hidden()
-    page.keyboard.press("Alt+Shift+L")  # register: not built yet
-    expect(page.locator("#shortcut-message")).to_contain_text("not available yet")
+    page.keyboard.press("Alt+Shift+L")  # register: its dialog opens in place, Escape closes it
+    expect(page.locator("[data-register-dialog]")).to_be_visible()
+    expect(page.locator("#register-send")).to_be_focused()
     page.keyboard.press("Escape")
+    expect(page.locator("[data-register-dialog]")).to_be_hidden()
     page.locator("#lines-filter").focus()
     page.keyboard.type("?")
     expect(page.locator("#shortcuts")).to_be_hidden()

@@ -21,8 +21,9 @@ def test_every_shortcut_is_in_the_overlay_and_in_the_scripts_map(client, login, 
     for shortcut in KEYMAP:
         for key in shortcut.keys:
             assert f'<kbd data-key="{key}">{key_label(key)}</kbd>' in overlay
-    pending = [entry for entry in scripted if entry["action"] == "register"][0]
-    assert pending["url"] == "" and "not available yet" in overlay
+    register = [entry for entry in scripted if entry["action"] == "register"][0]
+    assert register["url"] == f"/segments/{header.no}/register" and register["dialog"] is True
+    assert 'data-shortcut-action="register" aria-keyshortcuts="Alt+Shift+L"' in page
 
 
 def _readme_table_rows() -> list[tuple[tuple[str, ...], str]]:

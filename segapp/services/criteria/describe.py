@@ -121,7 +121,11 @@ def _describe_reuse(action: Any) -> str:
     )
     conditions = [row for row in filters if row.field_name != "segment_no"]
     if conditions:
-        text = _("%(text)s: only entries with %(outcome)s", text=text, outcome=describe_filters(conditions))
+        word = _("or")
+        outcome = f" {word} ".join(
+            f"{field_label(row.table_name, row.field_name)} {row.expression}" for row in conditions
+        )
+        text = _("%(text)s: only entries with %(outcome)s", text=text, outcome=outcome)
     return text
 
 

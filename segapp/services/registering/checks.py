@@ -24,10 +24,18 @@ from segapp.services.errors import ServiceError
 class RegisterRefused(ServiceError, ValueError):
     """The segment cannot be registered; ``message`` (translated) says why, naming the line and field at fault."""
 
-    def __init__(self, message: str, segment_no: str, line_no: int | None = None, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        segment_no: str,
+        line_no: int | None = None,
+        field: str | None = None,
+        contact_no: str | None = None,
+    ) -> None:
         super().__init__(message, field)
         self.segment_no = segment_no
         self.line_no = line_no
+        self.contact_no = contact_no
 
 
 class AlreadyRegistered(RegisterRefused):
@@ -150,4 +158,4 @@ def _check_lines(session: Session, segment_no: str, *, send_documents: bool) -> 
             **names,
         )
         field = "correspondence_type"
-    raise RegisterRefused(message, segment_no, line_no=line_no, field=field)
+    raise RegisterRefused(message, segment_no, line_no=line_no, field=field, contact_no=contact_no)

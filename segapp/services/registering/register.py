@@ -34,7 +34,7 @@ from segapp.services.registering.checks import (
     check_segment,
     registered_entry_no,
 )
-from segapp.services.segments.records import delete_segment, get_segment, lock_segment
+from segapp.services.segments.records import delete_segment, lock_segment
 
 __all__ = ["AlreadyRegistered", "RegisterRefused", "RegisterResult", "register_segment"]
 
@@ -58,7 +58,11 @@ def lock_for_register(session: Session, segment_no: str) -> SegmentHeader:
         if entry_no is not None:
             raise AlreadyRegistered(segment_no, entry_no) from None
         raise
-    return get_segment(session, segment_no)
+    # The lock may have waited for another transaction: read the header as it is now, not as it was cached.
+    header = session.get(SegmentHeader, segment_no, populate_existing=True)
+    if header is None:  # pragma: no cover - the lock holds the row
+        raise NotFound(segment_no)
+    return header
 
 
 def register_segment(
@@ -72,8 +76,6 @@ def register_segment(
 ) -> RegisterResult:
     """Register the segment: refuse (RegisterRefused) and write nothing, or write it all; the caller commits."""
     header = lock_for_register(session, segment_no)
-    # The lock may have waited for another transaction: read the header as it is now, not as it was cached.
-    session.refresh(header)
     facts = check_segment(session, header, send_documents=send_documents)
     today = today or date.today()
     user_id = user.id if user is not None else None
