@@ -76,7 +76,7 @@ def _back() -> Response:
     return redirect(url_for("registering.list_entries", **flt.args()), code=303)
 
 
-def _change(run: Callable[[Session, list[int]], int], done: tuple[str, str]) -> Response:
+def _change(run: Callable[[Session, list[int]], int], done: Callable[[int], str]) -> Response:
     try:
         changed = run(db.session, entry_numbers(request.form.getlist("entry")))
     except ServiceError as error:
@@ -84,7 +84,7 @@ def _change(run: Callable[[Session, list[int]], int], done: tuple[str, str]) -> 
         flash(error.message, "error")
         return _back()
     db.session.commit()
-    flash(count_text(done[0], done[1], changed), "success")
+    flash(done(changed), "success")
     return _back()
 
 
@@ -94,20 +94,22 @@ def set_outcome() -> Response:
     evaluation, attempt_failed = outcome_from_form(request.form.get("set_evaluation"), request.form.get("set_attempt"))
     return _change(
         lambda session, nos: set_entries_outcome(session, nos, evaluation, attempt_failed),
-        ("%(num)s entry updated.", "%(num)s entries updated."),
+        lambda n: count_text("%(num)s entry updated.", "%(num)s entries updated.", n),
     )
 
 
 @bp.post("/interaction-log-entries/cancel")
 def cancel_selected() -> Response:
     """Cancel the selected entries."""
-    return _change(cancel_entries, ("%(num)s entry cancelled.", "%(num)s entries cancelled."))
+    return _change(cancel_entries, lambda n: count_text("%(num)s entry cancelled.", "%(num)s entries cancelled.", n))
 
 
 @bp.post("/interaction-log-entries/uncancel")
 def uncancel_selected() -> Response:
     """Un-cancel the selected entries (not those of a cancelled registered segment)."""
-    return _change(uncancel_entries, ("%(num)s entry un-cancelled.", "%(num)s entries un-cancelled."))
+    return _change(
+        uncancel_entries, lambda n: count_text("%(num)s entry un-cancelled.", "%(num)s entries un-cancelled.", n)
+    )
 
 
 # ---- Export ----------------------------------------------------------------------------------------------
