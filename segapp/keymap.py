@@ -70,6 +70,14 @@ KEYMAP: tuple[Shortcut, ...] = (
         button=_l("Go back"),
     ),
     Shortcut(
+        "reuse_segment",
+        ("Alt+Shift+U",),
+        _l("Reuse segment: append the contacts of a registered segment"),
+        "page",
+        "registering.reuse_segment_view",
+        button=_l("Reuse segment"),
+    ),
+    Shortcut(
         "register",
         ("Alt+Shift+L",),
         _l("Register the segment"),

@@ -16,6 +16,8 @@ NAV_ITEMS = [
     ("main.index", _l("Home")),
     ("contacts.list_contacts", _l("Contacts")),
     ("segments.list_segments", _l("Segments")),
+    ("registering.list_registered_segments", _l("Registered segments")),
+    ("registering.list_entries", _l("Interaction log entries")),
     ("setup.index", _l("Setup")),
     ("users.list_users", _l("Users")),
 ]
@@ -24,18 +26,21 @@ NAV_ITEMS = [
 def nav_items() -> list[tuple[str, str, bool]]:
     """Navigation entries whose endpoints exist, with whether each is the current area."""
     current_blueprint = request.blueprint if request else None
+    views = current_app.view_functions
+    shown = [(endpoint, label) for endpoint, label in NAV_ITEMS if endpoint in views]
+    per_blueprint: dict[str, int] = {}
+    for endpoint, _label in shown:
+        per_blueprint[endpoint.split(".")[0]] = per_blueprint.get(endpoint.split(".")[0], 0) + 1
+    current_view = views.get(request.endpoint or "") if request else None
     items = []
-    for endpoint, label in NAV_ITEMS:
-        if endpoint not in current_app.view_functions:
-            continue
+    for endpoint, label in shown:
         blueprint = endpoint.split(".")[0]
-        items.append(
-            (
-                endpoint,
-                str(label),
-                blueprint == current_blueprint and endpoint != "main.index" or request.endpoint == endpoint,
-            )
-        )
+        in_area = blueprint == current_blueprint and endpoint != "main.index"
+        if in_area and per_blueprint[blueprint] > 1:
+            # A blueprint with several entries (registered segments, interaction log entries): the entry whose
+            # views live in the same module as the current one.
+            in_area = current_view is not None and views[endpoint].__module__ == current_view.__module__
+        items.append((endpoint, str(label), in_area or request.endpoint == endpoint))
     return items
 
 

@@ -160,11 +160,15 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
     """Demo reference data and contacts, three users, three segments, a segment of 30 lines and a
     contact with interaction log entries; every list two items a page, so that each has a next page."""
     import segapp.contacts.card_views
+    import segapp.registering.entry_views
+    import segapp.registering.registered_views
     import segapp.segments.views
 
     monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
     monkeypatch.setattr(segapp.segments.views, "PER_PAGE", 2)
     monkeypatch.setattr(segapp.contacts.card_views, "ENTRIES_PER_PAGE", 2)
+    monkeypatch.setattr(segapp.registering.registered_views, "ENTRIES_PER_PAGE", 2)
+    monkeypatch.setattr(segapp.registering.entry_views, "PER_PAGE", 2)
     session = db.session
     admin = create_user(session, "admin", PASSWORD, role=Role.ADMIN)
     other = create_user(session, "bea", PASSWORD, role=Role.USER)
@@ -179,9 +183,13 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
     deleted = delete_line(session, segments[0].no, lines[-1].line_no, lines[-1].version, admin.id)
     assert deleted is not None, "deleting a line with a contact records the action that Ctrl+Z undoes"
     company = next(c for c in contacts if c.type == ContactType.COMPANY)
-    session.add_all(InteractionLogEntry(contact_no=company.no, description=f"Call {i}") for i in range(5))
-    registered = LoggedSegment(segment_no="SEG-REGISTERED", description="Registered", creation_date=date.today())
+    registered = LoggedSegment(segment_no="SEGLOG1", description="Calls", creation_date=date(2026, 3, 2))
     session.add(registered)
+    session.flush()
+    session.add_all(
+        InteractionLogEntry(contact_no=company.no, description=f"Call {i}", logged_segment_entry_no=registered.entry_no)
+        for i in range(5)
+    )
     session.commit()
     questionnaire = session.scalars(select(ProfileQuestionnaire).order_by(ProfileQuestionnaire.code)).first()
     answer = session.scalars(select(ProfileAnswer).order_by(ProfileAnswer.id)).first()

@@ -39,14 +39,18 @@ class InteractionLogEntry(Base):
     """One interaction with one contact: a letter, an e-mail, a call."""
 
     __tablename__ = "interaction_log_entry"
+    # The entries page filters on one of these columns and reads its page by keyset on entry_no (migration 0012).
     __table_args__ = (
         Index("ix_interaction_log_entry_contact_date", "contact_no", "date"),
-        Index("ix_interaction_log_entry_logged_segment", "logged_segment_entry_no"),
-        Index("ix_interaction_log_entry_segment_no", "segment_no"),
-        Index("ix_interaction_log_entry_campaign", "campaign_no"),
-        Index("ix_interaction_log_entry_template", "interaction_template_code"),
-        Index("ix_interaction_log_entry_date", "date"),
-        Index("ix_interaction_log_entry_delivery", "delivery_status"),
+        Index("ix_interaction_log_entry_contact", "contact_no", "entry_no"),
+        Index("ix_interaction_log_entry_logged_segment", "logged_segment_entry_no", "entry_no"),
+        Index("ix_interaction_log_entry_segment_no", "segment_no", "entry_no"),
+        Index("ix_interaction_log_entry_campaign", "campaign_no", "entry_no"),
+        Index("ix_interaction_log_entry_template", "interaction_template_code", "entry_no"),
+        Index("ix_interaction_log_entry_date", "date", "entry_no"),
+        Index("ix_interaction_log_entry_delivery", "delivery_status", "entry_no"),
+        Index("ix_interaction_log_entry_evaluation", "evaluation", "entry_no"),
+        Index("ix_interaction_log_entry_cancelled", "cancelled", "entry_no"),
     )
 
     entry_no: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
