@@ -72,6 +72,8 @@ def test_a_refusal_goes_to_the_line_at_fault(
     page.keyboard.press("Enter")
     error = page.locator("#register-error")
     expect(error).to_contain_text("Line 20000 (contact R00002) has no salesperson.")
-    page.get_by_role("link", name="Go to line 20000").click()
+    # The refusal takes the focus to its link: Enter goes to the line at fault.
+    expect(page.get_by_role("link", name="Go to line 20000")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.locator("[data-register-dialog]")).to_be_hidden()
     expect(page.locator('#line-20000 td[data-field="salesperson_code"]')).to_be_focused()
