@@ -31,7 +31,7 @@
   }
   if (document.readyState !== "loading") focusFirstError(); else document.addEventListener("DOMContentLoaded", focusFirstError);
   // Toolbar menus (details[data-menu]): Esc closes the menu and gives the focus back to its button, the arrows
-  // move between its links, and a click or the focus elsewhere closes it.
+  // (and Home, End) move between its links, and a click or the focus elsewhere closes it.
   function closeMenu(menu, focus) {
     menu.open = false;
     if (focus) menu.querySelector("summary").focus();
@@ -43,10 +43,11 @@
       event.preventDefault();
       event.stopPropagation();
       closeMenu(menu, true);
-    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    } else if (["ArrowDown", "ArrowUp", "Home", "End"].indexOf(event.key) >= 0) {
+      // The arrows go round; Home and End go to the first and last item.
       var links = Array.prototype.slice.call(menu.querySelectorAll(".menu-items a"));
       var at = links.indexOf(document.activeElement);
-      var next = event.key === "ArrowDown" ? at + 1 : (at < 0 ? links.length : at) - 1;
+      var next = { ArrowDown: at + 1, ArrowUp: (at < 0 ? links.length : at) - 1, Home: 0, End: links.length - 1 }[event.key];
       if (links.length) links[(next + links.length) % links.length].focus();
       event.preventDefault();
     }

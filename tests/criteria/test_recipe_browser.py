@@ -112,7 +112,14 @@ def test_save_criteria_in_a_dialog_and_the_pages_in_italian(
     page.wait_for_url(live_server + "/")
 
     page.goto(f"{live_server}/segments/{header.no}")
-    page.get_by_role("link", name="Salva criteri").focus()
+    # Save criteria is in the Actions menu: its button, Enter, the arrows to the item, Enter.
+    actions = page.locator("#segment-actions summary")
+    actions.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("link", name="Criteri", exact=True)).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("link", name="Salva criteri")).to_be_focused()
     page.keyboard.press("Enter")
     dialog = page.locator("dialog#recipe-dialog[open]")
     expect(dialog.locator("#saved-code")).to_be_focused()
@@ -125,6 +132,7 @@ def test_save_criteria_in_a_dialog_and_the_pages_in_italian(
     expect(dialog.get_by_role("button", name="Chiudi")).to_be_focused()
     page.keyboard.press("Escape")
     expect(page.locator("dialog#recipe-dialog[open]")).to_have_count(0)
+    expect(actions).to_be_focused()  # back where the user chose Save criteria
 
     page.goto(f"{live_server}/segments/{header.no}/criteria")
     expect(page.locator("table.criteria-actions tbody tr").nth(0)).to_contain_text(

@@ -50,7 +50,12 @@ def test_actions_menu_from_the_keyboard_downloads_the_csv(
         page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     expect(menu).to_have_attribute("open", "")
-    # Esc closes it and gives the focus back to its button; Space opens it again.
+    # The arrows move through its items (the criteria view and Save criteria come first); Esc closes it and gives
+    # the focus back to its button; Space opens it again.
+    page.keyboard.press("ArrowDown")
+    expect(menu.get_by_role("link", name="Criteria", exact=True)).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(menu.get_by_role("link", name="Save criteria")).to_be_focused()
     page.keyboard.press("ArrowDown")
     expect(csv_link).to_be_focused()
     page.keyboard.press("Escape")
@@ -62,7 +67,10 @@ def test_actions_menu_from_the_keyboard_downloads_the_csv(
         "oneLine": True,
         "overflow": 0,
     }  # the open menu floats over the page, the toolbar keeps its line
-    page.keyboard.press("ArrowDown")
+    page.keyboard.press("End")
+    expect(menu.locator("a[href$='/delete']")).to_be_focused()  # Delete segment…, the last item
+    for _ in range(4):  # mailing group, labels, Excel, CSV
+        page.keyboard.press("ArrowUp")
     expect(csv_link).to_be_focused()
     with page.expect_download() as download_info:
         page.keyboard.press("Enter")
