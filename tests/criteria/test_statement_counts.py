@@ -82,7 +82,5 @@ def test_an_action_runs_as_many_statements_for_40_companies_as_for_2(
     large = _count(db, make_segment, LARGE, action_type, preview)
     assert large == small
     # Header, the recipe's next step, the action and one row per filter, the last line no., the template,
-    # the change itself, the action's count; the preview: header, count and total, sample. On SQLite a reduce or
-    # refine makes the change in four (the temporary table of the matched lines, the history, the delete, the drop).
-    removes_on_sqlite = action_type != CriteriaActionType.ADD and db.engine.dialect.name == "sqlite"
-    assert small <= (3 if preview else 8 + 2 + (2 if removes_on_sqlite else 0)), request.node.name
+    # the change itself, the action's count; the preview: header, count and total, sample.
+    assert small <= (3 if preview else 8 + 2), request.node.name

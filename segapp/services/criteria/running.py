@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     Select,
     case,
+    delete,
     exists,
     false,
     func,
@@ -37,10 +38,10 @@ from segapp.models import (
     SegmentCriteriaAction,
     SegmentHeader,
     SegmentLine,
+    SegmentLineHistory,
 )
-from segapp.services.criteria.history import move_to_history
 from segapp.services.criteria.matching import ActionOptions, FieldFilter, filled, match_condition
-from segapp.services.segments.actions import record_action
+from segapp.services.segments.actions import HISTORY_COLUMNS, record_action, save_lines_to_history
 from segapp.services.segments.lines import LINE_NO_STEP
 from segapp.services.segments.records import get_segment
 from segapp.services.segments.rules import contact_values, header_line_values
@@ -297,9 +298,34 @@ def _remove(
     condition = match_condition(filters, locale=locale, today=today)
     action = _record(session, segment_no, action_type, filters, options, user_id, locale)
     where = _removed_lines(segment_no, action_type, condition, options)
-    action.lines_removed = move_to_history(session, action.id, where)
+    action.lines_removed = _move_to_history(session, segment_no, action.id, where)
     session.flush()
     return action
+
+
+def _move_to_history(session: Session, segment_no: str, action_id: int, where: ColumnElement[bool]) -> int:
+    """Delete the lines matching ``where``, saved in the action's history exactly as they were; how many.
+
+    The match (folds, related tables) runs once. PostgreSQL: one statement, the DELETE … RETURNING feeding the
+    INSERT into the history. SQLite, which has no DELETE inside a WITH: the INSERT … SELECT into the history, then
+    the DELETE of the lines just saved, found through the history's action index.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        lines = SegmentLine.__table__
+        moved = delete(lines).where(where).returning(*(lines.c[key] for key in HISTORY_COLUMNS)).cte("moved")
+        source = select(*(moved.c[key] for key in HISTORY_COLUMNS), literal(action_id, Integer))
+        statement = insert(SegmentLineHistory).from_select([*HISTORY_COLUMNS, "action_id"], source)
+        return session.execute(statement.execution_options(preserve_rowcount=True)).rowcount or 0
+    save_lines_to_history(session, action_id, where)
+    saved = select(SegmentLineHistory.line_no).where(SegmentLineHistory.action_id == action_id)
+    return (
+        session.execute(
+            delete(SegmentLine)
+            .where(SegmentLine.segment_no == segment_no, SegmentLine.line_no.in_(saved))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )
 
 
 def reduce_contacts(
