@@ -205,7 +205,7 @@
 
   // ---- Keys typed while the dialog is on its way --------------------------------------------------------
   // Alt+Shift+A then typing at once: the keys must not land in the page's fields, nor be lost. They are held
-  // until the dialog is open, then typed into it (characters, Backspace, Tab and Shift+Tab, Esc).
+  // until the dialog is open, then typed into it (characters, Backspace, Tab and Shift+Tab, Enter, Esc).
   var opening = null;
 
   function isDialogRequest(event) {
@@ -240,6 +240,13 @@
         var all = tabbables(dialog), i = all.indexOf(el);
         var next = all[(i + (k.shift ? -1 : 1) + all.length) % all.length];
         if (next) next.focus();
+        return;
+      }
+      if (k.key === "Enter" && el && el.tagName === "INPUT") {
+        // As the key itself would: the page's own handlers first (Enter on a register option), else the
+        // form's implicit submission.
+        var enter = new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true });
+        if (el.dispatchEvent(enter) && el.form) el.form.requestSubmit();
         return;
       }
       if (!el || el.tagName !== "INPUT" || el.type !== "text") return;
