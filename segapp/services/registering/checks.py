@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from segapp.models import (
     Contact,
@@ -95,6 +96,12 @@ def check_segment(session: Session, header: SegmentHeader, *, send_documents: bo
     return facts
 
 
+def email_without_address() -> ColumnElement[bool]:
+    """A segment line (joined to its contact) that is an e-mail for a contact without an e-mail address: refused
+    when sending, and written without its correspondence type otherwise (spec 3.6)."""
+    return (SegmentLine.correspondence_type == CorrespondenceType.EMAIL) & (func.coalesce(Contact.email, "") == "")
+
+
 def _check_lines(session: Session, segment_no: str, *, send_documents: bool) -> None:
     """The first line (in line order) that lacks a date, salesperson or template, names one that does not exist,
     or (sending) has e-mail as its correspondence type for a contact without an e-mail address: one statement."""
@@ -104,7 +111,7 @@ def _check_lines(session: Session, segment_no: str, *, send_documents: bool) -> 
     no_date = line.date.is_(None)
     no_salesperson = salesperson.code.is_(None)
     no_template = template.code.is_(None)
-    no_email = (line.correspondence_type == CorrespondenceType.EMAIL) & (func.coalesce(Contact.email, "") == "")
+    no_email = email_without_address()
     problems = [no_date, no_salesperson, no_template]
     if send_documents:
         problems.append(no_email)

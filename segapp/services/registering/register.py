@@ -32,6 +32,7 @@ from segapp.services.registering.checks import (
     AlreadyRegistered,
     RegisterRefused,
     check_segment,
+    email_without_address,
     registered_entry_no,
 )
 from segapp.services.segments.records import delete_segment, lock_segment
@@ -158,7 +159,7 @@ def _write_entries(
     line = SegmentLine
     entry = InteractionLogEntry.__table__.c
     campaign_entry = CampaignEntry.__table__
-    no_email = (line.correspondence_type == CorrespondenceType.EMAIL) & (func.coalesce(Contact.email, "") == "")
+    no_email = email_without_address()
     correspondence = case(
         (no_email, literal(CorrespondenceType.BLANK, entry.correspondence_type.type)), else_=line.correspondence_type
     )
