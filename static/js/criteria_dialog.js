@@ -224,10 +224,12 @@
     opening.push({ key: event.key, shift: event.shiftKey, plain: !event.ctrlKey && !event.altKey && !event.metaKey });
   }, true);
 
+  // What Tab itself would visit: the tabs that are not selected are buttons too, but tabindex -1 keeps them
+  // out of the order (Shift+Tab held from the first field must reach the selected tab, not the last one).
   function tabbables(dialog) {
     return list(dialog.querySelectorAll('input:not([disabled]):not([type="hidden"]), select:not([disabled]), ' +
-      'button:not([disabled]), [role=tab][tabindex="0"]')).filter(function (el) {
-      return el.getClientRects().length > 0 && !el.closest("[hidden]");
+      'button:not([disabled]), a[href]')).filter(function (el) {
+      return el.tabIndex >= 0 && el.getClientRects().length > 0 && !el.closest("[hidden]");
     });
   }
 
