@@ -29,6 +29,7 @@ from segapp.models.criteria import (
     SegmentCriteriaFilter,
     SegmentLineHistory,
 )
+from segapp.models.documents import InteractionLogEntryFile, SegmentLineDocument, TemplateDocument
 from segapp.models.interaction_setup import (
     InteractionGroup,
     InteractionTemplate,
@@ -77,6 +78,7 @@ __all__ = [
     "InitiatedBy",
     "InteractionGroup",
     "InteractionLogEntry",
+    "InteractionLogEntryFile",
     "InteractionTemplate",
     "InteractionTemplateLanguage",
     "JobResponsibility",
@@ -100,8 +102,10 @@ __all__ = [
     "SegmentCriteriaFilter",
     "SegmentHeader",
     "SegmentLine",
+    "SegmentLineDocument",
     "SegmentLineHistory",
     "SignInFailure",
+    "TemplateDocument",
     "Territory",
     "User",
     "UserSession",

@@ -93,6 +93,10 @@ class InteractionLogEntry(Base):
         enum_column(DeliveryStatus, "delivery_status"), default=DeliveryStatus.NONE
     )
     delivery_error: Mapped[str] = mapped_column(Text, default="")
+    # What produces the letter again (spec 5): the template's document version and the merge values used,
+    # a JSON object of catalogue field name to text ("" when the entry has no document).
+    template_document_id: Mapped[Optional[int]] = mapped_column(ForeignKey("template_document.id"), index=True)
+    merge_values: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
