@@ -141,3 +141,8 @@ def line_letters(session: Session, segment_no: str, line_nos: Sequence[int] | No
         )
         for row in rows
     }
+
+
+def letter_locale(language_code: str | None) -> str:
+    """The locale a letter in this language is merged in (month names, decimal comma): "it" or "en"."""
+    return "it" if (language_code or "").upper().startswith("IT") else "en"
