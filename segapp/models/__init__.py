@@ -36,6 +36,7 @@ from segapp.models.interaction_setup import (
     InteractionTemplateLanguage,
 )
 from segapp.models.interactions import CampaignEntry, InteractionLogEntry, LoggedSegment
+from segapp.models.jobs import BackgroundJob, JobFile
 from segapp.models.profiles import ProfileAnswer, ProfileQuestion, ProfileQuestionnaire
 from segapp.models.reference import (
     BusinessRelation,
@@ -55,6 +56,7 @@ from segapp.models.setup import CompanyInformation, MarketingSetup, NumberSeries
 from segapp.models.users import SignInFailure, User, UserSession
 
 __all__ = [
+    "BackgroundJob",
     "Base",
     "BusinessRelation",
     "Campaign",
@@ -81,6 +83,7 @@ __all__ = [
     "InteractionLogEntryFile",
     "InteractionTemplate",
     "InteractionTemplateLanguage",
+    "JobFile",
     "JobResponsibility",
     "Language",
     "LoggedSegment",
