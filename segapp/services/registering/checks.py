@@ -54,6 +54,8 @@ class SegmentFacts:
 
     lines_with_contact: int
     with_correspondence: int
+    # Lines whose letter is printed (hard copy): with *send documents* they give the printable letters.
+    hard_copy: int = 0
 
     @property
     def send_by_default(self) -> bool:
@@ -63,13 +65,14 @@ class SegmentFacts:
 
 def segment_facts(session: Session, segment_no: str) -> SegmentFacts:
     """Counted in one statement over the segment's lines that have a contact."""
-    total, typed = session.execute(
+    total, typed, hard_copy = session.execute(
         select(
             func.count(),
             func.count().filter(SegmentLine.correspondence_type != CorrespondenceType.BLANK),
+            func.count().filter(SegmentLine.correspondence_type == CorrespondenceType.HARD_COPY),
         ).where(SegmentLine.segment_no == segment_no, SegmentLine.contact_no.is_not(None))
     ).one()
-    return SegmentFacts(int(total), int(typed))
+    return SegmentFacts(int(total), int(typed), int(hard_copy))
 
 
 def registered_entry_no(session: Session, segment_no: str) -> int | None:

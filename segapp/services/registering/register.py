@@ -3,8 +3,10 @@ campaign entries, then the segment is deleted; exactly once, whoever presses Reg
 
 A few statements whatever the segment's size: the header locked, the checks (two), the registered segment (one
 INSERT), the campaign entries (one INSERT … SELECT grouped by campaign), the entries (one INSERT … SELECT of the
-lines), the segment's deletion (five DELETEs), and with a follow-up the new segment and its reuse action.
-The view commits.
+lines, with the template version and merge values of each line's letter), the personalised letters (one
+INSERT … SELECT into the entries' files), with *send documents* and hard-copy lines the printable letters' job
+(one INSERT), the segment's deletion (five DELETEs), and with a follow-up the new segment and its reuse action.
+The view commits, then hands the job to the workers.
 """
 
 from dataclasses import dataclass
@@ -16,17 +18,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from segapp.models import (
+    BackgroundJob,
     CampaignEntry,
     Contact,
     CorrespondenceType,
     DeliveryStatus,
     InteractionLogEntry,
+    InteractionLogEntryFile,
     LoggedSegment,
     SegmentHeader,
     SegmentLine,
+    SegmentLineDocument,
     User,
 )
 from segapp.models.base import utcnow
+from segapp.services.documents.catalogue import line_values_select
+from segapp.services.documents.printable import start_printable_letters
 from segapp.services.errors import NotFound
 from segapp.services.registering.checks import (
     AlreadyRegistered,
@@ -42,11 +49,13 @@ __all__ = ["AlreadyRegistered", "RegisterRefused", "RegisterResult", "register_s
 
 @dataclass
 class RegisterResult:
-    """The registered segment, how many entries were written, and the follow-up segment when one was asked for."""
+    """The registered segment, how many entries were written, the follow-up segment when one was asked for, and
+    the job producing the printable letters when there are any (the view enqueues it after the commit)."""
 
     logged_segment: LoggedSegment
     entries: int
     follow_up: SegmentHeader | None
+    printable_job: BackgroundJob | None = None
 
 
 def lock_for_register(session: Session, segment_no: str) -> SegmentHeader:
@@ -83,6 +92,10 @@ def register_segment(
     logged = _write_logged_segment(session, header, user_id, facts.lines_with_contact, today)
     _write_campaign_entries(session, header, logged.entry_no, user_id, today)
     entries = _write_entries(session, header, logged.entry_no, user_id, send_documents)
+    _copy_personalised_letters(session, header.no, logged.entry_no)
+    job = None
+    if send_documents and facts.hard_copy:
+        job = start_printable_letters(session, logged.entry_no, facts.hard_copy, user_id=user_id)
     campaign_no = header.campaign_no
     delete_segment(session, segment_no)
     follow_up = None
@@ -91,7 +104,7 @@ def register_segment(
         from segapp.services.registering.follow_up import follow_up_segment_for
 
         follow_up = follow_up_segment_for(session, logged, user, campaign_no=campaign_no)
-    return RegisterResult(logged, entries, follow_up)
+    return RegisterResult(logged, entries, follow_up, job)
 
 
 def _write_logged_segment(
@@ -159,6 +172,7 @@ def _write_entries(
     line = SegmentLine
     entry = InteractionLogEntry.__table__.c
     campaign_entry = CampaignEntry.__table__
+    letter = line_values_select(header.no).order_by(None).subquery("letter")
     no_email = email_without_address()
     correspondence = case(
         (no_email, literal(CorrespondenceType.BLANK, entry.correspondence_type.type)), else_=line.correspondence_type
@@ -205,11 +219,19 @@ def _write_entries(
         "delivery_status": delivery,
         "delivery_error": literal("", entry.delivery_error.type),
         "created_at": literal(now, entry.created_at.type),
+        # What produces the letter again: the newest version of the line's template in its language, and the
+        # values merged into it (none when the template has no document in that language).
+        "template_document_id": letter.c.template_document_id,
+        "merge_values": case(
+            (letter.c.template_document_id.is_(None), literal("", entry.merge_values.type)),
+            else_=letter.c.merge_values,
+        ),
     }
     source = (
         select(*(value.label(key) for key, value in values.items()))
         .select_from(line)
         .join(Contact, Contact.no == line.contact_no)
+        .outerjoin(letter, letter.c.line_no == line.line_no)
         .outerjoin(
             campaign_entry,
             and_(
@@ -226,3 +248,27 @@ def _write_entries(
         .execution_options(preserve_rowcount=True)
     )
     return result.rowcount or 0
+
+
+def _copy_personalised_letters(session: Session, segment_no: str, logged_entry_no: int) -> None:
+    """The personalised letters of the lines (uploaded back from Word) become their entries' own files: one
+    INSERT … SELECT, before the segment's deletion takes the lines' documents with it."""
+    document = SegmentLineDocument
+    source = (
+        select(InteractionLogEntry.entry_no, document.file_name, document.content)
+        .join(
+            InteractionLogEntry,
+            and_(
+                InteractionLogEntry.logged_segment_entry_no == logged_entry_no,
+                InteractionLogEntry.segment_line_no == document.line_no,
+            ),
+        )
+        .where(
+            document.segment_no == segment_no,
+            document.removed_by_action_id.is_(None),
+            document.content.is_not(None),
+        )
+    )
+    session.execute(
+        insert(InteractionLogEntryFile).from_select(["entry_no", "file_name", "content"], source, include_defaults=False)
+    )

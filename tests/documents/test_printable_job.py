@@ -1,0 +1,170 @@
+"""The printable letters job: one .docx per template version with every hard-copy letter, a .zip of one letter
+per contact, the entries marked sent (or in error with the reason), resumable step by step."""
+
+import io
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from segapp.models import (
+    BackgroundJob,
+    CorrespondenceType,
+    DeliveryStatus,
+    InteractionLogEntry,
+    JobFile,
+    SegmentHeader,
+    SegmentLine,
+    SegmentLineDocument,
+)
+from segapp.services.documents import printable
+from segapp.services.documents.printable_files import ZIP_PREFIX, read_job_file, stream_zip
+from segapp.services.jobs import job_file_ids, run_job_now, step_of
+from segapp.services.registering.register import register_segment
+from tests.documents.letters_support import add_template_document, docx_text, letter_book, letter_template
+
+__all__ = ["add_template_document", "letter_book"]
+
+
+def _register(db: Any, segment_no: str) -> BackgroundJob:
+    result = register_segment(db.session, segment_no, None, send_documents=True, create_follow_up=False)
+    db.session.commit()
+    assert result.printable_job is not None
+    return result.printable_job
+
+
+def _outputs(db: Any, job: BackgroundJob) -> dict[str, bytes]:
+    return {name: read_job_file(db.session, file_id) for file_id, name in job_file_ids(db.session, job)}
+
+
+def _zip(db: Any, job: BackgroundJob) -> dict[str, bytes]:
+    parts = [file_id for file_id, name in job_file_ids(db.session, job, "part") if name.startswith(ZIP_PREFIX)]
+    data = b"".join(stream_zip(lambda file_id: read_job_file(db.session, file_id), parts))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _statuses(db: Any) -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        select(InteractionLogEntry.contact_no, InteractionLogEntry.delivery_status).order_by(
+            InteractionLogEntry.entry_no
+        )
+    ).all()
+    return [(contact, str(status)) for contact, status in rows]
+
+
+def test_one_document_per_template_version_and_a_zip_of_one_letter_per_contact(
+    db: Any,
+    make_registrable: Callable[..., SegmentHeader],
+    add_template_document: Callable[..., Any],
+    letter_book: type,
+) -> None:
+    header = make_registrable(4)
+    add_template_document("ITA")
+    add_template_document("ENU")
+    db.session.execute(
+        SegmentLine.__table__.update()
+        .where(SegmentLine.segment_no == header.no, SegmentLine.line_no == 30000)
+        .values(language_code="ENU")
+    )
+    db.session.execute(
+        SegmentLine.__table__.update()
+        .where(SegmentLine.segment_no == header.no, SegmentLine.line_no == 40000)
+        .values(correspondence_type=CorrespondenceType.BLANK)
+    )
+    db.session.add_all(
+        [
+            SegmentLineDocument(segment_no=header.no, line_no=10000, personal_text="A presto!"),
+            SegmentLineDocument(
+                segment_no=header.no, line_no=20000, file_name="mine.docx", content=letter_template("Caro Luca")
+            ),
+        ]
+    )
+    db.session.commit()
+    job = _register(db, header.no)
+
+    run_job_now(db.session, job.id)
+
+    job = db.session.get(BackgroundJob, job.id)
+    assert (job.state, job.total, job.done, job.errors) == ("done", 3, 3, 0)
+    outputs = _outputs(db, job)
+    logged = job.owner.split(":")[1]
+    italian = outputs[f"letters-{logged}-LETTER-ITA-v1.docx"]
+    english = outputs[f"letters-{logged}-LETTER-ENU-v1.docx"]
+    assert sorted(outputs) == sorted([f"letters-{logged}-LETTER-ENU-v1.docx", f"letters-{logged}-LETTER-ITA-v1.docx"])
+    italian_text = docx_text(italian)
+    assert "Gentile Person 00001" in italian_text and "A presto!" in italian_text
+    assert "Caro Luca" in italian_text  # the personalised letter, as it is
+    assert italian_text.index("Person 00001") < italian_text.index("Caro Luca")
+    assert "Dear Person 00003" in docx_text(english) and "Person 00001" not in docx_text(english)
+    letters = _zip(db, job)
+    assert len(letters) == 3 and all(name.endswith(".docx") for name in letters)
+    by_contact = {name.split(" ")[1]: docx_text(data) for name, data in letters.items()}
+    assert "Gentile Person 00001" in by_contact["R00001"]
+    assert "Caro Luca" in by_contact["R00002"]
+    assert "Dear Person 00003" in by_contact["R00003"]
+    # Printed letters are handed over: sent; the line without correspondence type had nothing to deliver.
+    assert _statuses(db) == [("R00001", "sent"), ("R00002", "sent"), ("R00003", "sent"), ("R00004", "")]
+    # The chunks were only the assembly's.
+    assert [name for _id, name in job_file_ids(db.session, job, "part") if not name.startswith(ZIP_PREFIX)] == []
+
+
+def test_a_letter_without_a_document_is_that_entrys_error_and_the_others_are_printed(
+    db: Any,
+    make_registrable: Callable[..., SegmentHeader],
+    add_template_document: Callable[..., Any],
+    letter_book: type,
+) -> None:
+    header = make_registrable(3)
+    add_template_document("ITA")
+    db.session.execute(
+        SegmentLine.__table__.update()
+        .where(SegmentLine.segment_no == header.no, SegmentLine.line_no == 20000)
+        .values(language_code="DEU")
+    )
+    db.session.commit()
+    job = _register(db, header.no)
+
+    run_job_now(db.session, job.id)
+
+    job = db.session.get(BackgroundJob, job.id)
+    assert (job.state, job.done, job.errors) == ("done", 3, 1)
+    assert _statuses(db) == [("R00001", "sent"), ("R00002", "error"), ("R00003", "sent")]
+    error = db.session.scalars(
+        select(InteractionLogEntry.delivery_error).where(InteractionLogEntry.contact_no == "R00002")
+    ).one()
+    assert "no Word document" in error
+    assert sorted(name.split(" ")[1] for name in _zip(db, job)) == ["R00001", "R00003"]
+
+
+def test_a_job_stopped_between_steps_resumes_where_it_was_and_gives_the_same_letters(
+    db: Any,
+    make_registrable: Callable[..., SegmentHeader],
+    add_template_document: Callable[..., Any],
+    letter_book: type,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(printable, "STEP_LETTERS", 2)
+    header = make_registrable(5)
+    add_template_document("ITA")
+    job = _register(db, header.no)
+    step = step_of(job.kind)
+    # Two steps committed, then the worker dies: a new session picks the job up from the database.
+    for _ in range(2):
+        assert step(db.session, job) is False
+        db.session.commit()
+    assert job.done == 4
+    db.session.expunge_all()
+
+    run_job_now(db.session, job.id)
+
+    job = db.session.get(BackgroundJob, job.id)
+    assert (job.state, job.done, job.errors) == ("done", 5, 0)
+    text = docx_text(next(iter(_outputs(db, job).values())))
+    names = [f"Person {n:05d}" for n in range(1, 6)]
+    assert [text.count(name) for name in names] == [1] * 5
+    assert [text.index(name) for name in names] == sorted(text.index(name) for name in names)
+    assert len(_zip(db, job)) == 5
+    assert db.session.scalar(select(JobFile.id).where(JobFile.name.startswith("book-"))) is None
