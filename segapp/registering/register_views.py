@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -12,7 +12,9 @@ from segapp.htmx import wants_fragment
 from segapp.models import SegmentHeader
 from segapp.numbers import count_text
 from segapp.registering.blueprint import bp
+from segapp.services.documents.printable import runs_at_once
 from segapp.services.errors import NotFound
+from segapp.services.jobs import enqueue, run_job_now
 from segapp.services.registering.checks import registered_entry_no, segment_facts
 from segapp.services.registering.register import (
     AlreadyRegistered,
@@ -72,7 +74,22 @@ def _register(header: SegmentHeader) -> Any:
         db.session.rollback()
         abort(404)
     db.session.commit()
+    if result.printable_job is not None:
+        start_letters(result.printable_job.id, at_once=runs_at_once(result.printable_job))
     return _registered(result, segment_no)
+
+
+def start_letters(job_id: int, *, at_once: bool) -> None:
+    """The committed printable letters job: a few hundred letters are produced in this request, more by the
+    workers. A failure here does not undo the registering: the job is left to the workers."""
+    if at_once:
+        try:
+            run_job_now(db.session, job_id)
+            return
+        except Exception:  # noqa: BLE001 - the segment is registered; the job says what went wrong
+            db.session.rollback()
+            current_app.logger.exception("printable letters job %s failed in the request", job_id)
+    enqueue(job_id)
 
 
 def _already(already: AlreadyRegistered) -> Any:

@@ -15,6 +15,7 @@ from segapp.numbers import count_text
 from segapp.paging import paginate_rows
 from segapp.registering.blueprint import bp
 from segapp.registering.keyset import keyset_args
+from segapp.registering.letter_views import printable_context
 from segapp.registering.outcomes import evaluation_choices, outcome_from_form
 from segapp.request_values import page_arg
 from segapp.services.errors import NotFound, ServiceError
@@ -59,6 +60,7 @@ def show_registered_segment(entry_no: int) -> str:
         "registering/show.html",
         campaign_entries=campaign_entries(db.session, entry_no),
         **_entries_context(registered),
+        **printable_context(entry_no),
     )
 
 

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from segapp.models import (
     BackgroundJob,
     CorrespondenceType,
-    DeliveryStatus,
     InteractionLogEntry,
     JobFile,
     SegmentHeader,

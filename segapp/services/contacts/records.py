@@ -24,6 +24,7 @@ from segapp.models import (
 from segapp.models.contacts import SEARCH_FIELDS, SEARCH_TEXT_LENGTH
 from segapp.numbers import count_text
 from segapp.services.contacts.relations import remove_all_relations
+from segapp.services.documents.erasure import erase_contact_letters
 from segapp.services.errors import ServiceError
 from segapp.services.setup.number_series import CONTACT_SERIES, next_number, series_for
 from segapp.textfold import folded
@@ -279,6 +280,8 @@ def anonymise_contact(session: Session, contact: Contact) -> None:
         contact.company_name = ""
         session.execute(update(Contact).where(persons_of(contact.no)).values(company_name=""))
     remove_all_relations(session, contact.no)
+    # Its entries stay, but not what their letters kept of it (the letter produced again shows the gaps).
+    erase_contact_letters(session, contact.no)
     session.flush()
 
 

@@ -178,7 +178,11 @@ def _merge_step(session: Session, job: BackgroundJob, cursor: dict[str, Any]) ->
             continue
         letter: dict[str, str] | bytes = row.file if row.file is not None else entry_values(row.merge_values)
         try:
-            single = letter if isinstance(letter, bytes) else merge.merge_document(template.content, letter, locale=template.locale)
+            single = (
+                letter
+                if isinstance(letter, bytes)
+                else merge.merge_document(template.content, letter, locale=template.locale)
+            )
         except Exception as error:  # noqa: BLE001 - one letter's failure is that entry's error, not the job's
             failed[_("The letter could not be merged: %(error)s", error=str(error) or type(error).__name__)].append(
                 row.entry_no
@@ -193,7 +197,9 @@ def _merge_step(session: Session, job: BackgroundJob, cursor: dict[str, Any]) ->
         for entry_no, message in bad:
             failed[message].append(entry_no)
         if chunk is not None:
-            save_job_file(session, job, f"{BOOK_PREFIX}{template_id:010d}-{first:07d}", chunk, media_type="", kind="part")
+            save_job_file(
+                session, job, f"{BOOK_PREFIX}{template_id:010d}-{first:07d}", chunk, media_type="", kind="part"
+            )
             counts[str(template_id)] = first + len(book_letters) - len(bad)
     failed_nos = {entry_no for nos in failed.values() for entry_no in nos}
     kept = [(name, data) for entry_no, name, data in files if entry_no not in failed_nos]
@@ -223,7 +229,9 @@ def _book_chunk(
         try:
             book.chunk([letter], first_index=first + len(good))
         except Exception as error:  # noqa: BLE001
-            bad.append((entry_no, _("The letter could not be merged: %(error)s", error=str(error) or type(error).__name__)))
+            bad.append(
+                (entry_no, _("The letter could not be merged: %(error)s", error=str(error) or type(error).__name__))
+            )
         else:
             good.append(letter)
     return (book.chunk(good, first_index=first) if good else None), bad

@@ -270,5 +270,7 @@ def _copy_personalised_letters(session: Session, segment_no: str, logged_entry_n
         )
     )
     session.execute(
-        insert(InteractionLogEntryFile).from_select(["entry_no", "file_name", "content"], source, include_defaults=False)
+        insert(InteractionLogEntryFile).from_select(
+            ["entry_no", "file_name", "content"], source, include_defaults=False
+        )
     )
