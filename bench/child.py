@@ -20,6 +20,8 @@ TASKS = {
     "criteria_baseline": "bench.scenarios.criteria:baseline_task",
     "log_segapp": "bench.scenarios.registering:segapp_task",
     "log_baseline": "bench.scenarios.registering:baseline_task",
+    "merge_segapp": "bench.scenarios.merging:segapp_task",
+    "merge_baseline": "bench.scenarios.merging:baseline_task",
 }
 
 

@@ -3,6 +3,7 @@
 from bench.measure import Scenario
 from bench.scenarios.criteria import AddScenario, GoBackScenario, PreviewScenario, ReduceScenario, RefineScenario
 from bench.scenarios.importing import ImportScenario
+from bench.scenarios.merging import MergeScenario
 from bench.scenarios.registering import LogScenario
 from bench.scenarios.web import LoadScenario, PageScenario
 
@@ -14,6 +15,7 @@ SCENARIOS: dict[str, type[Scenario]] = {
     "refine": RefineScenario,
     "go_back": GoBackScenario,
     "log": LogScenario,
+    "merge": MergeScenario,
     "page": PageScenario,
     "load": LoadScenario,
 }

@@ -167,3 +167,52 @@ def test_a_job_stopped_between_steps_resumes_where_it_was_and_gives_the_same_let
     assert [text.index(name) for name in names] == sorted(text.index(name) for name in names)
     assert len(_zip(db, job)) == 5
     assert db.session.scalar(select(JobFile.id).where(JobFile.name.startswith("book-"))) is None
+
+
+FAKE_SOFFICE = """#!/bin/sh
+# LibreOffice's command line as segapp calls it: the last argument the .docx, --outdir the folder.
+while [ $# -gt 1 ]; do
+  if [ "$1" = "--outdir" ]; then outdir="$2"; fi
+  shift
+done
+printf '%%PDF-1.4 of %s' "$(basename "$1")" > "$outdir/letters.pdf"
+"""
+
+
+def test_where_libreoffice_is_installed_each_document_gets_its_pdf(
+    db: Any,
+    make_registrable: Callable[..., SegmentHeader],
+    add_template_document: Callable[..., Any],
+    letter_book: type,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+) -> None:
+    soffice = tmp_path / "soffice"
+    soffice.write_text(FAKE_SOFFICE)
+    soffice.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    header = make_registrable(2)
+    add_template_document("ITA")
+    job = _register(db, header.no)
+    run_job_now(db.session, job.id)
+    outputs = _outputs(db, db.session.get(BackgroundJob, job.id))
+    pdfs = [name for name in outputs if name.endswith(".pdf")]
+    assert len(pdfs) == 1 and outputs[pdfs[0]] == b"%PDF-1.4 of letters.docx"
+    assert pdfs[0].removesuffix(".pdf") + ".docx" in outputs
+
+
+def test_without_libreoffice_there_is_no_pdf_and_the_job_is_done(
+    db: Any,
+    make_registrable: Callable[..., SegmentHeader],
+    add_template_document: Callable[..., Any],
+    letter_book: type,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    header = make_registrable(1)
+    add_template_document("ITA")
+    job = _register(db, header.no)
+    run_job_now(db.session, job.id)
+    job = db.session.get(BackgroundJob, job.id)
+    assert job.state == "done" and [name[-5:] for name in _outputs(db, job)] == [".docx"]
