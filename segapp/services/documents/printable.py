@@ -41,8 +41,8 @@ from segapp.services.jobs import job_cursor, job_kind, job_params, save_job_file
 JOB_KIND = "printable_letters"
 # Letters merged by one step: a few seconds of work, so that a worker's lease is renewed often.
 STEP_LETTERS = 200
-# Up to this many letters the request that registers runs the job at once; beyond, the workers do.
-INLINE_LETTERS = 300
+# Up to this many letters (2-3 s of merging) the request that registers runs the job at once; beyond, the workers.
+INLINE_LETTERS = 100
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
