@@ -3,7 +3,7 @@ segment, and an entry's letter produced again."""
 
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -32,7 +32,12 @@ def printable_context(entry_no: int) -> dict[str, Any]:
 def printable_letters(entry_no: int) -> Any:
     """The printable letters' progress and downloads (the fragment the registered segment page polls)."""
     db.get_or_404(LoggedSegment, entry_no)
-    return render_template("registering/_printable.html", **printable_context(entry_no))
+    context = printable_context(entry_no)
+    response = make_response(render_template("registering/_printable.html", **context))
+    if not context["polling"]:
+        # The entries' delivery statuses changed: the registered segment page reloads its entries.
+        response.headers["HX-Trigger"] = "printable-letters-finished"
+    return response
 
 
 def _job_of(entry_no: int) -> BackgroundJob:

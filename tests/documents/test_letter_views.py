@@ -89,10 +89,16 @@ def test_many_letters_show_a_progress_that_polls_until_the_workers_are_done(
     assert f'hx-get="/registered-segments/{entry_no}/letters"' in page and "<progress" in page
     assert client.get(f"/registered-segments/{entry_no}/letters.zip").status_code == 404
 
+    running = client.get(f"/registered-segments/{entry_no}/letters", headers=HX)
+    assert "HX-Trigger" not in running.headers
     job = printable.printable_job(db.session, entry_no)
     run_job_now(db.session, job.id)
-    fragment = client.get(f"/registered-segments/{entry_no}/letters", headers=HX).get_data(as_text=True)
+    finished = client.get(f"/registered-segments/{entry_no}/letters", headers=HX)
+    fragment = finished.get_data(as_text=True)
     assert "Done: 3 of 3 letters." in fragment and "hx-trigger" not in fragment
+    # The page then reloads its entries, now sent.
+    assert finished.headers["HX-Trigger"] == "printable-letters-finished"
+    assert 'hx-trigger="printable-letters-finished from:body"' in page
     assert f"/registered-segments/{entry_no}/letters.zip" in fragment
 
 
