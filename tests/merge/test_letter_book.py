@@ -1,0 +1,91 @@
+"""The combined printable document: one section per letter, each with its own header and footer."""
+
+from io import BytesIO
+
+from docx import Document
+from lxml import etree
+
+from segapp.merge import LetterBook, merge_document
+from tests.merge.wordml import W, make_docx, mergefield, para, part_xml, q, replace_part, run, sections
+
+CONTACTS = [
+    {"Name": "Anna Rossi", "City": "Roma", "No": "R00001"},
+    {"Name": "Bruno Bianchi", "City": "Milano", "No": "R00002"},
+    {"Name": "Carla Verdi", "City": "Napoli", "No": "R00003"},
+]
+
+
+def template() -> bytes:
+    return make_docx(
+        para(
+            '<w:bookmarkStart w:id="0" w:name="greeting"/>',
+            run("Dear "),
+            mergefield("name"),
+            '<w:bookmarkEnd w:id="0"/>',
+        )
+        + para(run("Date: "), mergefield("Date", '\\@ "d MMMM yyyy"')),
+        header=para(run("Contact "), mergefield("No")),
+        footer=para(mergefield("City", "\\* Upper")),
+    )
+
+
+def assembled(book: LetterBook, chunks: list[bytes]) -> bytes:
+    out = BytesIO()
+    book.assemble(iter(chunks), out)
+    return out.getvalue()
+
+
+def test_one_section_per_letter_with_its_own_header_and_footer() -> None:
+    book = LetterBook(template(), locale="it")
+    values = [dict(contact, Date="2026-11-28") for contact in CONTACTS]
+    combined = assembled(book, [book.chunk(values[:2], first_index=0), book.chunk(values[2:], first_index=2)])
+    found = sections(combined)
+    assert [s["body"] for s in found] == [f"Dear {c['Name']}\nDate: 28 novembre 2026" for c in CONTACTS]
+    assert [s["header"] for s in found] == ["Contact R00001", "Contact R00002", "Contact R00003"]
+    assert [s["footer"] for s in found] == ["ROMA", "MILANO", "NAPOLI"]
+    document = Document(BytesIO(combined))
+    assert len(document.sections) == 3
+    # each letter starts a new page and numbers its pages from 1
+    for section in part_xml(combined, "word/document.xml").iter(q("sectPr")):
+        assert section.find(q("type")).get(q("val")) == "nextPage"
+        assert section.find(q("pgNumType")).get(q("start")) == "1"
+
+
+def test_bookmark_names_and_ids_are_unique() -> None:
+    book = LetterBook(template())
+    combined = assembled(book, [book.chunk(CONTACTS, first_index=0)])
+    bookmarks = list(part_xml(combined, "word/document.xml").iter(q("bookmarkStart")))
+    assert len(bookmarks) == 3
+    assert len({b.get(q("name")) for b in bookmarks}) == 3
+    assert len({b.get(q("id")) for b in bookmarks}) == 3
+    ends = {e.get(q("id")) for e in part_xml(combined, "word/document.xml").iter(q("bookmarkEnd"))}
+    assert ends == {b.get(q("id")) for b in bookmarks}
+
+
+def test_a_personalised_letter_is_taken_as_it_is() -> None:
+    source = template()
+    personalised = merge_document(source, dict(CONTACTS[1], Date="2026-01-02"))
+    # the user edited it in Word: a paragraph of their own
+    document = part_xml(personalised, "word/document.xml")
+    added = etree.fromstring(f'<w:p xmlns:w="{W}"><w:r><w:t>P.S. see you soon</w:t></w:r></w:p>')
+    document.find(q("body")).find(q("sectPr")).addprevious(added)
+    edited = replace_part(personalised, "word/document.xml", etree.tostring(document))
+    book = LetterBook(source)
+    combined = assembled(book, [book.chunk([CONTACTS[0], edited, CONTACTS[2]], first_index=0)])
+    found = sections(combined)
+    assert found[1]["body"] == "Dear Bruno Bianchi\nDate: 2 January 2026\nP.S. see you soon"
+    assert found[1]["header"] == "Contact R00002"
+    assert found[1]["footer"] == "MILANO"
+    assert found[2]["header"] == "Contact R00003"
+
+
+def test_chunks_made_apart_resume_where_they_left_off() -> None:
+    first = LetterBook(template())
+    chunk_one = first.chunk(CONTACTS[:1], first_index=0)
+    # a new worker, a new book: the next chunk continues the numbering
+    second = LetterBook(template())
+    chunk_two = second.chunk(CONTACTS[1:], first_index=1)
+    combined = assembled(second, [chunk_one, chunk_two])
+    assert [s["header"] for s in sections(combined)] == ["Contact R00001", "Contact R00002", "Contact R00003"]
+    names = [info for info in __import__("zipfile").ZipFile(BytesIO(combined)).namelist() if "header" in info]
+    assert len(names) == len(set(names))
