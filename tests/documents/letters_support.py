@@ -1,17 +1,15 @@
 """Letters for the tests: a Word template with real MERGEFIELDs (python-docx plus the field's WordprocessingML),
-the text of a produced .docx read back, and a stand-in LetterBook until merge-core's lands."""
+the text of a produced .docx read back, and a template's document version."""
 
 import io
-import json
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, BinaryIO
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pytest
 from docx import Document
 from docx.oxml import parse_xml
 from sqlalchemy import func, select
 
-from segapp.merge import merge_document
 from segapp.models import TemplateDocument
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -40,45 +38,6 @@ def letter_template(greeting: str = "Dear", fields: Iterable[str] = ("ContactNam
 def docx_text(data: bytes) -> str:
     """The body text of a .docx, a line per paragraph."""
     return "\n".join(paragraph.text for paragraph in Document(io.BytesIO(data)).paragraphs)
-
-
-class StandInLetterBook:
-    """merge-core's LetterBook interface, built from merge_document: each chunk is the letters' texts as JSON,
-    the assembled .docx a paragraph per letter line and a page break between letters."""
-
-    def __init__(self, template: bytes, *, locale: str = "en") -> None:
-        self.template = template
-        self.locale = locale
-
-    def chunk(self, letters: Iterable[Mapping[str, str] | bytes], *, first_index: int) -> bytes:
-        texts = []
-        for letter in letters:
-            if isinstance(letter, bytes):
-                texts.append(docx_text(letter))
-            else:
-                texts.append(docx_text(merge_document(self.template, letter, locale=self.locale)))
-        return json.dumps({"first": first_index, "letters": texts}).encode()
-
-    def assemble(self, chunks: Iterable[bytes], out: BinaryIO) -> None:
-        document = Document()
-        for chunk in chunks:
-            for text in json.loads(chunk)["letters"]:
-                for line in text.split("\n"):
-                    document.add_paragraph(line)
-                document.add_page_break()
-        document.save(out)
-
-
-@pytest.fixture
-def letter_book(monkeypatch: pytest.MonkeyPatch) -> type:
-    """merge-core's LetterBook where it has landed, else the stand-in."""
-    from segapp import merge
-
-    book = getattr(merge, "LetterBook", None)
-    if book is None:
-        monkeypatch.setattr(merge, "LetterBook", StandInLetterBook, raising=False)
-        book = StandInLetterBook
-    return book
 
 
 @pytest.fixture

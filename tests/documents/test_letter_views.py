@@ -23,9 +23,9 @@ from segapp.models import (
 from segapp.services.contacts.records import anonymise_contact
 from segapp.services.documents import printable
 from segapp.services.jobs import run_job_now
-from tests.documents.letters_support import add_template_document, docx_text, letter_book, letter_template
+from tests.documents.letters_support import add_template_document, docx_text, letter_template
 
-__all__ = ["add_template_document", "letter_book"]
+__all__ = ["add_template_document"]
 HX = {"HX-Request": "true"}
 
 
@@ -45,7 +45,6 @@ def test_a_few_letters_are_ready_on_the_registered_segment_with_their_downloads(
     login: Callable[..., Any],
     make_registrable: Callable[..., SegmentHeader],
     add_template_document: Callable[..., Any],
-    letter_book: type,
 ) -> None:
     login()
     header = make_registrable(2)
@@ -75,7 +74,6 @@ def test_many_letters_show_a_progress_that_polls_until_the_workers_are_done(
     login: Callable[..., Any],
     make_registrable: Callable[..., SegmentHeader],
     add_template_document: Callable[..., Any],
-    letter_book: type,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(printable, "INLINE_LETTERS", 1)
@@ -108,7 +106,6 @@ def test_an_entrys_letter_is_produced_again_from_its_version_and_values_or_its_o
     login: Callable[..., Any],
     make_registrable: Callable[..., SegmentHeader],
     add_template_document: Callable[..., Any],
-    letter_book: type,
 ) -> None:
     login()
     header = make_registrable(3)
@@ -159,7 +156,6 @@ def test_anonymising_erases_the_contacts_values_and_files_and_the_letter_shows_t
     login: Callable[..., Any],
     make_registrable: Callable[..., SegmentHeader],
     add_template_document: Callable[..., Any],
-    letter_book: type,
 ) -> None:
     login()
     header = make_registrable(2)

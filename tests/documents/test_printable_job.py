@@ -22,9 +22,9 @@ from segapp.services.documents import printable
 from segapp.services.documents.printable_files import ZIP_PREFIX, read_job_file, stream_zip
 from segapp.services.jobs import job_file_ids, run_job_now, step_of
 from segapp.services.registering.register import register_segment
-from tests.documents.letters_support import add_template_document, docx_text, letter_book, letter_template
+from tests.documents.letters_support import add_template_document, docx_text, letter_template
 
-__all__ = ["add_template_document", "letter_book"]
+__all__ = ["add_template_document"]
 
 
 def _register(db: Any, segment_no: str) -> BackgroundJob:
@@ -58,7 +58,6 @@ def test_one_document_per_template_version_and_a_zip_of_one_letter_per_contact(
     db: Any,
     make_registrable: Callable[..., SegmentHeader],
     add_template_document: Callable[..., Any],
-    letter_book: type,
 ) -> None:
     header = make_registrable(4)
     add_template_document("ITA")
@@ -114,7 +113,6 @@ def test_a_letter_without_a_document_is_that_entrys_error_and_the_others_are_pri
     db: Any,
     make_registrable: Callable[..., SegmentHeader],
     add_template_document: Callable[..., Any],
-    letter_book: type,
 ) -> None:
     header = make_registrable(3)
     add_template_document("ITA")
@@ -142,7 +140,6 @@ def test_a_job_stopped_between_steps_resumes_where_it_was_and_gives_the_same_let
     db: Any,
     make_registrable: Callable[..., SegmentHeader],
     add_template_document: Callable[..., Any],
-    letter_book: type,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(printable, "STEP_LETTERS", 2)
@@ -183,7 +180,6 @@ def test_where_libreoffice_is_installed_each_document_gets_its_pdf(
     db: Any,
     make_registrable: Callable[..., SegmentHeader],
     add_template_document: Callable[..., Any],
-    letter_book: type,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Any,
 ) -> None:
@@ -205,7 +201,6 @@ def test_without_libreoffice_there_is_no_pdf_and_the_job_is_done(
     db: Any,
     make_registrable: Callable[..., SegmentHeader],
     add_template_document: Callable[..., Any],
-    letter_book: type,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Any,
 ) -> None:
