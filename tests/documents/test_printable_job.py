@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from segapp.models import (
     BackgroundJob,
@@ -23,6 +23,7 @@ from segapp.services.documents.printable_files import ZIP_PREFIX, read_job_file,
 from segapp.services.jobs import job_file_ids, run_job_now, step_of
 from segapp.services.registering.register import register_segment
 from tests.documents.letters_support import add_template_document, docx_text, letter_template
+from tests.sqlcount import count_statements
 
 __all__ = ["add_template_document"]
 
@@ -211,3 +212,31 @@ def test_without_libreoffice_there_is_no_pdf_and_the_job_is_done(
     run_job_now(db.session, job.id)
     job = db.session.get(BackgroundJob, job.id)
     assert job.state == "done" and [name[-5:] for name in _outputs(db, job)] == [".docx"]
+
+
+def _step_statements(db: Any, make_registrable: Callable[..., SegmentHeader], lines: int) -> list[str]:
+    header = make_registrable(lines)
+    job = _register(db, header.no)
+    step = step_of(job.kind)
+    with count_statements(db.engine) as counted:
+        assert step(db.session, job) is False
+        db.session.commit()
+    assert job.done == lines
+    return counted.statements
+
+
+def test_a_merge_step_takes_the_same_statements_for_3_letters_as_for_150(
+    db: Any,
+    make_registrable: Callable[..., SegmentHeader],
+    add_template_document: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(printable, "STEP_LETTERS", 150)
+    add_template_document("ITA")
+    small = _step_statements(db, make_registrable, 3)
+    db.session.execute(delete(InteractionLogEntry))
+    db.session.commit()
+    large = _step_statements(db, make_registrable, 150)
+    assert len(small) == len(large), (small, large)
+    # entries, templates, the chunk and the zip part (a DELETE and an INSERT each), the job
+    assert len(small) == 7, "\n\n".join(small)
