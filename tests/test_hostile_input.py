@@ -207,6 +207,7 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         section=SECTION_KEYS[0],
         action_id=deleted.id,
         entry_no=registered.entry_no,
+        file_id=1,  # a printable letters file: this registered segment has none, its download answers 404
         user_id=other.id,
         question_id=answer.question_id,
         answer_id=answer.id,
