@@ -214,8 +214,11 @@ class LetterBook:
                     self._personalised(made, bytes(letter))
                 else:
                     self._merged(made, letter)
+                # one entry per letter: its files as records, read back at once by assemble
+                records = BytesIO()
                 for name, content in made.files.items():
-                    archive.writestr(f"{made.index}/{name}", content)
+                    _write_record(records, name, content)
+                archive.writestr(str(made.index), records.getvalue())
                 manifest.append(made.manifest())
             archive.writestr("manifest.json", json.dumps(manifest))
         return out.getvalue()
@@ -327,7 +330,6 @@ class LetterBook:
             tempfile.TemporaryFile() as rels_spool,
             tempfile.TemporaryFile() as types_spool,
         ):
-            spooled = zipfile.ZipFile(parts_spool, "w", zipfile.ZIP_STORED)
             with archive.open(self.main, "w", force_zip64=True) as document:
                 document.write(head)
                 pending: Mapping[str, bytes] | None = None
@@ -336,13 +338,12 @@ class LetterBook:
                         document.write(pending["tail.xml"])
                     document.write(files["head.xml"])
                     pending = {name: files[name] for name in ("tail.xml", "last.xml", "sect.xml")}
-                    self._spool(letter, files, spooled, rels_spool, types_spool, template)
+                    self._spool(letter, files, parts_spool, rels_spool, types_spool, template)
                 if pending is not None:
                     document.write(pending["last.xml"] + pending["sect.xml"])
                 else:
                     document.write(b"".join(_serialise(child) for child in self.body))
                 document.write(tail)
-            spooled.close()
             self._write_rest(archive, template, parts_spool, rels_spool, types_spool)
 
     def _letters(self, chunks: Iterable[bytes]) -> Iterator[tuple[dict, dict[str, bytes]]]:
@@ -350,28 +351,22 @@ class LetterBook:
         for data in chunks:
             with zipfile.ZipFile(BytesIO(data)) as archive:
                 for letter in json.loads(archive.read("manifest.json")):
-                    prefix = f"{letter['index']}/"
-                    files = {
-                        info.filename[len(prefix) :]: archive.read(info)
-                        for info in archive.infolist()
-                        if info.filename.startswith(prefix)
-                    }
-                    yield letter, files
+                    yield letter, dict(_read_records(BytesIO(archive.read(str(letter["index"])))))
 
     def _spool(
         self,
         letter: dict,
         files: Mapping[str, bytes],
-        spooled: zipfile.ZipFile,
+        parts_spool: BinaryIO,
         rels_spool: BinaryIO,
         types_spool: BinaryIO,
         template: zipfile.ZipFile,
     ) -> None:
         for name, content in files.items():
             if name.startswith("part/"):
-                spooled.writestr(name[len("part/") :], content)
+                _write_record(parts_spool, name[len("part/") :], content)
         for source, target in letter["copy_rels"]:
-            spooled.writestr(target, template.read(source))
+            _write_record(parts_spool, target, template.read(source))
         for rel_id, kind, target, mode in letter["rels"]:
             rels_spool.write(_rel_xml(rel_id, kind, target, mode))
         for name, content_type in letter["types"]:
@@ -401,10 +396,8 @@ class LetterBook:
             else:
                 archive.writestr(info.filename, template.read(info))
         parts_spool.seek(0)
-        with zipfile.ZipFile(parts_spool) as spooled:
-            for info in spooled.infolist():
-                with spooled.open(info) as source, archive.open(info.filename, "w", force_zip64=True) as target:
-                    _copy(source, target)
+        for name, content in _read_records(parts_spool):
+            archive.writestr(name, content)
         _write_wrapped(archive, main_rels, template.read(main_rels), b"</Relationships>", rels_spool)
         _write_wrapped(archive, "[Content_Types].xml", template.read("[Content_Types].xml"), b"</Types>", types_spool)
 
@@ -424,6 +417,19 @@ class LetterBook:
 def _copy(source: BinaryIO, target: BinaryIO) -> None:
     while block := source.read(1024 * 1024):
         target.write(block)
+
+
+def _write_record(spool: BinaryIO, name: str, content: bytes) -> None:
+    """A letter's part kept for later in the spool: its name and content, each with its length."""
+    encoded = name.encode()
+    spool.write(len(encoded).to_bytes(4, "big") + encoded + len(content).to_bytes(8, "big") + content)
+
+
+def _read_records(spool: BinaryIO) -> Iterator[tuple[str, bytes]]:
+    """The spooled parts, one at a time."""
+    while size := spool.read(4):
+        name = spool.read(int.from_bytes(size, "big")).decode()
+        yield name, spool.read(int.from_bytes(spool.read(8), "big"))
 
 
 def _rel_xml(rel_id: str, kind: str, target: str, mode: str) -> bytes:
