@@ -22,13 +22,13 @@ from mailmerge.mergeoptions import MailMergeOptions
 from mailmerge.part import Part
 
 from segapp.docx_check import CONTENT_TYPES_NS, parse_xml
-from segapp.merge_layout import W, w
+from segapp.letter_notes import notes_parts, notes_shell, take_notes, xml_shell
+from segapp.merge_layout import W, preserve_spaces, w
 from segapp.merge_template import PreparedTemplate, prepare
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 HEADER_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
@@ -37,13 +37,6 @@ HEADER_TYPES = {
 ANNOTATION_TAGS = {w(tag) for tag in ("bookmarkStart", "bookmarkEnd", "ins", "del", "moveFrom", "moveTo")}
 ID_STRIDE = 100_000
 BOOKMARK_NAME_MAX = 40
-
-
-def preserve_spaces(root: etree._Element) -> None:
-    """Merged texts keep their leading and trailing spaces (the library writes w:t without xml:space)."""
-    for text in root.iter(w("t")):
-        if text.text and text.text != text.text.strip() and text.get(XML_SPACE) is None:
-            text.set(XML_SPACE, "preserve")
 
 
 def _serialise(element: etree._Element) -> bytes:
@@ -194,6 +187,13 @@ class LetterBook:
         root = parse_xml(self.prepared.parts[self.main])
         Part(self.merge_data, root).parse()
         self.body = root.find(w("body"))
+        self.notes_parts = {
+            kind: name for kind, name in notes_parts(self.overrides).items() if name in self.prepared.parts
+        }
+        self.notes: dict[str, etree._Element] = {}
+        for kind, name in self.notes_parts.items():
+            self.notes[kind] = parse_xml(self.prepared.parts[name])
+            Part(self.merge_data, self.notes[kind]).parse()
         self.headers: dict[str, tuple[str, etree._Element]] = {}  # rel id -> (part name, parsed part)
         for rel_id, rel in self.main_rels.items():
             target = posixpath.normpath(posixpath.join(posixpath.dirname(self.main), rel.get("Target", "")))
@@ -247,6 +247,10 @@ class LetterBook:
         for reference in body.iter(w("headerReference"), w("footerReference")):
             if reference.get(f"{{{R}}}id") in renamed:
                 reference.set(f"{{{R}}}id", renamed[reference.get(f"{{{R}}}id")])
+        for kind, content in take_notes(
+            body, self.notes, letter.index, lambda note: self.merge_data.replace(note, row)
+        ).items():
+            letter.files[f"notes/{kind}"] = content
         letter.set_body(body)
 
     def _personalised(self, letter: _Letter, docx: bytes) -> None:
@@ -258,10 +262,17 @@ class LetterBook:
             copied: dict[str, str] = {}
             renamed = self._copy_relationships(letter, archive, main, overrides, defaults, copied, main_part=True)
             body = root.find(w("body"))
+            notes = {
+                kind: parse_xml(archive.read(name))
+                for kind, name in notes_parts(overrides).items()
+                if name in archive.namelist()
+            }
             for element in body.iter():
                 for attribute, value in element.attrib.items():
                     if attribute.startswith(f"{{{R}}}") and value in renamed:
                         element.set(attribute, renamed[value])
+        for kind, content in take_notes(body, notes, letter.index).items():
+            letter.files[f"notes/{kind}"] = content
         letter.set_body(body)
 
     def _copy_relationships(
@@ -329,7 +340,10 @@ class LetterBook:
             tempfile.TemporaryFile() as parts_spool,
             tempfile.TemporaryFile() as rels_spool,
             tempfile.TemporaryFile() as types_spool,
+            tempfile.TemporaryFile() as footnotes_spool,
+            tempfile.TemporaryFile() as endnotes_spool,
         ):
+            notes_spools = {"footnotes": footnotes_spool, "endnotes": endnotes_spool}
             with archive.open(self.main, "w", force_zip64=True) as document:
                 document.write(head)
                 pending: Mapping[str, bytes] | None = None
@@ -339,12 +353,17 @@ class LetterBook:
                     document.write(files["head.xml"])
                     pending = {name: files[name] for name in ("tail.xml", "last.xml", "sect.xml")}
                     self._spool(letter, files, parts_spool, rels_spool, types_spool, template)
+                    for kind, spool in notes_spools.items():
+                        spool.write(files.get(f"notes/{kind}", b""))
                 if pending is not None:
                     document.write(pending["last.xml"] + pending["sect.xml"])
                 else:
                     document.write(b"".join(_serialise(child) for child in self.body))
                 document.write(tail)
             self._write_rest(archive, template, parts_spool, rels_spool, types_spool)
+            for kind, name in self.notes_parts.items():
+                before, after = notes_shell(self.notes[kind])
+                _write_between(archive, name, before, notes_spools[kind], after)
 
     def _letters(self, chunks: Iterable[bytes]) -> Iterator[tuple[dict, dict[str, bytes]]]:
         """Each letter's manifest and files, one chunk in memory at a time."""
@@ -389,7 +408,7 @@ class LetterBook:
         main_rels = _rels_name(self.main)
         update_fields = self.prepared.report.update_fields or self.merge_data.has_nested_fields
         for info in template.infolist():
-            if info.filename in (self.main, main_rels, "[Content_Types].xml"):
+            if info.filename in (self.main, main_rels, "[Content_Types].xml", *self.notes_parts.values()):
                 continue
             if info.filename.endswith("settings.xml"):
                 archive.writestr(info.filename, _settings(template.read(info), update_fields))
@@ -404,14 +423,7 @@ class LetterBook:
     def _document_shell(self) -> tuple[bytes, bytes]:
         """The main document's XML before and after the body's content."""
         root = deepcopy(self.body.getparent())
-        body = root.find(w("body"))
-        for child in list(body):
-            body.remove(child)
-        etree.SubElement(body, w("segappBody")).text = "SEGAPP-LETTERS"
-        text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        before, _, after = text.partition(b"SEGAPP-LETTERS")
-        # without the marker's own tags
-        return before[: before.rfind(b"<")], after[after.find(b">") + 1 :]
+        return xml_shell(root, root.find(w("body")))
 
 
 def _copy(source: BinaryIO, target: BinaryIO) -> None:
@@ -451,11 +463,16 @@ def _write_wrapped(archive: zipfile.ZipFile, name: str, original: bytes, closing
     head, found, tail = original.rpartition(closing)
     if not found:  # an empty root written as <Types .../>: reopen it
         head, tail = original.rstrip()[:-2] + b">", b""
+    _write_between(archive, name, head, spool, closing + tail)
+
+
+def _write_between(archive: zipfile.ZipFile, name: str, before: bytes, spool: BinaryIO, after: bytes) -> None:
+    """A part written as a stream: before, the spool's content, after."""
     spool.seek(0)
     with archive.open(name, "w", force_zip64=True) as target:
-        target.write(head)
+        target.write(before)
         _copy(spool, target)
-        target.write(closing + tail)
+        target.write(after)
 
 
 def _settings(data: bytes, update_fields: bool) -> bytes:

@@ -15,7 +15,8 @@ from mailmerge import MailMerge
 from mailmerge.mergeoptions import MailMergeOptions, OptionAutoUpdateFields
 
 from segapp.docx_check import DocxRejected, check_docx
-from segapp.letter_book import LetterBook, preserve_spaces
+from segapp.letter_book import LetterBook
+from segapp.merge_layout import preserve_spaces
 from segapp.merge_template import PreparedTemplate, prepare
 
 __all__ = [

@@ -97,6 +97,17 @@ class PartReport:
         return key
 
 
+def preserve_spaces(root: etree._Element) -> None:
+    """Merged texts keep their leading and trailing spaces (the library writes w:t without xml:space)."""
+    for text in root.iter(w("t")):
+        if (
+            text.text
+            and text.text != text.text.strip()
+            and text.get("{http://www.w3.org/XML/1998/namespace}space") is None
+        ):
+            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
 def _run(rpr: etree._Element | None, child: etree._Element) -> etree._Element:
     run = etree.Element(w("r"))
     if rpr is not None:

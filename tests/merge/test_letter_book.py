@@ -6,7 +6,19 @@ from docx import Document
 from lxml import etree
 
 from segapp.merge import LetterBook, merge_document
-from tests.merge.wordml import W, make_docx, mergefield, para, part_xml, q, replace_part, run, sections
+from tests.merge.wordml import (
+    W,
+    footnote_texts,
+    make_docx,
+    mergefield,
+    para,
+    part_xml,
+    q,
+    replace_part,
+    run,
+    sections,
+    with_footnote,
+)
 
 CONTACTS = [
     {"Name": "Anna Rossi", "City": "Roma", "No": "R00001"},
@@ -89,3 +101,20 @@ def test_chunks_made_apart_resume_where_they_left_off() -> None:
     assert [s["header"] for s in sections(combined)] == ["Contact R00001", "Contact R00002", "Contact R00003"]
     names = [info for info in __import__("zipfile").ZipFile(BytesIO(combined)).namelist() if "header" in info]
     assert len(names) == len(set(names))
+
+
+def test_each_letter_has_its_own_footnotes_merged() -> None:
+    source = with_footnote(
+        make_docx(para(run("See note"), '<w:r><w:footnoteReference w:id="1"/></w:r>')),
+        para(run("Customer "), mergefield("No")),
+    )
+    assert footnote_texts(merge_document(source, CONTACTS[0])) == {"1": "Customer R00001"}
+    book = LetterBook(source)
+    combined = assembled(book, [book.chunk(CONTACTS[:2], first_index=0), book.chunk(CONTACTS[2:], first_index=2)])
+    notes = footnote_texts(combined)
+    assert sorted(notes.values()) == ["Customer R00001", "Customer R00002", "Customer R00003"]
+    references = [r.get(q("id")) for r in part_xml(combined, "word/document.xml").iter(q("footnoteReference"))]
+    # each letter refers to its own note
+    assert [notes[ref] for ref in references] == ["Customer R00001", "Customer R00002", "Customer R00003"]
+    separators = [n for n in part_xml(combined, "word/footnotes.xml").iter(q("footnote")) if n.get(q("type"))]
+    assert len(separators) == 2
