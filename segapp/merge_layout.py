@@ -19,6 +19,8 @@ from segapp.merge_switches import Token, tokens
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SENTINEL_OPEN, SENTINEL_CLOSE = "\ue000", "\ue001"
 RECORD_FIELDS = {"NEXT", "NEXTIF", "SKIPIF"}
+# Word's merge blocks, merged as fields of these names (unknown to the catalogue unless it defines them)
+WORD_BLOCKS = {"ADDRESSBLOCK": "AddressBlock", "GREETINGLINE": "GreetingLine"}
 IF_OPERATORS = {"=", "<>", "<", "<=", ">", ">="}
 BOOKMARKS = {f"{{{W}}}bookmarkStart", f"{{{W}}}bookmarkEnd"}
 
@@ -324,7 +326,7 @@ def if_spec(raw: RawField) -> FieldSpec | None:
     children = []
     for child in raw.children:
         kind = child.kind()
-        if kind == "MERGEFIELD":
+        if kind == "MERGEFIELD" or kind in WORD_BLOCKS:
             children.append(merge_spec(child))
         elif kind == "IF" and (nested := if_spec(child)) is not None:
             children.append(nested)
@@ -334,8 +336,11 @@ def if_spec(raw: RawField) -> FieldSpec | None:
 
 
 def merge_spec(raw: RawField) -> FieldSpec:
-    """A MERGEFIELD's name and code."""
+    """A MERGEFIELD's name and code (Word's address block and greeting line: a field of that name)."""
     code = tokens(raw.code())
+    if code and code[0].text.upper() in WORD_BLOCKS:
+        # their switches are layouts of Word's own, not formats of a value: the field's value is used as it is
+        return FieldSpec("merge", name=WORD_BLOCKS[code[0].text.upper()], code=[code[0]])
     name = code[1].text if len(code) > 1 and not code[1].switch else ""
     return FieldSpec("merge", name=name, code=code)
 
@@ -350,8 +355,8 @@ def _names(spec: FieldSpec) -> Iterator[str]:
 def normalise_field(raw: RawField, report: PartReport, split: set[etree._Element], nested: bool = False) -> None:
     """One field brought to the form the library merges well, its meaning recorded in the report."""
     kind = raw.kind()
-    if kind == "MERGEFIELD" or (kind == "IF" and if_spec(raw) is not None):
-        spec = merge_spec(raw) if kind == "MERGEFIELD" else if_spec(raw)
+    if kind in ("MERGEFIELD", *WORD_BLOCKS) or (kind == "IF" and if_spec(raw) is not None):
+        spec = merge_spec(raw) if kind != "IF" else if_spec(raw)
         for name in _names(spec):
             if name:
                 report.names.setdefault(name.casefold(), name)

@@ -273,3 +273,43 @@ def test_no_fields_and_other_fields_are_left_alone() -> None:
     template = make_docx(para(run("Page "), field(" PAGE ", result="1")))
     assert template_fields(template) == set()
     assert body_text(merge_document(template, VALUES)) == "Page 1"
+
+
+def test_words_address_block_and_greeting_line_are_fields_of_those_names() -> None:
+    template = make_docx(
+        para(
+            field(
+                ' ADDRESSBLOCK \\f "<<_TITLE0_ >><<_FIRST0_>><< _LAST0_>>" \\l 1040 \\c 2 \\e "Italia" ',
+                result="«AddressBlock»",
+            )
+        )
+        + para(field(' GREETINGLINE \\f "<<_BEFORE_ Gentile >><<_TITLE0_>><< _LAST0_>>,"', result="«GreetingLine»"))
+    )
+    assert template_fields(template) == {"AddressBlock", "GreetingLine"}
+    values = {"AddressBlock": "Anna Rossi\nVia Roma 1", "GreetingLine": "Gentile Signora Rossi,"}
+    assert body_text(merge_document(template, values)).splitlines() == [
+        "Anna Rossi",
+        "Via Roma 1",
+        "Gentile Signora Rossi,",
+    ]
+
+
+def test_a_field_running_from_one_table_cell_into_another_is_refused_naming_it() -> None:
+    cell = "<w:tc><w:tcPr/>{}</w:tc>"
+    table = (
+        "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>"
+        + cell.format(para(fld_char("begin"), instr(" MERGEFIELD City "), fld_char("separate"), run("«City")))
+        + cell.format(para(run("»"), fld_char("end")))
+        + "</w:tr></w:tbl>"
+    )
+    with pytest.raises(DocxRejected) as refused:
+        inspect_template(make_docx(table + para()))
+    assert (refused.value.reason, refused.value.detail) == ("unsupported_layout", "MERGEFIELD City")
+
+
+def test_values_with_markup_characters() -> None:
+    template = make_docx(para(mergefield("CompanyName")))
+    assert (
+        body_text(merge_document(template, {"CompanyName": 'Rossi & Figli <S.p.A.> "Roma"'}))
+        == 'Rossi & Figli <S.p.A.> "Roma"'
+    )
