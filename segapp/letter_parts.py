@@ -124,7 +124,9 @@ class LetterPiece:
         _start_on_new_page(body)
         section = body.find(w("sectPr"))
         children = [child for child in body if child is not section]
-        last = children.pop() if children and children[-1].tag == w("p") else None
+        # the last paragraph carries the section's end, unless it ends a section of its own already
+        ends_one = children and children[-1].find(f"{w('pPr')}/{w('sectPr')}") is not None
+        last = children.pop() if children and children[-1].tag == w("p") and not ends_one else None
         self.files["head.xml"] = b"".join(serialise(child) for child in children)
         self.files["tail.xml"] = serialise(
             _with_section(last, section if section is not None else etree.Element(w("sectPr")))

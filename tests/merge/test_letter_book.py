@@ -118,3 +118,30 @@ def test_each_letter_has_its_own_footnotes_merged() -> None:
     assert [notes[ref] for ref in references] == ["Customer R00001", "Customer R00002", "Customer R00003"]
     separators = [n for n in part_xml(combined, "word/footnotes.xml").iter(q("footnote")) if n.get(q("type"))]
     assert len(separators) == 2
+
+
+def test_drawing_ids_are_unique_and_a_two_section_template_keeps_its_sections() -> None:
+    drawing = (
+        '<w:r><w:drawing><wp:inline><wp:extent cx="100" cy="100"/><wp:docPr id="7" name="Logo"/>'
+        "</wp:inline></w:drawing></w:r>"
+    )
+    two_sections = (
+        para(drawing, run("Page one "), mergefield("Name"))
+        + '<w:p><w:pPr><w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:pPr></w:p>'
+        + para(run("Page two "), mergefield("City"))
+    )
+    book = LetterBook(make_docx(two_sections))
+    combined = assembled(book, [book.chunk(CONTACTS[:2], first_index=0)])
+    document = part_xml(combined, "word/document.xml")
+    ids = [
+        d.get("id")
+        for d in document.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
+    ]
+    assert len(ids) == 2 and len(set(ids)) == 2
+    assert [s["body"] for s in sections(combined)] == [
+        "Page one Anna Rossi\n",
+        "Page two Roma",
+        "Page one Bruno Bianchi\n",
+        "Page two Milano",
+    ]
+    assert len(Document(BytesIO(combined)).sections) == 4
