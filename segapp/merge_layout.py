@@ -100,7 +100,13 @@ class PartReport:
 
 
 def preserve_spaces(root: etree._Element) -> None:
-    """Merged texts keep their leading and trailing spaces (the library writes w:t without xml:space)."""
+    """Merged texts keep their spaces, and their line breaks are Word's own (Shift+Enter) breaks.
+
+    The library writes w:t without xml:space (Word drops the spaces at its ends) and a value's line breaks as
+    w:cr, which Word shows but other readers (mammoth's preview among them) ignore.
+    """
+    for carriage_return in root.iter(w("cr")):
+        carriage_return.tag = w("br")
     for text in root.iter(w("t")):
         if (
             text.text

@@ -2,6 +2,7 @@
 
 from io import BytesIO
 
+import mammoth
 import pytest
 from docx import Document
 
@@ -96,7 +97,10 @@ def test_switches_in_the_letters_language() -> None:
 def test_line_breaks_and_control_characters_in_values() -> None:
     template = make_docx(para(mergefield("Address")) + para(mergefield("Note")))
     values = {"Address": "Via Roma 1\r\n00100 Roma\x0bItalia", "Note": "a\x00b\x07c\x1fd\ud800"}
-    assert body_text(merge_document(template, values)).splitlines() == ["Via Roma 1", "00100 Roma", "Italia", "abcd"]
+    letter = merge_document(template, values)
+    assert body_text(letter).splitlines() == ["Via Roma 1", "00100 Roma", "Italia", "abcd"]
+    # Word's own line breaks, which the preview (mammoth) reads too
+    assert "<p>Via Roma 1<br />00100 Roma<br />Italia</p>" in mammoth.convert_to_html(BytesIO(letter)).value
 
 
 def test_spaces_around_a_value_are_kept() -> None:
