@@ -145,3 +145,39 @@ def test_drawing_ids_are_unique_and_a_two_section_template_keeps_its_sections() 
         "Page two Milano",
     ]
     assert len(Document(BytesIO(combined)).sections) == 4
+
+
+def _png() -> bytes:
+    """A 1×1 PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b"")
+    )
+
+
+def test_a_personalised_letter_brings_its_own_picture_and_footnote() -> None:
+    source = with_footnote(
+        make_docx(para(run("Dear "), mergefield("Name"), '<w:r><w:footnoteReference w:id="1"/></w:r>')),
+        para(run("Note for "), mergefield("No")),
+    )
+    personalised = Document(BytesIO(merge_document(source, CONTACTS[1])))
+    personalised.add_paragraph().add_run().add_picture(BytesIO(_png()))
+    edited = BytesIO()
+    personalised.save(edited)
+    book = LetterBook(source)
+    combined = assembled(book, [book.chunk([CONTACTS[0], edited.getvalue()], first_index=0)])
+    document = Document(BytesIO(combined))
+    pictures = [part for part in document.part.package.iter_parts() if part.partname.startswith("/word/media/segapp1_")]
+    assert len(pictures) == 1 and pictures[0].blob == _png()
+    blip = next(
+        part_xml(combined, "word/document.xml").iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
+    )
+    embed = blip.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed")
+    assert document.part.related_parts[embed] is pictures[0]
+    assert sorted(footnote_texts(combined).values()) == ["Note for R00001", "Note for R00002"]

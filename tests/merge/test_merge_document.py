@@ -317,3 +317,54 @@ def test_values_with_markup_characters() -> None:
         body_text(merge_document(template, {"CompanyName": 'Rossi & Figli <S.p.A.> "Roma"'}))
         == 'Rossi & Figli <S.p.A.> "Roma"'
     )
+
+
+def nested(code: str) -> str:
+    """A nested field with no cached result, as Word stores one inside another's code."""
+    return fld_char("begin") + instr(code) + fld_char("end")
+
+
+@pytest.mark.parametrize(
+    ("company", "language", "shown"),
+    [
+        ("", "ITA", "Gentile cliente"),
+        ("ACME", "ITA", "Spett.le ACME"),
+        ("ACME", "ENG", "Dear ACME"),
+        ("", "ENG", "Dear customer"),
+    ],
+)
+def test_if_inside_if_and_empty_comparisons(company: str, language: str, shown: str) -> None:
+    inner_it = (
+        fld_char("begin")
+        + instr(" IF ")
+        + nested(" MERGEFIELD Company ")
+        + instr(' = "" "Gentile cliente" "Spett.le ')
+        + nested(" MERGEFIELD Company ")
+        + instr('" ')
+        + fld_char("end")
+    )
+    inner_en = (
+        fld_char("begin")
+        + instr(" IF ")
+        + nested(" MERGEFIELD Company ")
+        + instr(' <> "" "Dear ')
+        + nested(" MERGEFIELD Company ")
+        + instr('" "Dear customer" ')
+        + fld_char("end")
+    )
+    outer = (
+        fld_char("begin")
+        + instr(" IF ")
+        + nested(" MERGEFIELD Language ")
+        + instr(' = "IT*" "')
+        + inner_it
+        + instr('" "')
+        + inner_en
+        + instr('" ')
+        + fld_char("separate")
+        + run("stale")
+        + fld_char("end")
+    )
+    template = make_docx(para(outer))
+    assert template_fields(template) == {"Company", "Language"}
+    assert body_text(merge_document(template, {"company": company, "language": language})) == shown
