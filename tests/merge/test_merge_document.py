@@ -1,12 +1,13 @@
 """A letter merged as Word would: each structure Word writes, built here, merged, and read back."""
 
+import zipfile
 from io import BytesIO
 
 import mammoth
 import pytest
 from docx import Document
 
-from segapp.merge import DocxRejected, TemplateWarning, inspect_template, merge_document, template_fields
+from segapp.merge import DocxRejected, TemplateWarning, check_docx, inspect_template, merge_document, template_fields
 from tests.merge.wordml import (
     RPR,
     body_text,
@@ -18,6 +19,7 @@ from tests.merge.wordml import (
     para,
     part_xml,
     q,
+    replace_part,
     run,
     sections,
     simple,
@@ -368,3 +370,15 @@ def test_if_inside_if_and_empty_comparisons(company: str, language: str, shown: 
     template = make_docx(para(outer))
     assert template_fields(template) == {"Company", "Language"}
     assert body_text(merge_document(template, {"company": company, "language": language})) == shown
+
+
+def test_a_word_template_dotx_is_merged_as_a_document() -> None:
+    template = make_docx(para(run("Dear "), mergefield("LastName")))
+    with zipfile.ZipFile(BytesIO(template)) as archive:
+        types = archive.read("[Content_Types].xml").replace(b"document.main+xml", b"template.main+xml")
+    dotx = replace_part(template, "[Content_Types].xml", types)
+    check_docx(dotx, max_bytes=1_000_000)
+    assert template_fields(dotx) == {"LastName"}
+    letter = merge_document(dotx, VALUES)
+    assert body_text(letter) == "Dear Rossi"
+    Document(BytesIO(letter))  # opens as a document
