@@ -26,7 +26,8 @@ HEADER_TYPES = {
 }
 # ids Word requires unique in a document: annotations (bookmarks, revisions) and drawings
 ANNOTATION_TAGS = {w(tag) for tag in ("bookmarkStart", "bookmarkEnd", "ins", "del", "moveFrom", "moveTo")}
-ID_STRIDE = 100_000
+# room for each letter's ids, kept low so that 200,000 letters stay within Word's 32-bit ids
+ID_STRIDE = 5_000
 BOOKMARK_NAME_MAX = 40
 
 
