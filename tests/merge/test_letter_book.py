@@ -181,3 +181,17 @@ def test_a_personalised_letter_brings_its_own_picture_and_footnote() -> None:
     embed = blip.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed")
     assert document.part.related_parts[embed] is pictures[0]
     assert sorted(footnote_texts(combined).values()) == ["Note for R00001", "Note for R00002"]
+
+
+def test_a_header_with_a_logo_keeps_it_in_every_letter() -> None:
+    document = Document(BytesIO(template()))
+    document.sections[0].header.paragraphs[0].add_run().add_picture(BytesIO(_png()))
+    with_logo = BytesIO()
+    document.save(with_logo)
+    book = LetterBook(with_logo.getvalue())
+    combined = Document(BytesIO(assembled(book, [book.chunk(CONTACTS, first_index=0)])))
+    headers = [section.header for section in combined.sections]
+    assert [h.paragraphs[0].text for h in headers] == ["Contact R00001", "Contact R00002", "Contact R00003"]
+    for header in headers:
+        [picture] = [part for part in header.part.related_parts.values() if part.partname.startswith("/word/media/")]
+        assert picture.blob == _png()
