@@ -137,7 +137,11 @@ class LetterBook:
             with archive.open(self.main, "w", force_zip64=True) as document:
                 document.write(head)
                 pending: Mapping[str, bytes] | None = None
+                seen: set[int] = set()
                 for letter, files in self._letters(chunks):
+                    if letter["index"] in seen:
+                        continue  # a chunk stored twice by a resumed job: each letter once
+                    seen.add(letter["index"])
                     if pending is not None:
                         document.write(pending["tail.xml"])
                     document.write(files["head.xml"])
@@ -148,7 +152,8 @@ class LetterBook:
                 if pending is not None:
                     document.write(pending["last.xml"] + pending["sect.xml"])
                 else:
-                    document.write(b"".join(serialise(child) for child in self.body))
+                    # no letter: an empty page, not the template's fields
+                    document.write(serialise(etree.Element(w("p"))) + serialise(self.body.find(w("sectPr"))))
                 document.write(tail)
             self._write_rest(archive, template, parts_spool, rels_spool, types_spool)
             for kind, name in self.notes_parts.items():
@@ -171,6 +176,7 @@ class LetterBook:
         types_spool: BinaryIO,
         template: zipfile.ZipFile,
     ) -> None:
+        """A letter's own parts, relationships and content types kept in the spools until the body is written."""
         for name, content in files.items():
             if name.startswith("part/"):
                 _write_record(parts_spool, name[len("part/") :], content)

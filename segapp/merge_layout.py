@@ -2,7 +2,7 @@
 
 Each MERGEFIELD (and each IF segapp evaluates) becomes a plain complex field `MERGEFIELD <key>` in one
 paragraph, its code in one run; the key stands for the field's name and switches (or the IF's expression),
-which `merge_values` computes as Word would. What Word makes and the library breaks on is normalised here:
+which `PreparedTemplate.values` (segapp.merge_template) computes as Word would. What Word makes and the library breaks on is normalised here:
 fldSimple, a field code in one run, a bookmark or a tracked change inside a code, a result spanning
 paragraphs, NEXT fields (one letter per record). What cannot be normalised is refused naming the field.
 """

@@ -195,3 +195,12 @@ def test_a_header_with_a_logo_keeps_it_in_every_letter() -> None:
     for header in headers:
         [picture] = [part for part in header.part.related_parts.values() if part.partname.startswith("/word/media/")]
         assert picture.blob == _png()
+
+
+def test_a_chunk_stored_twice_gives_each_letter_once_and_no_letters_an_empty_page() -> None:
+    book = LetterBook(template())
+    chunk = book.chunk(CONTACTS[:2], first_index=0)
+    combined = assembled(book, [chunk, chunk, book.chunk(CONTACTS[2:], first_index=2)])
+    assert [s["header"] for s in sections(combined)] == ["Contact R00001", "Contact R00002", "Contact R00003"]
+    empty = Document(BytesIO(assembled(book, [])))
+    assert [p.text for p in empty.paragraphs] == [""]
