@@ -324,9 +324,23 @@ def rewrite_code(raw: RawField, code: str) -> None:
             node.getparent().remove(node)
 
 
+def _spaced_operator(code: str) -> str:
+    """The code with spaces around the first comparison operator outside quotes."""
+    quoted = False
+    for position, char in enumerate(code):
+        if char == '"' and code[position - 1 : position] != "\\":
+            quoted = not quoted
+        elif not quoted and char in "<>=":
+            width = 2 if code[position : position + 2] in ("<>", "<=", ">=") else 1
+            return f"{code[:position]} {code[position : position + width]} {code[position + width :]}"
+    return code
+
+
 def if_spec(raw: RawField) -> FieldSpec | None:
     """The IF's expression when segapp can evaluate it as Word would (nested fields all merge fields or IFs)."""
     code = tokens(raw.code())
+    if len(code) < 4 or code[2].text not in IF_OPERATORS:
+        code = tokens(_spaced_operator(raw.code()))  # Word also reads { IF { MERGEFIELD x }="F" ... }
     if len(code) < 4 or code[2].text not in IF_OPERATORS:
         return None
     children = []

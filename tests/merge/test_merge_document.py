@@ -382,3 +382,18 @@ def test_a_word_template_dotx_is_merged_as_a_document() -> None:
     letter = merge_document(dotx, VALUES)
     assert body_text(letter) == "Dear Rossi"
     Document(BytesIO(letter))  # opens as a document
+
+
+def test_an_if_written_without_spaces_around_its_operator() -> None:
+    template = make_docx(
+        para(
+            fld_char("begin"),
+            instr(" IF "),
+            nested(" MERGEFIELD Gender "),
+            instr('="F" "Signora" "Signore" '),
+            fld_char("end"),
+        )
+    )
+    assert inspect_template(template).warnings == []
+    assert body_text(merge_document(template, {"Gender": "F"})) == "Signora"
+    assert body_text(merge_document(template, {"Gender": "M"})) == "Signore"
