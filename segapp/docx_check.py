@@ -12,7 +12,7 @@ from lxml import etree
 MAIN_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 # a Word template (.dotx) is a letter too: merged as a document
 MAIN_TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
-MACRO_TYPES = ("macroEnabled", "vbaProject", "vbaData", "activeX")
+MACRO_TYPES = ("macroEnabled", "vbaProject", "vbaData")
 # what a letter's parts may decompress to, in total, and how many parts it may have
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_PARTS = 2000
