@@ -82,7 +82,8 @@ def check_docx(data: bytes, *, max_bytes: int) -> None:
                 budget -= _read_bounded(archive, info, budget)
             types = parse_xml(archive.read("[Content_Types].xml"))
             main = None
-            for override in types.iter(f"{CONTENT_TYPES_NS}Override"):
+            # a VBA project may hide under any name, declared by its extension (Default) or its name (Override)
+            for override in types.iter(f"{CONTENT_TYPES_NS}Override", f"{CONTENT_TYPES_NS}Default"):
                 content_type = override.get("ContentType", "")
                 if any(mark in content_type for mark in MACRO_TYPES):
                     raise DocxRejected("macro_enabled", content_type)
