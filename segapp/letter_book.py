@@ -80,7 +80,7 @@ class LetterBook:
             for offset, letter in enumerate(letters):
                 made = LetterPiece(first_index + offset)
                 if isinstance(letter, bytes | bytearray):
-                    personalised_letter(made, bytes(letter))
+                    personalised_letter(made, bytes(letter), self.notes_parts)
                 else:
                     self._merged(made, letter)
                 # one entry per letter: its files as records, read back at once by assemble

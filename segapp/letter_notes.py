@@ -35,13 +35,14 @@ def take_notes(
     taken = {}
     for kind, tag in NOTE_KINDS.items():
         root = notes.get(kind)
-        if root is None:
-            continue
-        by_id = {note.get(w("id")): note for note in root.findall(w(tag))}
+        by_id = {note.get(w("id")): note for note in root.findall(w(tag))} if root is not None else {}
         pieces = []
-        for number, reference in enumerate(body.iter(w(f"{tag}Reference"))):
+        for number, reference in enumerate(list(body.iter(w(f"{tag}Reference")))):
             note = by_id.get(reference.get(w("id")))
             if note is None:
+                # a note the combined document cannot hold (the template has no notes part): a dangling
+                # reference would make Word refuse the document
+                reference.getparent().remove(reference)
                 continue
             copy = deepcopy(note)
             if merge is not None:
@@ -51,7 +52,8 @@ def take_notes(
             copy.set(w("id"), new_id)
             reference.set(w("id"), new_id)
             pieces.append(etree.tostring(copy, encoding="UTF-8"))
-        taken[kind] = b"".join(pieces)
+        if root is not None:
+            taken[kind] = b"".join(pieces)
     return taken
 
 

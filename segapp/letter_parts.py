@@ -7,7 +7,7 @@ the headers, footers and images it refers to, under names of its own.
 
 import posixpath
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from io import BytesIO
 
@@ -186,8 +186,11 @@ def rels_xml(rels: list[tuple[str, str, str, str]]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def personalised_letter(letter: LetterPiece, docx: bytes) -> None:
-    """A personalised letter's body as it is, with copies of the parts it refers to (headers, images)."""
+def personalised_letter(letter: LetterPiece, docx: bytes, note_kinds: Iterable[str]) -> None:
+    """A personalised letter's body as it is, with copies of the parts it refers to (headers, images).
+
+    Its notes are kept where the combined document has a notes part of their kind (note_kinds).
+    """
     with zipfile.ZipFile(BytesIO(docx)) as archive:
         overrides, defaults = content_types(archive)
         main = main_part(overrides)
@@ -198,7 +201,7 @@ def personalised_letter(letter: LetterPiece, docx: bytes) -> None:
         notes = {
             kind: parse_xml(archive.read(name))
             for kind, name in notes_parts(overrides).items()
-            if name in archive.namelist()
+            if name in archive.namelist() and kind in note_kinds
         }
         for element in body.iter():
             for attribute, value in element.attrib.items():

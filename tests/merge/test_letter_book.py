@@ -204,3 +204,14 @@ def test_a_chunk_stored_twice_gives_each_letter_once_and_no_letters_an_empty_pag
     assert [s["header"] for s in sections(combined)] == ["Contact R00001", "Contact R00002", "Contact R00003"]
     empty = Document(BytesIO(assembled(book, [])))
     assert [p.text for p in empty.paragraphs] == [""]
+
+
+def test_a_personalised_letters_footnote_without_a_notes_part_in_the_template_is_dropped_not_left_dangling() -> None:
+    source = template()
+    noted = with_footnote(
+        make_docx(para(run("Dear Bruno"), '<w:r><w:footnoteReference w:id="1"/></w:r>')), para(run("a note"))
+    )
+    book = LetterBook(source)
+    combined = assembled(book, [book.chunk([CONTACTS[0], noted], first_index=0)])
+    assert list(part_xml(combined, "word/document.xml").iter(q("footnoteReference"))) == []
+    assert sections(combined)[1]["body"] == "Dear Bruno"
