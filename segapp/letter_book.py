@@ -24,6 +24,7 @@ from mailmerge.part import Part
 from segapp.docx_check import CONTENT_TYPES_NS, parse_xml
 from segapp.letter_notes import notes_parts, notes_shell, take_notes, xml_shell
 from segapp.letter_parts import (
+    COMMENT_RELATIONSHIPS,
     HEADER_TYPES,
     LetterPiece,
     R,
@@ -204,8 +205,11 @@ class LetterBook:
         """The template's other parts, the letters' own parts, and the relationships and content types of all."""
         main_rels = rels_name(self.main)
         update_fields = self.prepared.report.update_fields or self.merge_data.has_nested_fields
+        relationships, types, comments = _without_comments(
+            template.read(main_rels), template.read("[Content_Types].xml"), self.main
+        )
         for info in template.infolist():
-            if info.filename in (self.main, main_rels, "[Content_Types].xml", *self.notes_parts.values()):
+            if info.filename in (self.main, main_rels, "[Content_Types].xml", *self.notes_parts.values(), *comments):
                 continue
             if info.filename.endswith("settings.xml"):
                 archive.writestr(info.filename, _settings(template.read(info), update_fields))
@@ -214,8 +218,8 @@ class LetterBook:
         parts_spool.seek(0)
         for name, content in _read_records(parts_spool):
             archive.writestr(name, content)
-        _write_wrapped(archive, main_rels, template.read(main_rels), b"</Relationships>", rels_spool)
-        _write_wrapped(archive, "[Content_Types].xml", template.read("[Content_Types].xml"), b"</Types>", types_spool)
+        _write_wrapped(archive, main_rels, relationships, b"</Relationships>", rels_spool)
+        _write_wrapped(archive, "[Content_Types].xml", types, b"</Types>", types_spool)
 
     def _document_shell(self) -> tuple[bytes, bytes]:
         """The main document's XML before and after the body's content."""
@@ -256,6 +260,24 @@ def _write_between(archive: zipfile.ZipFile, name: str, before: bytes, spool: Bi
         target.write(before)
         _copy(spool, target)
         target.write(after)
+
+
+def _without_comments(relationships: bytes, types: bytes, main: str) -> tuple[bytes, bytes, set[str]]:
+    """The main part's relationships and the content types without the review comments' parts, and those parts."""
+    rels_root = parse_xml(relationships)
+    dropped = set()
+    for rel in list(rels_root):
+        if rel.get("Type", "").endswith(COMMENT_RELATIONSHIPS):
+            dropped.add(posixpath.normpath(posixpath.join(posixpath.dirname(main), rel.get("Target", ""))))
+            rels_root.remove(rel)
+    if not dropped:
+        return relationships, types, dropped
+    types_root = parse_xml(types)
+    for override in list(types_root):
+        if override.get("PartName", "").lstrip("/") in dropped:
+            types_root.remove(override)
+    written = {"xml_declaration": True, "encoding": "UTF-8", "standalone": True}
+    return etree.tostring(rels_root, **written), etree.tostring(types_root, **written), dropped
 
 
 def _settings(data: bytes, update_fields: bool) -> bytes:

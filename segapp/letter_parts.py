@@ -108,6 +108,17 @@ def _with_section(paragraph: etree._Element | None, section: etree._Element) -> 
     return paragraph
 
 
+COMMENT_MARKS = {w(tag) for tag in ("commentRangeStart", "commentRangeEnd", "commentReference")}
+# the parts of review comments, left out of the printable letters
+COMMENT_RELATIONSHIPS = ("/comments", "/commentsExtended", "/commentsIds", "/commentsExtensible", "/people")
+
+
+def _drop_comments(body: etree._Element) -> None:
+    """Review comments are not part of a printed letter (and one comment cannot be anchored in every letter)."""
+    for mark in list(body.iter(*COMMENT_MARKS)):
+        mark.getparent().remove(mark)
+
+
 class LetterPiece:
     """One letter of a chunk, ready to store: body pieces, its own parts and relationships."""
 
@@ -121,6 +132,7 @@ class LetterPiece:
     def set_body(self, body: etree._Element) -> None:
         """The body split in what is written at once, its last paragraph, and its last section's properties."""
         preserve_spaces(body)
+        _drop_comments(body)
         _renumber(body, self.index)
         _start_on_new_page(body)
         section = body.find(w("sectPr"))

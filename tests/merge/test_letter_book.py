@@ -1,5 +1,6 @@
 """The combined printable document: one section per letter, each with its own header and footer."""
 
+import zipfile
 from io import BytesIO
 
 from docx import Document
@@ -99,7 +100,7 @@ def test_chunks_made_apart_resume_where_they_left_off() -> None:
     chunk_two = second.chunk(CONTACTS[1:], first_index=1)
     combined = assembled(second, [chunk_one, chunk_two])
     assert [s["header"] for s in sections(combined)] == ["Contact R00001", "Contact R00002", "Contact R00003"]
-    names = [info for info in __import__("zipfile").ZipFile(BytesIO(combined)).namelist() if "header" in info]
+    names = [info for info in zipfile.ZipFile(BytesIO(combined)).namelist() if "header" in info]
     assert len(names) == len(set(names))
 
 
@@ -215,3 +216,40 @@ def test_a_personalised_letters_footnote_without_a_notes_part_in_the_template_is
     combined = assembled(book, [book.chunk([CONTACTS[0], noted], first_index=0)])
     assert list(part_xml(combined, "word/document.xml").iter(q("footnoteReference"))) == []
     assert sections(combined)[1]["body"] == "Dear Bruno"
+
+
+def test_review_comments_are_left_out_of_the_printable_letters() -> None:
+    commented = make_docx(
+        para('<w:commentRangeStart w:id="0"/>', run("Dear "), mergefield("Name"), '<w:commentRangeEnd w:id="0"/>')
+        + para('<w:r><w:commentReference w:id="0"/></w:r>')
+    )
+    comments = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:comments xmlns:w="{W}">'
+        '<w:comment w:id="0" w:author="A"><w:p><w:r><w:t>check the name</w:t></w:r></w:p></w:comment></w:comments>'
+    )
+    with zipfile.ZipFile(BytesIO(commented)) as archive:
+        types = archive.read("[Content_Types].xml")
+        relationships = archive.read("word/_rels/document.xml.rels")
+    comment_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+    types = types.replace(
+        b"</Types>", f'<Override PartName="/word/comments.xml" ContentType="{comment_type}"/></Types>'.encode()
+    )
+    relationships = relationships.replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdC" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"'
+        b' Target="comments.xml"/></Relationships>',
+    )
+    commented = replace_part(
+        replace_part(commented, "[Content_Types].xml", types), "word/_rels/document.xml.rels", relationships
+    )
+    commented = replace_part(commented, "word/comments.xml", comments.encode())
+    book = LetterBook(commented)
+    combined = assembled(book, [book.chunk(CONTACTS[:2], first_index=0)])
+    document = part_xml(combined, "word/document.xml")
+    assert [e for e in document.iter() if "comment" in str(e.tag)] == []
+    with zipfile.ZipFile(BytesIO(combined)) as archive:
+        assert "word/comments.xml" not in archive.namelist()
+        assert b"comments" not in archive.read("word/_rels/document.xml.rels")
+        assert b"comments" not in archive.read("[Content_Types].xml")
+    assert [s["body"].split("\n")[0] for s in sections(combined)] == ["Dear Anna Rossi", "Dear Bruno Bianchi"]
+    Document(BytesIO(combined))
