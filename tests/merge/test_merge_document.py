@@ -397,3 +397,23 @@ def test_an_if_written_without_spaces_around_its_operator() -> None:
     assert inspect_template(template).warnings == []
     assert body_text(merge_document(template, {"Gender": "F"})) == "Signora"
     assert body_text(merge_document(template, {"Gender": "M"})) == "Signore"
+
+
+def test_a_code_split_inside_its_switch_and_a_go_back_bookmark_inside_it() -> None:
+    # both seen in Word-made templates: Word splits a code anywhere, and leaves its _GoBack bookmark where
+    # the last edit was, inside a code too
+    template = make_docx(
+        para(
+            fld_char("begin"),
+            instr(" MERGEFIELD  Last"),
+            instr("Name  \\* M"),
+            '<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/>',
+            instr("ERGEFORMAT \\* Up"),
+            instr("per "),
+            fld_char("separate"),
+            run("«LastName»"),
+            fld_char("end"),
+        )
+    )
+    assert template_fields(template) == {"LastName"}
+    assert body_text(merge_document(template, VALUES)) == "ROSSI"
