@@ -259,9 +259,17 @@ def _paragraph(element: etree._Element) -> etree._Element | None:
 
 
 def _result_rpr(raw: RawField) -> etree._Element | None:
-    """The formatting Word keeps for the merged value: the shown result's, else the code's."""
+    """The formatting Word gives the merged value: the shown result's (MERGEFORMAT), else the code's.
+
+    With \\* CHARFORMAT Word takes the formatting of the code's first character instead.
+    """
     candidates = []
-    if raw.separate is not None and raw.end is not None:
+    stop = raw.separate if raw.separate is not None else raw.end
+    if "CHARFORMAT" in raw.code().upper():
+        candidates = [
+            n for n in nodes_between(raw.begin, stop) if n.tag == w("r") and n.find(w("instrText")) is not None
+        ]
+    elif raw.separate is not None and raw.end is not None:
         candidates = [n for n in nodes_between(raw.separate, raw.end) if n.tag == w("r") and n.find(w("t")) is not None]
     candidates.append(raw.begin)
     for run in candidates:

@@ -417,3 +417,26 @@ def test_a_code_split_inside_its_switch_and_a_go_back_bookmark_inside_it() -> No
     )
     assert template_fields(template) == {"LastName"}
     assert body_text(merge_document(template, VALUES)) == "ROSSI"
+
+
+def test_charformat_takes_the_codes_formatting_and_mergeformat_the_results() -> None:
+    bold, italic = "<w:rPr><w:b/></w:rPr>", "<w:rPr><w:i/></w:rPr>"
+    template = make_docx(
+        para(
+            fld_char("begin"),
+            instr(" MERGEFIELD City \\* CHARFORMAT ", bold),
+            fld_char("separate"),
+            run("«City»", italic),
+            fld_char("end"),
+        )
+        + para(
+            fld_char("begin"),
+            instr(" MERGEFIELD City \\* MERGEFORMAT ", bold),
+            fld_char("separate"),
+            run("«City»", italic),
+            fld_char("end"),
+        )
+    )
+    first, second = Document(BytesIO(merge_document(template, VALUES))).paragraphs
+    assert [(r.text, r.bold, r.italic) for r in first.runs if r.text] == [("Roma", True, None)]
+    assert [(r.text, r.bold, r.italic) for r in second.runs if r.text] == [("Roma", None, True)]
