@@ -86,7 +86,8 @@ def _render(
         ), status
     template = "segments/_letter_dialog.html" if request.method == "GET" else "segments/_letter_body.html"
     row = grid_row(db.session, segment_no, line_no)
-    return render_template(template, in_dialog=True, row=row, oob=True, **context, **grid_context(segment_no)), status
+    context.update(grid_context(segment_no), in_dialog=True, row=row, oob=True)
+    return render_template(template, **context), status
 
 
 def _page_preview(segment_no: str, line_no: int) -> tuple[Any, str]:
