@@ -160,10 +160,19 @@ def upload_letter(segment_no: str, line_no: int) -> Any:
     return _done(segment_no, line_no, _("The line is personalised: this letter is used as it is."))
 
 
-@bp.route("/<segment_no>/lines/<bigint:line_no>/letter/personalised", methods=["DELETE"])
-@bp.post("/<segment_no>/lines/<bigint:line_no>/letter/personalised/remove")
+@bp.delete("/<segment_no>/lines/<bigint:line_no>/letter/personalised")
 def remove_letter(segment_no: str, line_no: int) -> Any:
     """Drop the personalised letter: the line's letter is merged from its template again."""
+    return _remove_letter(segment_no, line_no)
+
+
+@bp.post("/<segment_no>/lines/<bigint:line_no>/letter/personalised/remove")
+def remove_letter_form(segment_no: str, line_no: int) -> Any:
+    """Drop the personalised letter from the letter's page (a form cannot send DELETE)."""
+    return _remove_letter(segment_no, line_no)
+
+
+def _remove_letter(segment_no: str, line_no: int) -> Any:
     load_segment(segment_no)
     token = request.form.get("token") or request.args.get("token", "")
     try:

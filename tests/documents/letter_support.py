@@ -2,6 +2,8 @@
 writes a field inserted from Quick Parts), and a template document version stored for a template and language."""
 
 import re
+import struct
+import zlib
 from io import BytesIO
 from typing import Any
 
@@ -36,6 +38,27 @@ def letter_docx(*paragraphs: str) -> bytes:
     document = Document()
     for text in paragraphs:
         _add_paragraph(document, text)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def tiny_png() -> bytes:
+    """A 2x2 red PNG, for a letter with a picture."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def letter_with_picture(text: str) -> bytes:
+    """A .docx with a paragraph and an embedded picture (a logo, say)."""
+    document = Document()
+    document.add_paragraph(text)
+    document.add_picture(BytesIO(tiny_png()))
     out = BytesIO()
     document.save(out)
     return out.getvalue()

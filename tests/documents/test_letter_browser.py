@@ -2,6 +2,7 @@
 seen in the preview, the edited letter uploaded back (the line shows "personalised"), the download, Esc back to
 the same cell."""
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from segapp.models import SegmentHeader
 from tests.browser_support import save_screenshot, sign_in
 from tests.conftest import PASSWORD
-from tests.documents.letter_support import docx_text, letter_docx, store_template
+from tests.documents.letter_support import docx_text, letter_with_picture, store_template
 
 SMALL = {"width": 1280, "height": 720}
 
@@ -67,12 +68,16 @@ def test_a_lines_letter_is_personalised_and_previewed_from_the_keyboard(
     assert "Grazie della visita al nostro stand." in docx_text(merged)
 
     edited = tmp_path / "edited.docx"
-    edited.write_bytes(letter_docx("Caro Person 00002, come promesso al telefono…"))
+    edited.write_bytes(letter_with_picture("Caro Person 00002, come promesso al telefono…"))
     page.set_input_files("#letter-file", str(edited))
     page.locator("#letter-upload").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#letter-state")).to_have_attribute("data-letter-state", "personalised")
     expect(page.locator(".letter-preview")).to_contain_text("come promesso al telefono")
+    # The picture embedded in the letter shows (a data: URI the page's policy allows; nothing fetched elsewhere).
+    picture = page.locator(".letter-preview img")
+    expect(picture).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
+    page.wait_for_function("() => document.querySelector('.letter-preview img').naturalWidth === 2")
     expect(page.locator('#line-20000 td[data-field="document"]')).to_have_text("Personalised")
     save_screenshot(page, "letter-dialog.png")
 

@@ -125,6 +125,20 @@ def test_without_script_the_letter_is_a_page_and_its_forms_come_back_to_it(
     assert response.status_code == 303 and response.headers["Location"].endswith("/letter?line=10000")
     assert "Personal text saved." in client.get(response.headers["Location"]).get_data(as_text=True)
 
+    response = client.post(
+        _url(header, 10000, "/personalised"),
+        data={"token": "", "file": (BytesIO(letter_docx("A mano")), "a.docx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<p>A mano</p>" in page and "/letter/personalised/remove" in page
+    db.session.rollback()
+    token = letter_state(db.session, header.no, 10000).token
+    response = client.post(_url(header, 10000, "/personalised/remove"), data={"token": token})
+    assert response.status_code == 303
+    assert "<p>Gentile Person 00001,</p>" in client.get(response.headers["Location"]).get_data(as_text=True)
+
 
 def test_a_missing_line_is_a_404_with_a_message(
     client: Any, login: Any, make_registrable: Callable[..., SegmentHeader]
