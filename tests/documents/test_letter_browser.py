@@ -81,6 +81,18 @@ def test_a_lines_letter_is_personalised_and_previewed_from_the_keyboard(
     expect(page.locator('#line-20000 td[data-field="document"]')).to_have_text("Personalised")
     save_screenshot(page, "letter-dialog.png")
 
+    # A file that is no .docx: refused with the reason, the focus on the file field, the letter unchanged.
+    bad = tmp_path / "offerta.docx"
+    bad.write_bytes(b"%PDF-1.7 not a Word document")
+    page.set_input_files("#letter-file", str(bad))
+    page.locator("#letter-upload").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#letter-file-error")).to_have_text(
+        "This file is not a Word document (.docx): nothing was stored."
+    )
+    expect(page.locator("#letter-file")).to_be_focused()
+    expect(page.locator("#letter-state")).to_have_attribute("data-letter-state", "personalised")
+
     page.keyboard.press("Escape")
     expect(page.locator("#letter-dialog[open]")).to_have_count(0)
     expect(cell).to_be_focused()
