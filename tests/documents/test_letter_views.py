@@ -53,10 +53,18 @@ def test_saving_the_personal_text_answers_the_body_and_the_lines_row(
     response = client.put(_url(header, 10000, "/text"), data={"personal_text": "Mio", "start": ""}, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Someone else changed the personal text" in html and "Mio</textarea>" in html
+    assert "Someone else changed the personal text to “Ci vediamo in fiera” in the meantime." in html
+    assert "Mio</textarea>" in html
     assert 'name="start" value="Ci vediamo in fiera"' in html
     db.session.rollback()
     assert letter_state(db.session, header.no, 10000).personal_text == "Ci vediamo in fiera"
+    # Saving again, having seen theirs, writes the user's text.
+    response = client.put(
+        _url(header, 10000, "/text"), data={"personal_text": "Mio", "start": "Ci vediamo in fiera"}, headers=HX
+    )
+    assert response.status_code == 200
+    db.session.rollback()
+    assert letter_state(db.session, header.no, 10000).personal_text == "Mio"
 
 
 def test_download_merges_the_letter_or_says_why_there_is_none(

@@ -168,15 +168,36 @@ def _document_for_write(session: Session, segment_no: str, line_no: int) -> tupl
     return line, document
 
 
-def _keep_or_drop(session: Session, document: SegmentLineDocument) -> None:
-    """A row with neither personal text nor file is no document: it goes."""
+def _keep_or_drop(session: Session, document: SegmentLineDocument) -> bool:
+    """Write the row; one with neither personal text nor file is no document: it goes. True when kept."""
     if document.personal_text or document.personalised_at is not None:
         if document.id is None:
             session.add(document)
         session.flush()
-    elif document.id is not None:
+        return True
+    if document.id is not None:
         session.delete(document)
         session.flush()
+    return False
+
+
+def _plain(text: str) -> str:
+    """A text as a letter holds it: line breaks as \\n, no blanks around it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _text_conflict(current: str) -> Conflict:
+    shown = current if len(current) <= 200 else current[:200] + "…"
+    message = (
+        _(
+            "Someone else changed the personal text to “%(text)s” in the meantime. Your text is kept here: saving "
+            "writes it over theirs.",
+            text=shown,
+        )
+        if current
+        else _("Someone else cleared the personal text in the meantime. Your text is kept here: saving writes it.")
+    )
+    return Conflict(message, "personal_text")
 
 
 def save_personal_text(
@@ -184,7 +205,7 @@ def save_personal_text(
 ) -> SegmentLineDocument | None:
     """Save the line's personal text (merged at PersonalText) if it still is ``start``, as the user saw it;
     else a Conflict naming the current text, and nothing changes."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = _plain(text)
     if len(text) > PERSONAL_TEXT_MAX:
         raise ServiceError(
             _(
@@ -198,16 +219,12 @@ def save_personal_text(
     if not line.contact_no and text:
         raise ServiceError(_("Line %(line)s has no contact, so it has no letter.", line=line_no), "personal_text")
     current = document.personal_text or ""
-    if current != start.replace("\r\n", "\n").replace("\r", "\n").strip():
-        raise Conflict(
-            _("Someone else changed the personal text in the meantime: it is shown now. Your text was not saved."),
-            "personal_text",
-        )
+    if current != _plain(start):
+        raise _text_conflict(current)
     document.personal_text = text
     if document.personalised_at is None:
         document.user_id = user_id
-    _keep_or_drop(session, document)
-    return document if document.id is not None and document in session else None
+    return document if _keep_or_drop(session, document) else None
 
 
 def letter_file(session: Session, segment_no: str, line_no: int) -> LetterFile:
