@@ -21,7 +21,9 @@ def export_or_job(params: dict[str, Any], stream: Callable[[], Response], *, bac
     if request.method != "POST":
         return render_template("jobs/export_confirm.html", total=total, params=params, back_url=back_url)
     params = dict(params, locale=str(get_locale() or "en"))
-    job = start_export(db.session, params, total=total, user_id=current_user.id, owner=owner)
+    # The id read before the commit: reading it after would begin a transaction (on SQLite, holding the write
+    # lock in a POST) that the job, run at once in immediate mode, would wait for.
+    job_id = start_export(db.session, params, total=total, user_id=current_user.id, owner=owner).id
     db.session.commit()
-    enqueue(job.id)
-    return redirect(url_for("jobs.show_job", job_id=job.id), code=303)
+    enqueue(job_id)
+    return redirect(url_for("jobs.show_job", job_id=job_id), code=303)

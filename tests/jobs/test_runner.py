@@ -136,7 +136,12 @@ def test_the_sweep_queues_again_the_jobs_whose_lease_expired(db: Any) -> None:
     assert sweep_jobs(db.session, now) == [dead, forgotten]
     db.session.commit()
     states = {job_id: (_state(db, job_id).state, _state(db, job_id).worker) for job_id in (dead, alive, worn, fresh)}
-    assert states == {dead: ("queued", ""), alive: ("running", "alive"), worn: ("failed", "worn"), fresh: ("queued", "")}
+    assert states == {
+        dead: ("queued", ""),
+        alive: ("running", "alive"),
+        worn: ("failed", "worn"),
+        fresh: ("queued", ""),
+    }
     assert "attempts" in _state(db, worn).message
     # Nudged once: not again until NUDGE has passed, unless still nobody claims it.
     assert sweep_jobs(db.session, now + timedelta(seconds=1)) == []
