@@ -13,27 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from huey.storage import SqliteStorage
 from sqlalchemy import update
 
-from segapp.jobs.queue import huey, sweep_task
+from segapp.jobs.queue import sweep_task
 from segapp.models import BackgroundJob
 from segapp.models.base import utcnow
 from segapp.services.jobs import claim_job, enqueue, job_cursor, job_file_content, job_file_ids, start_job
+from tests.jobs.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 STEPS = 30
-
-
-@pytest.fixture
-def queue_file(tmp_path: Path) -> Iterator[Path]:
-    """The test app enqueues into a SQLite queue file that the consumers read (instead of immediate mode)."""
-    path = tmp_path / "huey.db"
-    saved = (huey._immediate, huey.storage)
-    huey._immediate = False
-    huey.storage = SqliteStorage(huey.name, filename=str(path))
-    yield path
-    huey._immediate, huey.storage = saved
 
 
 @pytest.fixture
