@@ -57,6 +57,7 @@ class Config:
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", "")  # default: instance/huey.db
     JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "120"))
     EXPORT_JOB_ROWS = int(os.environ.get("EXPORT_JOB_ROWS", "5000"))
+    EXPORT_JOB_CHUNK_ROWS = int(os.environ.get("EXPORT_JOB_CHUNK_ROWS", "5000"))  # rows an export job writes a step
 
 
 class TestConfig(Config):
