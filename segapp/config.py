@@ -53,6 +53,7 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # Background jobs (segapp.jobs.queue): the task queue's storage, the workers' lease, when exports become jobs.
     HUEY_IMMEDIATE = os.environ.get("HUEY_IMMEDIATE", "0") == "1"
+    HUEY_STORAGE = os.environ.get("HUEY_STORAGE", "")  # file (default), database, redis
     HUEY_REDIS_URL = os.environ.get("HUEY_REDIS_URL", "")
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", "")  # default: instance/huey.db
     JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "120"))

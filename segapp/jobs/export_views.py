@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from segapp.extensions import db
-from segapp.services.jobs import enqueue
+from segapp.services.jobs import enqueue_after_commit
 from segapp.services.jobs.exports import export_row_count, export_threshold, start_export
 
 
@@ -24,6 +24,6 @@ def export_or_job(params: dict[str, Any], stream: Callable[[], Response], *, bac
     # The id read before the commit: reading it after would begin a transaction (on SQLite, holding the write
     # lock in a POST) that the job, run at once in immediate mode, would wait for.
     job_id = start_export(db.session, params, total=total, user_id=current_user.id, owner=owner).id
+    enqueue_after_commit(db.session, job_id)
     db.session.commit()
-    enqueue(job_id)
     return redirect(url_for("jobs.show_job", job_id=job_id), code=303)

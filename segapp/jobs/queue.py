@@ -1,10 +1,11 @@
 """The task queue (Huey): wake-up calls that hand a job id to a worker, and the sweep every minute.
 
-What a job has done lives in segapp's tables (segapp.services.jobs); Huey only carries "run job 12". Storage:
-a SQLite file in the instance folder by default (no server beyond the app's own); Redis when ``HUEY_REDIS_URL``
-is set (several app servers with one queue; needs the ``redis`` package). Several app servers may also keep one
-SQLite queue each, with a consumer beside each: the claim and the sweep work on the shared database, so any
-consumer finishes any job. Tests run in Huey's immediate mode (``HUEY_IMMEDIATE``): enqueue runs the job at once.
+What a job has done lives in segapp's tables (segapp.services.jobs); Huey only carries "run job 12". Storage
+(``HUEY_STORAGE``): ``file``, a SQLite file in the instance folder (the default: no server beyond the app's own);
+``database``, tables of the app's own database (several app servers on one PostgreSQL share one queue, no Redis);
+``redis`` (``HUEY_REDIS_URL``; needs the ``redis`` package). Several app servers may also keep one file queue
+each, with a consumer beside each: the claim and the sweep work on the shared database, so any consumer finishes
+any job. Tests run in Huey's immediate mode (``HUEY_IMMEDIATE``): enqueue runs the job at once.
 """
 
 import logging
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from segapp.database import immediate_transactions
 from segapp.extensions import db
+from segapp.jobs.db_storage import DatabaseStorage
 from segapp.services.jobs import enqueue, run_claimed, set_enqueuer, sweep_jobs
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ _stop_flag: list[threading.Event] = []
 
 
 def configure_queue(app: Flask) -> None:
-    """Point the queue at the app's storage: immediate (tests), Redis, or a SQLite file in the instance folder."""
+    """Point the queue at its storage: immediate (tests), the app's database, Redis, or a SQLite file."""
     for module in JOB_MODULES + [m for m in os.environ.get("SEGAPP_JOB_MODULES", "").split(",") if m.strip()]:
         import_module(module.strip())
     set_enqueuer(_hand_over)
@@ -44,8 +46,12 @@ def configure_queue(app: Flask) -> None:
         huey.immediate = True
         return
     huey._immediate = False
+    storage = app.config.get("HUEY_STORAGE") or ("redis" if app.config.get("HUEY_REDIS_URL") else "file")
+    if storage == "database":
+        huey.storage = DatabaseStorage(huey.name, url=app.config["SQLALCHEMY_DATABASE_URI"])
+        return
     url = app.config.get("HUEY_REDIS_URL")
-    if url:
+    if storage == "redis":
         from huey.storage import RedisStorage  # needs the redis package, installed only for this mode
 
         huey.storage = RedisStorage(huey.name, url=url)

@@ -25,8 +25,9 @@ STEPS = 30
 
 
 @pytest.fixture
-def consumers(database_url: str, queue_file: Path, tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen]]:
-    """Start consumers on the test database (lease of 2 seconds); any still running is killed at the end."""
+def consumers(database_url: str, queue_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen]]:
+    """Start consumers on the test database and queue (lease of 2 seconds); any still running is killed at the
+    end."""
     started: list[subprocess.Popen] = []
     env = dict(
         os.environ,
@@ -34,7 +35,7 @@ def consumers(database_url: str, queue_file: Path, tmp_path: Path) -> Iterator[C
         SECRET_KEY="test",
         FLASK_APP="wsgi.py",
         HUEY_IMMEDIATE="0",
-        HUEY_SQLITE_PATH=str(queue_file),
+        **queue_env,
         JOBS_LEASE_SECONDS="2",
         SEGAPP_JOB_MODULES="tests.jobs.kinds",
     )

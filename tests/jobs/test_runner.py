@@ -14,6 +14,7 @@ from segapp.models.base import utcnow
 from segapp.services.jobs import (
     cancel_job,
     claim_job,
+    enqueue_after_commit,
     job_cursor,
     job_file_ids,
     run_claimed,
@@ -186,3 +187,21 @@ def test_a_stopping_worker_gives_the_job_back_after_its_current_step(db: Any) ->
     assert (job.state, job.worker, job.done, job.lease_until) == ("queued", "", 1, None)
     assert [name for _id, name in job_file_ids(db.session, job, kind="part")] == ["part-0000"]
     assert run_job_now(db.session, job_id).state == "done"
+
+
+def test_a_job_is_handed_over_once_its_transaction_commits_and_never_after_a_rollback(db: Any) -> None:
+    dropped = start_job(db.session, "test_count", params={}, total=2, owner="test").id
+    enqueue_after_commit(db.session, dropped)
+    db.session.rollback()
+    kept = start_job(db.session, "test_count", params={}, total=2, owner="test").id
+    enqueue_after_commit(db.session, kept)
+    assert _state_in_other_session(db, kept) is None  # not committed: no worker could see it yet
+    db.session.commit()  # immediate mode: the hand-over runs the job here
+    assert _state(db, kept).state == "done"
+    db.session.commit()
+    assert db.session.get(BackgroundJob, dropped) is None or dropped == kept
+
+
+def _state_in_other_session(db: Any, job_id: int) -> str | None:
+    with Session(db.engine) as other:
+        return other.scalar(select(BackgroundJob.state).where(BackgroundJob.id == job_id))

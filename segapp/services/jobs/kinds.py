@@ -5,8 +5,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, event, select
+from sqlalchemy.orm import Session, scoped_session
 
 from segapp.models import BackgroundJob, JobFile
 
@@ -93,3 +93,21 @@ def enqueue(job_id: int) -> None:
     before it would not find the job (the sweep would still start it, a few minutes later)."""
     if _enqueuer:
         _enqueuer[0](job_id)
+
+
+def enqueue_after_commit(session: Session | scoped_session, job_id: int) -> None:
+    """Hand the job to the workers once the session's transaction commits (nothing if it rolls back): for a
+    service that starts a job but, as services do, leaves the commit to its view."""
+    real = session() if isinstance(session, scoped_session) else session
+
+    def committed(_session: Session) -> None:
+        if event.contains(real, "after_rollback", rolled_back):
+            event.remove(real, "after_rollback", rolled_back)
+        enqueue(job_id)
+
+    def rolled_back(_session: Session) -> None:
+        if event.contains(real, "after_commit", committed):
+            event.remove(real, "after_commit", committed)
+
+    event.listen(real, "after_commit", committed, once=True)
+    event.listen(real, "after_rollback", rolled_back, once=True)
