@@ -123,3 +123,31 @@ def test_a_small_export_still_streams_at_once(
     segment = make_registrable(lines=4)
     response = client.get(f"/segments/{segment.no}/contacts.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+
+
+def test_an_export_step_runs_the_same_statements_for_3_and_30_rows(
+    app: Flask, db: Any, make_registrable: Callable
+) -> None:
+    from segapp.services.jobs import claim_job, step_of
+    from segapp.services.jobs.exports import start_export
+    from tests.sqlcount import count_statements
+
+    def first_step(rows: int) -> int:
+        segment = make_registrable(lines=rows)
+        params = {"source": "segment_lines", "format": "csv", "segment_no": segment.no, "locale": "en"}
+        job_id = start_export(db.session, params, total=rows, user_id=None).id
+        db.session.commit()
+        job = claim_job(db.session, job_id, "w")
+        app.config["EXPORT_JOB_CHUNK_ROWS"] = rows
+        with count_statements(db.engine) as counted:
+            assert step_of("export")(db.session, job) is False
+            db.session.flush()
+        db.session.rollback()
+        assert job.done == 0  # rolled back: only the count mattered
+        return counted.count
+
+    saved = app.config.get("EXPORT_JOB_CHUNK_ROWS")
+    try:
+        assert first_step(3) == first_step(30)
+    finally:
+        app.config["EXPORT_JOB_CHUNK_ROWS"] = saved
