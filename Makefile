@@ -1,10 +1,11 @@
-# Two commands: `make run` (app on SQLite with demo data) and `make test` (the whole suite).
+# Two commands: `make run` (app on SQLite with demo data, with its jobs consumer) and `make test` (the whole suite).
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_CONCURRENCY ?= 2
+JOBS_WORKERS ?= 2
 N ?= 100000
 export FLASK_APP := wsgi.py
 
@@ -23,7 +24,8 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.run-insta
 run: $(VENV)/.run-installed
 	$(VENV)/bin/flask db upgrade
 	$(VENV)/bin/flask demo-data --if-empty
-	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile - wsgi:app
+	@# gunicorn and the background jobs' consumer under one command: Ctrl+C stops both (segapp/supervise.py).
+	HOST=$(HOST) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) JOBS_WORKERS=$(JOBS_WORKERS) $(PY) -m segapp.supervise
 
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest

@@ -27,6 +27,7 @@ BLUEPRINT_PACKAGES = [
     "segapp.registering",
     "segapp.setup",
     "segapp.users",
+    "segapp.jobs",
 ]
 
 
@@ -72,8 +73,10 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.after_request(add_security_headers)
 
     from segapp.cli import register_cli
+    from segapp.jobs.queue import configure_queue
 
     register_cli(app)
+    configure_queue(app)
     return app
 
 

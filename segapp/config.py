@@ -51,6 +51,14 @@ class Config:
     LOGIN_THROTTLE_MAX_SECONDS = 300
     # Proxies in front of the app whose X-Forwarded-For / -Proto are believed (0: none).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Background jobs (segapp.jobs.queue): the task queue's storage, the workers' lease, when exports become jobs.
+    HUEY_IMMEDIATE = os.environ.get("HUEY_IMMEDIATE", "0") == "1"
+    HUEY_STORAGE = os.environ.get("HUEY_STORAGE", "")  # file (default), database, redis
+    HUEY_REDIS_URL = os.environ.get("HUEY_REDIS_URL", "")
+    HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", "")  # default: instance/huey.db
+    JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "120"))
+    EXPORT_JOB_ROWS = int(os.environ.get("EXPORT_JOB_ROWS", "5000"))
+    EXPORT_JOB_CHUNK_ROWS = int(os.environ.get("EXPORT_JOB_CHUNK_ROWS", "5000"))  # rows an export job writes a step
 
 
 class TestConfig(Config):
@@ -61,3 +69,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     LOGIN_THROTTLE_MAX_SECONDS = 2
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # Jobs run where they are enqueued (Huey's immediate mode); tests of the consumer start a real one.
+    HUEY_IMMEDIATE = True

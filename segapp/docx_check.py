@@ -10,7 +10,9 @@ from io import BytesIO
 from lxml import etree
 
 MAIN_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-MACRO_TYPES = ("macroEnabled", "vbaProject", "vbaData", "activeX")
+# a Word template (.dotx) is a letter too: merged as a document
+MAIN_TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+MACRO_TYPES = ("macroEnabled", "vbaProject", "vbaData")
 # what a letter's parts may decompress to, in total, and how many parts it may have
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_PARTS = 2000
@@ -80,11 +82,12 @@ def check_docx(data: bytes, *, max_bytes: int) -> None:
                 budget -= _read_bounded(archive, info, budget)
             types = parse_xml(archive.read("[Content_Types].xml"))
             main = None
-            for override in types.iter(f"{CONTENT_TYPES_NS}Override"):
+            # a VBA project may hide under any name, declared by its extension (Default) or its name (Override)
+            for override in types.iter(f"{CONTENT_TYPES_NS}Override", f"{CONTENT_TYPES_NS}Default"):
                 content_type = override.get("ContentType", "")
                 if any(mark in content_type for mark in MACRO_TYPES):
                     raise DocxRejected("macro_enabled", content_type)
-                if content_type == MAIN_DOCUMENT:
+                if content_type in (MAIN_DOCUMENT, MAIN_TEMPLATE):
                     main = override.get("PartName", "").lstrip("/")
             if main is None or main not in names:
                 raise DocxRejected("not_docx", "no Word main document")

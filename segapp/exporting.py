@@ -180,6 +180,32 @@ def xlsx_chunks(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
     written as it is read, with inline text cells, into a zip streamed in chunks of CHUNK_ROWS
     rows; openpyxl, Excel and LibreOffice read it.
     """
+    columns = len(header)
+
+    def row_xml() -> Iterator[str]:
+        chunk: list[Sequence[Any]] = []
+        number = 2
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == CHUNK_ROWS:
+                yield xlsx_rows_xml(chunk, number, columns)
+                number += len(chunk)
+                chunk = []
+        yield xlsx_rows_xml(chunk, number, columns)
+
+    yield from xlsx_from_row_xml(title, header, row_xml())
+
+
+def xlsx_rows_xml(rows: Iterable[Sequence[Any]], first_number: int, column_count: int) -> str:
+    """The sheet XML of ``rows``, numbered from ``first_number`` (row 1 is the header): a part of a workbook that
+    :func:`xlsx_from_row_xml` puts together, so that a background job can write it a chunk at a time."""
+    columns = _column_letters(column_count)
+    return "".join(_xlsx_row(number, columns, row) for number, row in enumerate(rows, start=first_number))
+
+
+def xlsx_from_row_xml(title: str, header: Sequence[str], row_xml: Iterable[str]) -> Iterator[bytes]:
+    """An Excel workbook of one sheet whose rows after the header are given as sheet XML (:func:`xlsx_rows_xml`),
+    as bytes streamed while the parts are read."""
     columns = _column_letters(len(header))
     sheet_title = escape(_SHEET_TITLE_FORBIDDEN.sub(" ", title)[:31] or "Sheet1", {'"': "&quot;"})
     pipe = _Pipe()
@@ -189,13 +215,28 @@ def xlsx_chunks(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
         archive.writestr("xl/workbook.xml", _WORKBOOK.replace("{title}", sheet_title))
         yield pipe.take()
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            lines = [_SHEET_START, _xlsx_row(1, columns, header)]
-            for number, row in enumerate(rows, start=2):
-                lines.append(_xlsx_row(number, columns, row))
-                if number % CHUNK_ROWS == 0:
-                    sheet.write("".join(lines).encode())
-                    lines.clear()
-                    yield pipe.take()
-            lines.append(_SHEET_END)
-            sheet.write("".join(lines).encode())
+            sheet.write((_SHEET_START + _xlsx_row(1, columns, header)).encode())
+            for part in row_xml:
+                sheet.write(part.encode())
+                yield pipe.take()
+            sheet.write(_SHEET_END.encode())
     yield pipe.take()
+
+
+def csv_rows_text(rows: Iterable[Sequence[Any]], dialect: CsvDialect = CsvDialect()) -> str:
+    """The CSV lines of ``rows`` alone (no BOM, no header): a part that a background job writes a chunk at a
+    time; :func:`csv_header_text` starts the file."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=dialect.delimiter)
+    for row in rows:
+        writer.writerow([cell_text(value) for value in row])
+    return buffer.getvalue()
+
+
+def csv_header_text(header: Sequence[str], dialect: CsvDialect = CsvDialect()) -> str:
+    """The start of a CSV file as :func:`csv_chunks` writes it: the BOM (if the dialect has one) and the header."""
+    buffer = io.StringIO()
+    if dialect.bom:
+        buffer.write(BOM)
+    csv.writer(buffer, delimiter=dialect.delimiter).writerow([guard_formula(str(name)) for name in header])
+    return buffer.getvalue()

@@ -5,7 +5,11 @@ from werkzeug.wrappers import Response
 
 # No inline script or style and no eval: scripts and styles come from static files, and htmx
 # runs with allowEval off (so no htmx on-event attributes, no js: values, no trigger filters).
-CONTENT_SECURITY_POLICY = "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+# Images also as data: URIs: a letter's preview shows the pictures embedded in its .docx (a logo, a signature)
+# that way, never fetched from elsewhere (services/documents/preview.py keeps no other image source).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,

@@ -55,6 +55,13 @@ KEYMAP: tuple[Shortcut, ...] = (
         "grid",
         "criteria.why_line",
     ),
+    Shortcut(
+        "line_letter",
+        ("Alt+Shift+D",),
+        _l("The line's letter: personal text, download, upload as personalised, preview"),
+        "grid",
+        "segments.line_letter",
+    ),
     Shortcut("delete_line", ("Ctrl+Delete",), _l("Delete the line"), "grid"),
     Shortcut("undo_delete", ("Ctrl+Z",), _l("Put back the line just deleted (outside a text field)"), "page"),
     Shortcut("go_to_header", ("Alt+Shift+H",), _l("Go to the header's first field"), "page"),

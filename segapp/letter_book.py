@@ -22,160 +22,22 @@ from mailmerge.mergeoptions import MailMergeOptions
 from mailmerge.part import Part
 
 from segapp.docx_check import CONTENT_TYPES_NS, parse_xml
-from segapp.merge_layout import W, w
+from segapp.letter_notes import notes_parts, notes_shell, take_notes, xml_shell
+from segapp.letter_parts import (
+    COMMENT_RELATIONSHIPS,
+    HEADER_TYPES,
+    LetterPiece,
+    R,
+    content_types,
+    main_part,
+    personalised_letter,
+    rel_xml,
+    rels,
+    rels_name,
+    serialise,
+)
+from segapp.merge_layout import preserve_spaces, w
 from segapp.merge_template import PreparedTemplate, prepare
-
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-HEADER_TYPES = {
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
-}
-# ids Word requires unique in a document: annotations (bookmarks, revisions) and drawings
-ANNOTATION_TAGS = {w(tag) for tag in ("bookmarkStart", "bookmarkEnd", "ins", "del", "moveFrom", "moveTo")}
-ID_STRIDE = 100_000
-BOOKMARK_NAME_MAX = 40
-
-
-def preserve_spaces(root: etree._Element) -> None:
-    """Merged texts keep their leading and trailing spaces (the library writes w:t without xml:space)."""
-    for text in root.iter(w("t")):
-        if text.text and text.text != text.text.strip() and text.get(XML_SPACE) is None:
-            text.set(XML_SPACE, "preserve")
-
-
-def _serialise(element: etree._Element) -> bytes:
-    return etree.tostring(element, encoding="UTF-8")
-
-
-def _renumber(body: etree._Element, index: int) -> None:
-    """Bookmark names and ids, revision ids and drawing ids unique to this letter in the combined document."""
-    ids: dict[str, str] = {}
-    base = (index + 1) * ID_STRIDE
-
-    def new_id(old: str) -> str:
-        return ids.setdefault(old, str(base + len(ids)))
-
-    for element in body.iter(*ANNOTATION_TAGS):
-        if element.get(w("id")) is not None:
-            element.set(w("id"), new_id(element.get(w("id"))))
-        name = element.get(w("name"))
-        if element.tag == w("bookmarkStart") and name:
-            suffix = f"_{index}"
-            element.set(w("name"), name[: BOOKMARK_NAME_MAX - len(suffix)] + suffix)
-    drawings = {}
-    for drawing in body.iter(f"{{{WP}}}docPr"):
-        drawing.set("id", drawings.setdefault(id(drawing), str(base + len(ids) + len(drawings))))
-
-
-# the order of a section's properties (the schema's sequence): new ones go in their place
-SECTION_ORDER = [
-    w(tag)
-    for tag in (
-        "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders lnNumType "
-        "pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter docGrid printerSettings "
-        "sectPrChange"
-    ).split()
-]
-
-
-def _section_property(section: etree._Element, tag: str) -> etree._Element:
-    """The section's property tag, added in its place in the sequence when missing."""
-    found = section.find(w(tag))
-    if found is not None:
-        return found
-    new = etree.Element(w(tag))
-    rank = SECTION_ORDER.index(w(tag))
-    later = [child for child in section if child.tag in SECTION_ORDER and SECTION_ORDER.index(child.tag) > rank]
-    if later:
-        later[0].addprevious(new)
-    else:
-        section.append(new)
-    return new
-
-
-def _start_on_new_page(body: etree._Element) -> None:
-    """The letter's first section starts on a new page, its page numbers from 1."""
-    first = next(body.iter(w("sectPr")), None)
-    if first is None:
-        return
-    kind = _section_property(first, "type")
-    if kind.get(w("val")) not in ("oddPage", "evenPage"):
-        kind.set(w("val"), "nextPage")
-    _section_property(first, "pgNumType").set(w("start"), "1")
-
-
-def _with_section(paragraph: etree._Element | None, section: etree._Element) -> etree._Element:
-    """The letter's last paragraph carrying its section's properties (a section ends at such a paragraph)."""
-    paragraph = deepcopy(paragraph) if paragraph is not None else etree.Element(w("p"))
-    properties = paragraph.find(w("pPr"))
-    if properties is None:
-        properties = etree.Element(w("pPr"))
-        paragraph.insert(0, properties)
-    change = properties.find(w("pPrChange"))
-    if change is not None:
-        change.addprevious(deepcopy(section))
-    else:
-        properties.append(deepcopy(section))
-    return paragraph
-
-
-class _Letter:
-    """One letter of a chunk, ready to store: body pieces, its own parts and relationships."""
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-        self.files: dict[str, bytes] = {}
-        self.rels: list[tuple[str, str, str, str]] = []  # id, type, target, target mode
-        self.types: list[tuple[str, str]] = []  # part name, content type
-        self.copy_rels: list[tuple[str, str]] = []  # template rels file -> the letter's part's rels file
-
-    def set_body(self, body: etree._Element) -> None:
-        """The body split in what is written at once, its last paragraph, and its last section's properties."""
-        preserve_spaces(body)
-        _renumber(body, self.index)
-        _start_on_new_page(body)
-        section = body.find(w("sectPr"))
-        children = [child for child in body if child is not section]
-        last = children.pop() if children and children[-1].tag == w("p") else None
-        self.files["head.xml"] = b"".join(_serialise(child) for child in children)
-        self.files["tail.xml"] = _serialise(
-            _with_section(last, section if section is not None else etree.Element(w("sectPr")))
-        )
-        self.files["last.xml"] = _serialise(last) if last is not None else b""
-        self.files["sect.xml"] = _serialise(section) if section is not None else b""
-
-    def manifest(self) -> dict:
-        """What assemble needs besides the files."""
-        return {"index": self.index, "rels": self.rels, "types": self.types, "copy_rels": self.copy_rels}
-
-
-def _rels(data: bytes | None) -> dict[str, etree._Element]:
-    if not data:
-        return {}
-    return {rel.get("Id"): rel for rel in parse_xml(data).iter(f"{{{RELS_NS}}}Relationship")}
-
-
-def _rels_name(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", f"{name}.rels")
-
-
-def _content_types(archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
-    types = parse_xml(archive.read("[Content_Types].xml"))
-    overrides = {
-        o.get("PartName", "").lstrip("/"): o.get("ContentType", "") for o in types.iter(f"{CONTENT_TYPES_NS}Override")
-    }
-    defaults = {
-        d.get("Extension", "").lower(): d.get("ContentType", "") for d in types.iter(f"{CONTENT_TYPES_NS}Default")
-    }
-    return overrides, defaults
-
-
-def _main_part(overrides: Mapping[str, str]) -> str:
-    return next(name for name, kind in overrides.items() if kind.endswith(".main+xml"))
 
 
 class LetterBook:
@@ -186,14 +48,21 @@ class LetterBook:
         self.locale = locale
         self.template = self.prepared.docx
         with zipfile.ZipFile(BytesIO(self.template)) as archive:
-            self.overrides, self.defaults = _content_types(archive)
-            self.main = _main_part(self.overrides)
-            self.main_rels = _rels(archive.read(_rels_name(self.main)))
+            self.overrides, self.defaults = content_types(archive)
+            self.main = main_part(self.overrides)
+            self.main_rels = rels(archive.read(rels_name(self.main)))
             self.names = set(archive.namelist())
         self.merge_data = MergeData(options=MailMergeOptions())
         root = parse_xml(self.prepared.parts[self.main])
         Part(self.merge_data, root).parse()
         self.body = root.find(w("body"))
+        self.notes_parts = {
+            kind: name for kind, name in notes_parts(self.overrides).items() if name in self.prepared.parts
+        }
+        self.notes: dict[str, etree._Element] = {}
+        for kind, name in self.notes_parts.items():
+            self.notes[kind] = parse_xml(self.prepared.parts[name])
+            Part(self.merge_data, self.notes[kind]).parse()
         self.headers: dict[str, tuple[str, etree._Element]] = {}  # rel id -> (part name, parsed part)
         for rel_id, rel in self.main_rels.items():
             target = posixpath.normpath(posixpath.join(posixpath.dirname(self.main), rel.get("Target", "")))
@@ -207,20 +76,24 @@ class LetterBook:
         """Letters first_index, first_index + 1, ... merged and stored as one chunk (a small zip)."""
         out = BytesIO()
         manifest = []
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        # the fastest deflate: a chunk lives until the assembly, its size matters less than its time
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             for offset, letter in enumerate(letters):
-                made = _Letter(first_index + offset)
+                made = LetterPiece(first_index + offset)
                 if isinstance(letter, bytes | bytearray):
-                    self._personalised(made, bytes(letter))
+                    personalised_letter(made, bytes(letter), self.notes_parts)
                 else:
                     self._merged(made, letter)
+                # one entry per letter: its files as records, read back at once by assemble
+                records = BytesIO()
                 for name, content in made.files.items():
-                    archive.writestr(f"{made.index}/{name}", content)
+                    _write_record(records, name, content)
+                archive.writestr(str(made.index), records.getvalue())
                 manifest.append(made.manifest())
             archive.writestr("manifest.json", json.dumps(manifest))
         return out.getvalue()
 
-    def _merged(self, letter: _Letter, values: Mapping[str, str]) -> None:
+    def _merged(self, letter: LetterPiece, values: Mapping[str, str]) -> None:
         row = self.prepared.values(values, self.locale)
         body = deepcopy(self.body)
         self.merge_data.replace(body, row)
@@ -239,83 +112,16 @@ class LetterBook:
                 (new_id, self.main_rels[rel_id].get("Type"), posixpath.relpath(name, posixpath.dirname(self.main)), "")
             )
             letter.types.append((name, self.overrides[target]))
-            if _rels_name(target) in self.names:
-                letter.copy_rels.append((_rels_name(target), _rels_name(name)))
+            if rels_name(target) in self.names:
+                letter.copy_rels.append((rels_name(target), rels_name(name)))
         for reference in body.iter(w("headerReference"), w("footerReference")):
             if reference.get(f"{{{R}}}id") in renamed:
                 reference.set(f"{{{R}}}id", renamed[reference.get(f"{{{R}}}id")])
+        for kind, content in take_notes(
+            body, self.notes, letter.index, lambda note: self.merge_data.replace(note, row)
+        ).items():
+            letter.files[f"notes/{kind}"] = content
         letter.set_body(body)
-
-    def _personalised(self, letter: _Letter, docx: bytes) -> None:
-        """A personalised letter's body as it is, with copies of the parts it refers to (headers, images)."""
-        with zipfile.ZipFile(BytesIO(docx)) as archive:
-            overrides, defaults = _content_types(archive)
-            main = _main_part(overrides)
-            root = parse_xml(archive.read(main))
-            copied: dict[str, str] = {}
-            renamed = self._copy_relationships(letter, archive, main, overrides, defaults, copied, main_part=True)
-            body = root.find(w("body"))
-            for element in body.iter():
-                for attribute, value in element.attrib.items():
-                    if attribute.startswith(f"{{{R}}}") and value in renamed:
-                        element.set(attribute, renamed[value])
-        letter.set_body(body)
-
-    def _copy_relationships(
-        self,
-        letter: _Letter,
-        archive: zipfile.ZipFile,
-        part: str,
-        overrides: Mapping[str, str],
-        defaults: Mapping[str, str],
-        copied: dict[str, str],
-        *,
-        main_part: bool = False,
-    ) -> dict[str, str]:
-        """The parts a personalised part refers to, copied under names of this letter; old rel id -> new."""
-        renamed = {}
-        rels_name = _rels_name(part)
-        relationships = _rels(archive.read(rels_name)) if rels_name in archive.namelist() else {}
-        own_rels = []
-        for number, (rel_id, rel) in enumerate(sorted(relationships.items())):
-            kind, target, mode = rel.get("Type", ""), rel.get("Target", ""), rel.get("TargetMode", "")
-            if not kind.endswith(("/header", "/footer", "/image", "/hyperlink")):
-                continue  # styles, numbering, notes, comments...: the combined document has the template's
-            new_target = target
-            if mode != "External":
-                source = posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
-                if source not in archive.namelist():
-                    continue
-                if source not in copied:
-                    name = posixpath.join(
-                        posixpath.dirname(source), f"segapp{letter.index}_{posixpath.basename(source)}"
-                    )
-                    copied[source] = name
-                    content_type = overrides.get(source) or defaults.get(posixpath.splitext(source)[1][1:].lower(), "")
-                    letter.types.append((name, content_type))
-                    content = archive.read(source)
-                    if content_type in HEADER_TYPES:
-                        inner = self._copy_relationships(letter, archive, source, overrides, defaults, copied)
-                        content = self._renamed_xml(content, inner)
-                    letter.files[f"part/{name}"] = content
-                new_target = posixpath.relpath(copied[source], posixpath.dirname(part))
-            new_id = f"rIdSegapp{letter.index}p{len(copied)}x{number}"
-            renamed[rel_id] = new_id
-            own_rels.append((new_id, kind, new_target, mode))
-        if main_part:
-            letter.rels.extend(own_rels)
-        elif own_rels:
-            letter.files[f"part/{_rels_name(copied[part])}"] = _rels_xml(own_rels)
-        return renamed
-
-    @staticmethod
-    def _renamed_xml(content: bytes, renamed: Mapping[str, str]) -> bytes:
-        root = parse_xml(content)
-        for element in root.iter():
-            for attribute, value in element.attrib.items():
-                if attribute.startswith(f"{{{R}}}") and value in renamed:
-                    element.set(attribute, renamed[value])
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def assemble(self, chunks: Iterable[bytes], out: BinaryIO) -> None:
         """The combined .docx written to out, reading one chunk at a time."""
@@ -326,61 +132,67 @@ class LetterBook:
             tempfile.TemporaryFile() as parts_spool,
             tempfile.TemporaryFile() as rels_spool,
             tempfile.TemporaryFile() as types_spool,
+            tempfile.TemporaryFile() as footnotes_spool,
+            tempfile.TemporaryFile() as endnotes_spool,
         ):
-            spooled = zipfile.ZipFile(parts_spool, "w", zipfile.ZIP_STORED)
+            notes_spools = {"footnotes": footnotes_spool, "endnotes": endnotes_spool}
             with archive.open(self.main, "w", force_zip64=True) as document:
                 document.write(head)
                 pending: Mapping[str, bytes] | None = None
+                seen: set[int] = set()
                 for letter, files in self._letters(chunks):
+                    if letter["index"] in seen:
+                        continue  # a chunk stored twice by a resumed job: each letter once
+                    seen.add(letter["index"])
                     if pending is not None:
                         document.write(pending["tail.xml"])
                     document.write(files["head.xml"])
                     pending = {name: files[name] for name in ("tail.xml", "last.xml", "sect.xml")}
-                    self._spool(letter, files, spooled, rels_spool, types_spool, template)
+                    self._spool(letter, files, parts_spool, rels_spool, types_spool, template)
+                    for kind, spool in notes_spools.items():
+                        spool.write(files.get(f"notes/{kind}", b""))
                 if pending is not None:
                     document.write(pending["last.xml"] + pending["sect.xml"])
                 else:
-                    document.write(b"".join(_serialise(child) for child in self.body))
+                    # no letter: an empty page, not the template's fields
+                    document.write(serialise(etree.Element(w("p"))) + serialise(self.body.find(w("sectPr"))))
                 document.write(tail)
-            spooled.close()
             self._write_rest(archive, template, parts_spool, rels_spool, types_spool)
+            for kind, name in self.notes_parts.items():
+                before, after = notes_shell(self.notes[kind])
+                _write_between(archive, name, before, notes_spools[kind], after)
 
     def _letters(self, chunks: Iterable[bytes]) -> Iterator[tuple[dict, dict[str, bytes]]]:
         """Each letter's manifest and files, one chunk in memory at a time."""
         for data in chunks:
             with zipfile.ZipFile(BytesIO(data)) as archive:
                 for letter in json.loads(archive.read("manifest.json")):
-                    prefix = f"{letter['index']}/"
-                    files = {
-                        info.filename[len(prefix) :]: archive.read(info)
-                        for info in archive.infolist()
-                        if info.filename.startswith(prefix)
-                    }
-                    yield letter, files
+                    yield letter, dict(_read_records(BytesIO(archive.read(str(letter["index"])))))
 
     def _spool(
         self,
         letter: dict,
         files: Mapping[str, bytes],
-        spooled: zipfile.ZipFile,
+        parts_spool: BinaryIO,
         rels_spool: BinaryIO,
         types_spool: BinaryIO,
         template: zipfile.ZipFile,
     ) -> None:
+        """A letter's own parts, relationships and content types kept in the spools until the body is written."""
         for name, content in files.items():
             if name.startswith("part/"):
-                spooled.writestr(name[len("part/") :], content)
+                _write_record(parts_spool, name[len("part/") :], content)
         for source, target in letter["copy_rels"]:
-            spooled.writestr(target, template.read(source))
+            _write_record(parts_spool, target, template.read(source))
         for rel_id, kind, target, mode in letter["rels"]:
-            rels_spool.write(_rel_xml(rel_id, kind, target, mode))
+            rels_spool.write(rel_xml(rel_id, kind, target, mode))
         for name, content_type in letter["types"]:
             override = etree.Element(
                 f"{CONTENT_TYPES_NS}Override",
                 {"PartName": f"/{name}", "ContentType": content_type},
                 nsmap={None: CONTENT_TYPES_NS[1:-1]},
             )
-            types_spool.write(_serialise(override))
+            types_spool.write(serialise(override))
 
     def _write_rest(
         self,
@@ -391,34 +203,28 @@ class LetterBook:
         types_spool: BinaryIO,
     ) -> None:
         """The template's other parts, the letters' own parts, and the relationships and content types of all."""
-        main_rels = _rels_name(self.main)
+        main_rels = rels_name(self.main)
         update_fields = self.prepared.report.update_fields or self.merge_data.has_nested_fields
+        relationships, types, comments = _without_comments(
+            template.read(main_rels), template.read("[Content_Types].xml"), self.main
+        )
         for info in template.infolist():
-            if info.filename in (self.main, main_rels, "[Content_Types].xml"):
+            if info.filename in (self.main, main_rels, "[Content_Types].xml", *self.notes_parts.values(), *comments):
                 continue
             if info.filename.endswith("settings.xml"):
                 archive.writestr(info.filename, _settings(template.read(info), update_fields))
             else:
                 archive.writestr(info.filename, template.read(info))
         parts_spool.seek(0)
-        with zipfile.ZipFile(parts_spool) as spooled:
-            for info in spooled.infolist():
-                with spooled.open(info) as source, archive.open(info.filename, "w", force_zip64=True) as target:
-                    _copy(source, target)
-        _write_wrapped(archive, main_rels, template.read(main_rels), b"</Relationships>", rels_spool)
-        _write_wrapped(archive, "[Content_Types].xml", template.read("[Content_Types].xml"), b"</Types>", types_spool)
+        for name, content in _read_records(parts_spool):
+            archive.writestr(name, content)
+        _write_wrapped(archive, main_rels, relationships, b"</Relationships>", rels_spool)
+        _write_wrapped(archive, "[Content_Types].xml", types, b"</Types>", types_spool)
 
     def _document_shell(self) -> tuple[bytes, bytes]:
         """The main document's XML before and after the body's content."""
         root = deepcopy(self.body.getparent())
-        body = root.find(w("body"))
-        for child in list(body):
-            body.remove(child)
-        etree.SubElement(body, w("segappBody")).text = "SEGAPP-LETTERS"
-        text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        before, _, after = text.partition(b"SEGAPP-LETTERS")
-        # without the marker's own tags
-        return before[: before.rfind(b"<")], after[after.find(b">") + 1 :]
+        return xml_shell(root, root.find(w("body")))
 
 
 def _copy(source: BinaryIO, target: BinaryIO) -> None:
@@ -426,18 +232,17 @@ def _copy(source: BinaryIO, target: BinaryIO) -> None:
         target.write(block)
 
 
-def _rel_xml(rel_id: str, kind: str, target: str, mode: str) -> bytes:
-    attributes = {"Id": rel_id, "Type": kind, "Target": target}
-    if mode:
-        attributes["TargetMode"] = mode
-    return _serialise(etree.Element(f"{{{RELS_NS}}}Relationship", attributes, nsmap={None: RELS_NS}))
+def _write_record(spool: BinaryIO, name: str, content: bytes) -> None:
+    """A letter's part kept for later in the spool: its name and content, each with its length."""
+    encoded = name.encode()
+    spool.write(len(encoded).to_bytes(4, "big") + encoded + len(content).to_bytes(8, "big") + content)
 
 
-def _rels_xml(rels: list[tuple[str, str, str, str]]) -> bytes:
-    root = etree.Element(f"{{{RELS_NS}}}Relationships", nsmap={None: RELS_NS})
-    for rel in rels:
-        root.append(etree.fromstring(_rel_xml(*rel)))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+def _read_records(spool: BinaryIO) -> Iterator[tuple[str, bytes]]:
+    """The spooled parts, one at a time."""
+    while size := spool.read(4):
+        name = spool.read(int.from_bytes(size, "big")).decode()
+        yield name, spool.read(int.from_bytes(spool.read(8), "big"))
 
 
 def _write_wrapped(archive: zipfile.ZipFile, name: str, original: bytes, closing: bytes, spool: BinaryIO) -> None:
@@ -445,11 +250,34 @@ def _write_wrapped(archive: zipfile.ZipFile, name: str, original: bytes, closing
     head, found, tail = original.rpartition(closing)
     if not found:  # an empty root written as <Types .../>: reopen it
         head, tail = original.rstrip()[:-2] + b">", b""
+    _write_between(archive, name, head, spool, closing + tail)
+
+
+def _write_between(archive: zipfile.ZipFile, name: str, before: bytes, spool: BinaryIO, after: bytes) -> None:
+    """A part written as a stream: before, the spool's content, after."""
     spool.seek(0)
     with archive.open(name, "w", force_zip64=True) as target:
-        target.write(head)
+        target.write(before)
         _copy(spool, target)
-        target.write(closing + tail)
+        target.write(after)
+
+
+def _without_comments(relationships: bytes, types: bytes, main: str) -> tuple[bytes, bytes, set[str]]:
+    """The main part's relationships and the content types without the review comments' parts, and those parts."""
+    rels_root = parse_xml(relationships)
+    dropped = set()
+    for rel in list(rels_root):
+        if rel.get("Type", "").endswith(COMMENT_RELATIONSHIPS):
+            dropped.add(posixpath.normpath(posixpath.join(posixpath.dirname(main), rel.get("Target", ""))))
+            rels_root.remove(rel)
+    if not dropped:
+        return relationships, types, dropped
+    types_root = parse_xml(types)
+    for override in list(types_root):
+        if override.get("PartName", "").lstrip("/") in dropped:
+            types_root.remove(override)
+    written = {"xml_declaration": True, "encoding": "UTF-8", "standalone": True}
+    return etree.tostring(rels_root, **written), etree.tostring(types_root, **written), dropped
 
 
 def _settings(data: bytes, update_fields: bool) -> bytes:
@@ -462,4 +290,4 @@ def _settings(data: bytes, update_fields: bool) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-__all__ = ["W", "LetterBook", "preserve_spaces"]
+__all__ = ["LetterBook"]

@@ -4,6 +4,11 @@ A pure module: no Flask app, no database. docx-mailmerge2 merges; what it does n
 around it: names in any case, switches in the letter's language, IF fields, line breaks and control characters
 in values, layouts it breaks on (segapp.merge_layout), one section per letter in a combined document
 (segapp.letter_book), and the bad-file checks (segapp.docx_check).
+
+Upload: `check_docx(data, max_bytes=...)`, then `inspect_template(data)` (fields and warnings); one letter:
+`merge_document(template, values, locale=...)`; many letters: `book = LetterBook(template, locale=...)`,
+`book.chunk(letters, first_index=n)` for each few hundred (store the bytes; a resumed job makes the missing
+chunks again), then `book.assemble(stored_chunks, out)` with chunks in order, read one at a time.
 """
 
 from collections.abc import Mapping
@@ -15,7 +20,8 @@ from mailmerge import MailMerge
 from mailmerge.mergeoptions import MailMergeOptions, OptionAutoUpdateFields
 
 from segapp.docx_check import DocxRejected, check_docx
-from segapp.letter_book import LetterBook, preserve_spaces
+from segapp.letter_book import LetterBook
+from segapp.merge_layout import preserve_spaces
 from segapp.merge_template import PreparedTemplate, prepare
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 Each MERGEFIELD (and each IF segapp evaluates) becomes a plain complex field `MERGEFIELD <key>` in one
 paragraph, its code in one run; the key stands for the field's name and switches (or the IF's expression),
-which `merge_values` computes as Word would. What Word makes and the library breaks on is normalised here:
+which `PreparedTemplate.values` (segapp.merge_template) computes as Word would. What Word makes and the library breaks on is normalised here:
 fldSimple, a field code in one run, a bookmark or a tracked change inside a code, a result spanning
 paragraphs, NEXT fields (one letter per record). What cannot be normalised is refused naming the field.
 """
@@ -19,6 +19,8 @@ from segapp.merge_switches import Token, tokens
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SENTINEL_OPEN, SENTINEL_CLOSE = "\ue000", "\ue001"
 RECORD_FIELDS = {"NEXT", "NEXTIF", "SKIPIF"}
+# Word's merge blocks, merged as fields of these names (unknown to the catalogue unless it defines them)
+WORD_BLOCKS = {"ADDRESSBLOCK": "AddressBlock", "GREETINGLINE": "GreetingLine"}
 IF_OPERATORS = {"=", "<>", "<", "<=", ">", ">="}
 BOOKMARKS = {f"{{{W}}}bookmarkStart", f"{{{W}}}bookmarkEnd"}
 
@@ -95,6 +97,23 @@ class PartReport:
         key = f"segappf{len(self.specs)}"
         self.specs[key] = spec
         return key
+
+
+def preserve_spaces(root: etree._Element) -> None:
+    """Merged texts keep their spaces, and their line breaks are Word's own (Shift+Enter) breaks.
+
+    The library writes w:t without xml:space (Word drops the spaces at its ends) and a value's line breaks as
+    w:cr, which Word shows but other readers (mammoth's preview among them) ignore.
+    """
+    for carriage_return in root.iter(w("cr")):
+        carriage_return.tag = w("br")
+    for text in root.iter(w("t")):
+        if (
+            text.text
+            and text.text != text.text.strip()
+            and text.get("{http://www.w3.org/XML/1998/namespace}space") is None
+        ):
+            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
 def _run(rpr: etree._Element | None, child: etree._Element) -> etree._Element:
@@ -240,9 +259,17 @@ def _paragraph(element: etree._Element) -> etree._Element | None:
 
 
 def _result_rpr(raw: RawField) -> etree._Element | None:
-    """The formatting Word keeps for the merged value: the shown result's, else the code's."""
+    """The formatting Word gives the merged value: the shown result's (MERGEFORMAT), else the code's.
+
+    With \\* CHARFORMAT Word takes the formatting of the code's first character instead.
+    """
     candidates = []
-    if raw.separate is not None and raw.end is not None:
+    stop = raw.separate if raw.separate is not None else raw.end
+    if "CHARFORMAT" in raw.code().upper():
+        candidates = [
+            n for n in nodes_between(raw.begin, stop) if n.tag == w("r") and n.find(w("instrText")) is not None
+        ]
+    elif raw.separate is not None and raw.end is not None:
         candidates = [n for n in nodes_between(raw.separate, raw.end) if n.tag == w("r") and n.find(w("t")) is not None]
     candidates.append(raw.begin)
     for run in candidates:
@@ -305,15 +332,29 @@ def rewrite_code(raw: RawField, code: str) -> None:
             node.getparent().remove(node)
 
 
+def _spaced_operator(code: str) -> str:
+    """The code with spaces around the first comparison operator outside quotes."""
+    quoted = False
+    for position, char in enumerate(code):
+        if char == '"' and code[position - 1 : position] != "\\":
+            quoted = not quoted
+        elif not quoted and char in "<>=":
+            width = 2 if code[position : position + 2] in ("<>", "<=", ">=") else 1
+            return f"{code[:position]} {code[position : position + width]} {code[position + width :]}"
+    return code
+
+
 def if_spec(raw: RawField) -> FieldSpec | None:
     """The IF's expression when segapp can evaluate it as Word would (nested fields all merge fields or IFs)."""
     code = tokens(raw.code())
+    if len(code) < 4 or code[2].text not in IF_OPERATORS:
+        code = tokens(_spaced_operator(raw.code()))  # Word also reads { IF { MERGEFIELD x }="F" ... }
     if len(code) < 4 or code[2].text not in IF_OPERATORS:
         return None
     children = []
     for child in raw.children:
         kind = child.kind()
-        if kind == "MERGEFIELD":
+        if kind == "MERGEFIELD" or kind in WORD_BLOCKS:
             children.append(merge_spec(child))
         elif kind == "IF" and (nested := if_spec(child)) is not None:
             children.append(nested)
@@ -323,8 +364,11 @@ def if_spec(raw: RawField) -> FieldSpec | None:
 
 
 def merge_spec(raw: RawField) -> FieldSpec:
-    """A MERGEFIELD's name and code."""
+    """A MERGEFIELD's name and code (Word's address block and greeting line: a field of that name)."""
     code = tokens(raw.code())
+    if code and code[0].text.upper() in WORD_BLOCKS:
+        # their switches are layouts of Word's own, not formats of a value: the field's value is used as it is
+        return FieldSpec("merge", name=WORD_BLOCKS[code[0].text.upper()], code=[code[0]])
     name = code[1].text if len(code) > 1 and not code[1].switch else ""
     return FieldSpec("merge", name=name, code=code)
 
@@ -339,8 +383,8 @@ def _names(spec: FieldSpec) -> Iterator[str]:
 def normalise_field(raw: RawField, report: PartReport, split: set[etree._Element], nested: bool = False) -> None:
     """One field brought to the form the library merges well, its meaning recorded in the report."""
     kind = raw.kind()
-    if kind == "MERGEFIELD" or (kind == "IF" and if_spec(raw) is not None):
-        spec = merge_spec(raw) if kind == "MERGEFIELD" else if_spec(raw)
+    if kind in ("MERGEFIELD", *WORD_BLOCKS) or (kind == "IF" and if_spec(raw) is not None):
+        spec = merge_spec(raw) if kind != "IF" else if_spec(raw)
         for name in _names(spec):
             if name:
                 report.names.setdefault(name.casefold(), name)

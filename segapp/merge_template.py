@@ -15,7 +15,7 @@ from io import BytesIO
 from lxml import etree
 from mailmerge.constants import CONTENT_TYPES_PARTS
 
-from segapp.docx_check import CONTENT_TYPES_NS, DocxRejected, parse_xml
+from segapp.docx_check import CONTENT_TYPES_NS, MAIN_DOCUMENT, MAIN_TEMPLATE, DocxRejected, parse_xml
 from segapp.merge_layout import SENTINEL_CLOSE, SENTINEL_OPEN, FieldSpec, PartReport, normalise_part
 from segapp.merge_switches import format_text, format_value, parse_number, switches
 
@@ -98,7 +98,8 @@ def merged_part_names(archive: zipfile.ZipFile) -> list[str]:
     types = parse_xml(archive.read("[Content_Types].xml"))
     names = []
     for override in types.iter(f"{CONTENT_TYPES_NS}Override"):
-        if CONTENT_TYPES_PARTS.get(override.get("ContentType", "")) in MERGED_CATEGORIES:
+        content_type = override.get("ContentType", "").replace(MAIN_TEMPLATE, MAIN_DOCUMENT)
+        if CONTENT_TYPES_PARTS.get(content_type) in MERGED_CATEGORIES:
             names.append(override.get("PartName", "").lstrip("/"))
     return names
 
@@ -122,7 +123,10 @@ def prepare(docx: bytes) -> PreparedTemplate:
             out = BytesIO()
             with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as written:
                 for info in archive.infolist():
-                    written.writestr(info.filename, parts.get(info.filename) or archive.read(info))
+                    content = parts.get(info.filename) or archive.read(info)
+                    if info.filename == "[Content_Types].xml":
+                        content = content.replace(MAIN_TEMPLATE.encode(), MAIN_DOCUMENT.encode())
+                    written.writestr(info.filename, content)
         except KeyError as error:
             raise DocxRejected("not_docx", str(error)) from error
     return PreparedTemplate(out.getvalue(), report, parts, b"LibreOffice" in app)

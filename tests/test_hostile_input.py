@@ -35,6 +35,7 @@ from segapp.models import (
 )
 from segapp.segments.columns import HEADER_COLUMNS, SECTION_KEYS
 from segapp.services.demo import load_demo_data
+from segapp.services.jobs import job_file_ids, run_job_now, start_job
 from segapp.services.segments.lines import LINE_FIELDS, add_line, delete_line
 from segapp.services.segments.records import create_segment
 from segapp.services.users import create_user
@@ -191,6 +192,11 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         for i in range(5)
     )
     session.commit()
+    # A finished export job with its file, for the jobs pages.
+    job_params = {"source": "segment_lines", "format": "csv", "segment_no": segments[0].no, "locale": "en"}
+    job_id = start_job(session, "export", params=job_params, total=29, user_id=admin.id).id
+    session.commit()
+    ((file_id, _name),) = job_file_ids(session, run_job_now(session, job_id))
     questionnaire = session.scalars(select(ProfileQuestionnaire).order_by(ProfileQuestionnaire.code)).first()
     answer = session.scalars(select(ProfileAnswer).order_by(ProfileAnswer.id)).first()
     assert questionnaire is not None and answer is not None, "the demo data should have a questionnaire"
@@ -207,7 +213,8 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         section=SECTION_KEYS[0],
         action_id=deleted.id,
         entry_no=registered.entry_no,
-        file_id=1,  # a printable letters file: this registered segment has none, its download answers 404
+        job_id=job_id,
+        file_id=file_id,
         user_id=other.id,
         question_id=answer.question_id,
         answer_id=answer.id,

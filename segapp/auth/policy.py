@@ -12,8 +12,18 @@ from segapp.services.users import any_user_exists
 # Endpoints that anyone may reach without signing in.
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.first_admin", "main.health"})
 # Endpoints where any signed-in user (viewers too) may change their own things.
+# Starting a large export as a background job is a POST, but only reads: viewers may export too.
 SELF_SERVICE_ENDPOINTS = frozenset(
-    {"auth.logout", "auth.profile", "auth.change_password_view", "segments.remember_section"}
+    {
+        "auth.logout",
+        "auth.profile",
+        "auth.change_password_view",
+        "segments.remember_section",
+        "segments.export_line_contacts_csv",
+        "segments.export_line_contacts_xlsx",
+        "registering.export_entries_csv",
+        "registering.export_entries_xlsx",
+    }
 )
 # Blueprints whose changes are for administrators only.
 ADMIN_BLUEPRINTS = frozenset({"setup", "users"})

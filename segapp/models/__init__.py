@@ -36,7 +36,7 @@ from segapp.models.interaction_setup import (
     InteractionTemplateLanguage,
 )
 from segapp.models.interactions import CampaignEntry, InteractionLogEntry, LoggedSegment
-from segapp.models.jobs import BackgroundJob, JobFile
+from segapp.models.jobs import BackgroundJob, JobFile, QueueSchedule, QueueTask, QueueValue
 from segapp.models.profiles import ProfileAnswer, ProfileQuestion, ProfileQuestionnaire
 from segapp.models.reference import (
     BusinessRelation,
@@ -84,6 +84,9 @@ __all__ = [
     "InteractionTemplate",
     "InteractionTemplateLanguage",
     "JobFile",
+    "QueueSchedule",
+    "QueueTask",
+    "QueueValue",
     "JobResponsibility",
     "Language",
     "LoggedSegment",

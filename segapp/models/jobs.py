@@ -4,7 +4,7 @@ segapp's own tables, so that a job whose worker died is taken up again where it 
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from segapp.models.base import Base, utcnow
@@ -55,3 +55,38 @@ class JobFile(Base):
     size: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+
+
+class QueueTask(Base):
+    """A wake-up call waiting in the task queue when it is kept in the app's database (HUEY_STORAGE=database):
+    Huey's opaque message, taken by one consumer (SKIP LOCKED on PostgreSQL)."""
+
+    __tablename__ = "queue_task"
+    __table_args__ = (Index("ix_queue_task_order", "queue", "priority", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    queue: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    priority: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class QueueSchedule(Base):
+    """A task Huey runs later (a retry, an eta), when the queue is kept in the app's database."""
+
+    __tablename__ = "queue_schedule"
+    __table_args__ = (Index("ix_queue_schedule_due", "queue", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    queue: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    due_at: Mapped[datetime] = mapped_column(DateTime)  # naive UTC, as Huey gives it
+
+
+class QueueValue(Base):
+    """Huey's key-value data (revoked tasks, locks), when the queue is kept in the app's database."""
+
+    __tablename__ = "queue_value"
+
+    queue: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)

@@ -15,6 +15,7 @@ from segapp.captions import enum_caption, enum_choices
 from segapp.exporting import CHUNK_ROWS, csv_chunks, excel_dialect, xlsx_chunks
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
+from segapp.jobs.export_views import export_or_job
 from segapp.models import Campaign, DeliveryStatus, Evaluation, InteractionTemplate
 from segapp.numbers import count_text
 from segapp.registering.blueprint import bp
@@ -134,20 +135,51 @@ def _export(extension: str) -> tuple[list[str], Iterator[list[Any]], str]:
     return header, _rows(db.engine, export_select(flt), captions), filename
 
 
-@bp.get("/interaction-log-entries/export.csv")
-def export_entries_csv() -> Response:
+def _export_job_params(extension: str) -> dict[str, Any]:
+    """What a background export of the filtered entries needs (above EXPORT_JOB_ROWS entries)."""
+    flt = _filter(request.args)
+    return {
+        "source": "entries",
+        "format": extension,
+        "filter": flt.args(),
+        "filename": f"interaction-log-entries-{date.today().isoformat()}.{extension}",
+        "title": _("Export of interaction log entries"),
+        "sheet": _("Interaction log entries"),
+    }
+
+
+def _export_or_job(extension: str, stream: Callable[[], Response]) -> Any:
+    return export_or_job(
+        _export_job_params(extension),
+        stream,
+        back_url=url_for("registering.list_entries", **_filter(request.args).args()),
+        owner="interaction_log_entries",
+    )
+
+
+# GET streams the file, or (many entries) asks whether to prepare it in the background; POST starts that job.
+@bp.route("/interaction-log-entries/export.csv", methods=["GET", "POST"])
+def export_entries_csv() -> Any:
     """The filtered entries as CSV that Excel opens in columns in the user's language."""
-    header, rows, filename = _export("csv")
-    dialect = excel_dialect(str(get_locale() or ""))
-    response = Response(csv_chunks(header, rows, dialect), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+
+    def stream() -> Response:
+        header, rows, filename = _export("csv")
+        dialect = excel_dialect(str(get_locale() or ""))
+        response = Response(csv_chunks(header, rows, dialect), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    return _export_or_job("csv", stream)
 
 
-@bp.get("/interaction-log-entries/export.xlsx")
-def export_entries_xlsx() -> Response:
+@bp.route("/interaction-log-entries/export.xlsx", methods=["GET", "POST"])
+def export_entries_xlsx() -> Any:
     """The filtered entries as an Excel workbook, streamed as the rows are read."""
-    header, rows, filename = _export("xlsx")
-    response = Response(xlsx_chunks(_("Interaction log entries"), header, rows), mimetype=XLSX_TYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+
+    def stream() -> Response:
+        header, rows, filename = _export("xlsx")
+        response = Response(xlsx_chunks(_("Interaction log entries"), header, rows), mimetype=XLSX_TYPE)
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    return _export_or_job("xlsx", stream)

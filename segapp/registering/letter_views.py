@@ -12,7 +12,7 @@ from segapp.models import BackgroundJob, JobFile, LoggedSegment
 from segapp.registering.blueprint import bp
 from segapp.services.documents.entry_letter import entry_letter
 from segapp.services.documents.printable import printable_job
-from segapp.services.documents.printable_files import ZIP_PREFIX, read_job_file, stream_zip
+from segapp.services.documents.printable_files import ZIP_KIND, ZIP_PREFIX, read_job_file, stream_zip
 from segapp.services.errors import NotFound, ServiceError
 from segapp.services.jobs import job_file_ids
 
@@ -67,7 +67,7 @@ def download_printable_file(entry_no: int, file_id: int) -> Response:
 def download_printable_zip(entry_no: int) -> Response:
     """The .zip of one letter per contact, streamed from the job's parts on a connection of its own."""
     job = _job_of(entry_no)
-    parts = [file_id for file_id, name in job_file_ids(db.session, job, "part") if name.startswith(ZIP_PREFIX)]
+    parts = [file_id for file_id, name in job_file_ids(db.session, job, ZIP_KIND) if name.startswith(ZIP_PREFIX)]
     if not parts:
         abort(404)
     engine = db.engine

@@ -13,6 +13,7 @@ from segapp.captions import enum_caption
 from segapp.exporting import CHUNK_ROWS, csv_chunks, excel_dialect, xlsx_chunks
 from segapp.extensions import db
 from segapp.forms import submit_form
+from segapp.jobs.export_views import export_or_job
 from segapp.models import CorrespondenceType
 from segapp.numbers import count_text
 from segapp.segments.action_forms import mailing_group_form
@@ -50,21 +51,54 @@ def _download(response: Response, filename: str) -> Response:
     return response
 
 
-@bp.get("/<segment_no>/contacts.csv")
-def export_line_contacts_csv(segment_no: str) -> Response:
+def _export_job_params(segment_no: str, extension: str) -> dict[str, Any]:
+    """What a background export of the segment's line contacts needs (above EXPORT_JOB_ROWS lines)."""
+    return {
+        "source": "segment_lines",
+        "format": extension,
+        "segment_no": segment_no,
+        "filename": f"segment-{segment_no}-contacts.{extension}",
+        "title": _("Export of the contacts of segment %(no)s", no=segment_no),
+        "sheet": _("Segment %(no)s", no=segment_no),
+    }
+
+
+# GET streams the file, or (a large segment) asks whether to prepare it in the background; POST starts that job.
+@bp.route("/<segment_no>/contacts.csv", methods=["GET", "POST"])
+def export_line_contacts_csv(segment_no: str) -> Any:
     """The contacts of the segment's lines as CSV that Excel opens in columns in the user's language."""
-    header, rows = _export(segment_no)
-    dialect = excel_dialect(str(get_locale() or ""))
-    response = Response(csv_chunks(header, rows, dialect), mimetype="text/csv")
-    return _download(response, f"segment-{segment_no}-contacts.csv")
+    load_segment(segment_no)
+
+    def stream() -> Response:
+        header, rows = _export(segment_no)
+        dialect = excel_dialect(str(get_locale() or ""))
+        response = Response(csv_chunks(header, rows, dialect), mimetype="text/csv")
+        return _download(response, f"segment-{segment_no}-contacts.csv")
+
+    return export_or_job(
+        _export_job_params(segment_no, "csv"),
+        stream,
+        back_url=url_for("segments.show_segment", segment_no=segment_no),
+        owner=f"segment:{segment_no}",
+    )
 
 
-@bp.get("/<segment_no>/contacts.xlsx")
-def export_line_contacts_xlsx(segment_no: str) -> Response:
+@bp.route("/<segment_no>/contacts.xlsx", methods=["GET", "POST"])
+def export_line_contacts_xlsx(segment_no: str) -> Any:
     """The contacts of the segment's lines as an Excel workbook, streamed as the rows are read."""
-    header, rows = _export(segment_no)
-    response = Response(xlsx_chunks(_("Segment %(no)s", no=segment_no), header, rows), mimetype=XLSX_TYPE)
-    return _download(response, f"segment-{segment_no}-contacts.xlsx")
+    load_segment(segment_no)
+
+    def stream() -> Response:
+        header, rows = _export(segment_no)
+        response = Response(xlsx_chunks(_("Segment %(no)s", no=segment_no), header, rows), mimetype=XLSX_TYPE)
+        return _download(response, f"segment-{segment_no}-contacts.xlsx")
+
+    return export_or_job(
+        _export_job_params(segment_no, "xlsx"),
+        stream,
+        back_url=url_for("segments.show_segment", segment_no=segment_no),
+        owner=f"segment:{segment_no}",
+    )
 
 
 @bp.get("/<segment_no>/labels.docx")

@@ -24,8 +24,12 @@ class RowRenderer:
     def __init__(self, line_url: str, can_edit: bool) -> None:
         self.line_url = str(escape(line_url))
         self.can_edit = can_edit
-        self.inherited = str(escape(_("Inherited")))
-        self.no_document = str(escape(_("None")))
+        self.documents = {
+            "inherited": str(escape(_("Inherited"))),
+            "text": str(escape(_("Personal text"))),
+            "personalised": f'<span class="mark-personalised">{escape(_("Personalised"))}</span>',
+            "none": str(escape(_("None"))),
+        }
         self.formatted: dict[tuple[str, Any], str] = {}
         # Per column: (column, editable, opening up to data-value or up to the cell's text).
         self.plan = []
@@ -51,7 +55,7 @@ class RowRenderer:
         for column in GRID_COLUMNS:
             if column.kind == "readonly":
                 if column.name == "document":
-                    shown = (self.inherited if row.has_document else self.no_document) if line.contact_no else ""
+                    shown = self.documents[row.document] if line.contact_no else ""
                 else:
                     shown = str(escape(getattr(row, column.name) or ""))
                 values.append((shown, ""))

@@ -781,6 +781,18 @@
     htmx.ajax("GET", entry.url + "?line=" + encodeURIComponent(tr.dataset.lineNo), { target: "#grid-status", swap: "innerHTML" });
   }
 
+  // ---- The line's letter --------------------------------------------------------------------------------
+
+  // Its dialog (personal text, download, upload, preview) arrives in the dialog slot and opens itself; the focus
+  // comes back to this cell when it closes.
+  function lineLetter(td) {
+    var tr = td && td.closest("tr[data-line-no]");
+    var entry = keymap.filter(function (e) { return e.action === "line_letter"; })[0];
+    if (!tr || !entry || !entry.url) return;
+    lastFocus = td;
+    htmx.ajax("GET", entry.url + "?line=" + encodeURIComponent(tr.dataset.lineNo), { target: "#letter-dialog", swap: "outerHTML" });
+  }
+
   // ---- Page actions --------------------------------------------------------------------------------------
 
   function goToHeader() {
@@ -851,6 +863,7 @@
     if (action === "copy_above") { event.preventDefault(); return copyAbove(td); }
     if (action === "delete_line") { event.preventDefault(); return deleteLine(td); }
     if (action === "why_here") { event.preventDefault(); return whyHere(td); }
+    if (action === "line_letter") { event.preventDefault(); return lineLetter(td); }
     if (entry && entry.scope === "page") { event.preventDefault(); return runPageAction(entry); }
     if (event.key.length === 1 && !event.ctrlKey && !event.altKey && !event.metaKey && td.dataset.edit) {
       event.preventDefault();
@@ -985,6 +998,7 @@
     if (event.target.closest("[data-new-line-button]")) openNewLine();
     if (event.target.closest("[data-undo-delete]")) undoDelete();
     if (event.target.closest("[data-why-line]")) whyHere(activeCell() || (grid() && grid().querySelector("tr[data-line-no] td[data-field]")));
+    if (event.target.closest("[data-line-letter]")) lineLetter(activeCell() || (grid() && grid().querySelector("tr[data-line-no] td[data-field]")));
     var choice = event.target.closest("dialog [data-answer]");
     if (choice) { answered = choice; choice.closest("dialog").close(); }
     var option = event.target.closest("[data-contact-choices] [role=option]");
@@ -995,6 +1009,13 @@
     var yes = answered && event.target.contains(answered) && answered.dataset.answer === "yes";
     answered = null;
     if (asking && event.target.querySelector("[data-answer]") && answer(yes)) { lastFocus = null; return; }
+    if (lastFocus && !document.contains(lastFocus) && lastFocus.matches("td[data-field]")) {
+      // The row was swapped while the dialog was open (its letter changed): the same cell of the new row.
+      var again = cellIn(document.getElementById(lastFocus.closest("tr").id), lastFocus.dataset.field);
+      lastFocus = null;
+      if (again) focusCell(again);
+      return;
+    }
     if (lastFocus && document.contains(lastFocus)) {
       var back = lastFocus;
       lastFocus = null;

@@ -267,4 +267,5 @@ def test_go_back_runs_the_same_statements_whatever_its_size(db, make_segment, ma
     small = _go_back_statements(db, make_segment, contacts[:1])
     large = _go_back_statements(db, make_segment, contacts)
     assert [len(s) for s in small] == [len(s) for s in large], large
-    assert len(large[0]) <= 10 and len(large[1]) <= 10, large
+    # The lines' documents follow them in two statements (services/documents/carrying.py).
+    assert len(large[0]) <= 12 and len(large[1]) <= 12, large

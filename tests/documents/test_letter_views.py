@@ -1,183 +1,176 @@
-"""Through the test client: registering with *send* gives the printable letters on the registered segment (at once
-when few, else a progress that polls), their downloads, an entry's letter produced again, and anonymising's gaps."""
+"""The letter of a line through the test client: the dialog, its changes answering the dialog's body with the
+grid's row, the download, the preview, refusals with their message; a viewer reads only; on both databases."""
 
-import io
-import json
-import re
-import zipfile
 from collections.abc import Callable
+from io import BytesIO
 from typing import Any
 
-import pytest
-from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from segapp.models import (
-    Contact,
-    InteractionLogEntry,
-    InteractionLogEntryFile,
-    LoggedSegment,
-    SegmentHeader,
-    SegmentLineDocument,
-)
-from segapp.services.contacts.records import anonymise_contact
-from segapp.services.documents import printable
-from segapp.services.jobs import run_job_now
-from tests.documents.letters_support import add_template_document, docx_text, letter_template
+from segapp.models import Role, SegmentHeader, SegmentLineDocument
+from segapp.services.documents.line_letters import DOCX_TYPE, letter_state
+from tests.documents.letter_support import docx_text, letter_docx, store_template
 
-__all__ = ["add_template_document"]
 HX = {"HX-Request": "true"}
 
 
-def _register(client: FlaskClient, db: Any, segment_no: str) -> int:
-    response = client.post(f"/segments/{segment_no}/register", data={"send_documents": "1"}, headers=HX)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return db.session.scalars(select(LoggedSegment.entry_no)).one()
+def _url(header: SegmentHeader, line_no: int, tail: str) -> str:
+    return f"/segments/{header.no}/lines/{line_no}/letter{tail}"
 
 
-def _entries(db: Any) -> list[InteractionLogEntry]:
-    return list(db.session.scalars(select(InteractionLogEntry).order_by(InteractionLogEntry.entry_no)))
-
-
-def test_a_few_letters_are_ready_on_the_registered_segment_with_their_downloads(
-    client: FlaskClient,
-    db: Any,
-    login: Callable[..., Any],
-    make_registrable: Callable[..., SegmentHeader],
-    add_template_document: Callable[..., Any],
+def test_the_dialog_shows_the_letters_source_text_and_preview(
+    client: Any, login: Any, db: Any, make_registrable: Callable[..., SegmentHeader]
 ) -> None:
     login()
-    header = make_registrable(2)
-    add_template_document("ITA")
-    entry_no = _register(client, db, header.no)
+    header = make_registrable(lines=1)
+    store_template(db)
+    html = client.get(f"/segments/{header.no}/letter?line=10000", headers=HX).get_data(as_text=True)
+    assert 'id="letter-dialog"' in html and "data-open" in html
+    assert "Letter of line 10000 · R00001 Person 00001" in html
+    assert "Merged from template LETTER, version 1 in ITA (letter-ita-v1.docx)." in html
+    assert 'id="letter-personal-text"' in html and "/lines/10000/letter/preview" in html
 
-    page = client.get(f"/registered-segments/{entry_no}").get_data(as_text=True)
-
-    assert "Done: 2 of 2 letters." in page and "hx-trigger" not in page.split('id="printable-letters"')[1][:200]
-    links = re.findall(rf'href="(/registered-segments/{entry_no}/letters/\d+)"', page)
-    assert len(links) == 1
-    document = client.get(links[0])
-    assert document.status_code == 200 and "attachment" in document.headers["Content-Disposition"]
-    text = docx_text(document.data)
-    assert "Gentile Person 00001" in text and "Gentile Person 00002" in text
-    archive = client.get(f"/registered-segments/{entry_no}/letters.zip")
-    assert archive.status_code == 200
-    with zipfile.ZipFile(io.BytesIO(archive.data)) as letters:
-        assert [name.split(" ")[1] for name in sorted(letters.namelist())] == ["R00001", "R00002"]
-    # Another registered segment's file is not served from this one.
-    assert client.get(f"/registered-segments/{entry_no}/letters/999999").status_code == 404
+    preview = client.get(_url(header, 10000, "/preview"), headers=HX).get_data(as_text=True)
+    assert "<p>Gentile Person 00001,</p>" in preview
+    assert "Empty in this letter: City, PersonalText." in preview
 
 
-def test_many_letters_show_a_progress_that_polls_until_the_workers_are_done(
-    client: FlaskClient,
-    db: Any,
-    login: Callable[..., Any],
-    make_registrable: Callable[..., SegmentHeader],
-    add_template_document: Callable[..., Any],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(printable, "INLINE_LETTERS", 1)
-    login()
-    header = make_registrable(3)
-    add_template_document("ITA")
-    entry_no = _register(client, db, header.no)
-
-    page = client.get(f"/registered-segments/{entry_no}").get_data(as_text=True)
-    assert "Waiting to start: 3 letters." in page
-    assert f'hx-get="/registered-segments/{entry_no}/letters"' in page and "<progress" in page
-    assert client.get(f"/registered-segments/{entry_no}/letters.zip").status_code == 404
-
-    running = client.get(f"/registered-segments/{entry_no}/letters", headers=HX)
-    assert "HX-Trigger" not in running.headers
-    job = printable.printable_job(db.session, entry_no)
-    run_job_now(db.session, job.id)
-    finished = client.get(f"/registered-segments/{entry_no}/letters", headers=HX)
-    fragment = finished.get_data(as_text=True)
-    assert "Done: 3 of 3 letters." in fragment and "hx-trigger" not in fragment
-    # The page then reloads its entries, now sent.
-    assert finished.headers["HX-Trigger"] == "printable-letters-finished"
-    assert 'hx-trigger="printable-letters-finished from:body"' in page
-    assert f"/registered-segments/{entry_no}/letters.zip" in fragment
-
-
-def test_an_entrys_letter_is_produced_again_from_its_version_and_values_or_its_own_file(
-    client: FlaskClient,
-    db: Any,
-    login: Callable[..., Any],
-    make_registrable: Callable[..., SegmentHeader],
-    add_template_document: Callable[..., Any],
+def test_saving_the_personal_text_answers_the_body_and_the_lines_row(
+    client: Any, login: Any, db: Any, make_registrable: Callable[..., SegmentHeader]
 ) -> None:
     login()
-    header = make_registrable(3)
-    add_template_document("ITA")
-    db.session.add_all(
-        [
-            SegmentLineDocument(segment_no=header.no, line_no=10000, personal_text="Ci vediamo in fiera."),
-            SegmentLineDocument(
-                segment_no=header.no, line_no=20000, file_name="mine.docx", content=letter_template("Caro Luca")
-            ),
-        ]
+    header = make_registrable(lines=1)
+    store_template(db)
+    response = client.put(
+        _url(header, 10000, "/text"), data={"personal_text": "Ci vediamo in fiera", "start": ""}, headers=HX
     )
-    db.session.commit()
-    entry_no = _register(client, db, header.no)
-    # A newer version of the template later does not change the letter an entry produces.
-    add_template_document("ITA", content=letter_template("Egregio"))
-    first, second, third = _entries(db)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Personal text saved." in html and "Ci vediamo in fiera</textarea>" in html
+    assert '<tr id="line-10000"' in html and 'hx-swap-oob="true"' in html and ">Personal text</td>" in html
 
-    letter = client.get(f"/interaction-log-entries/{first.entry_no}/letter")
-    assert letter.status_code == 200
-    assert docx_text(letter.data).split("\n")[:2] == ["Gentile Person 00001", "Ci vediamo in fiera."]
-    assert "Caro Luca" in docx_text(client.get(f"/interaction-log-entries/{second.entry_no}/letter").data)
-    page = client.get(f"/registered-segments/{entry_no}").get_data(as_text=True)
-    assert f'href="/interaction-log-entries/{third.entry_no}/letter"' in page
-    assert client.get("/interaction-log-entries/999999/letter").status_code == 404
-
-
-def test_an_entry_without_a_document_says_so_instead_of_failing(
-    client: FlaskClient,
-    db: Any,
-    login: Callable[..., Any],
-    make_registrable: Callable[..., SegmentHeader],
-) -> None:
-    login()
-    header = make_registrable(1)
-    client.post(f"/segments/{header.no}/register", data={}, headers=HX)
-    entry = _entries(db)[0]
-    page = client.get(f"/interaction-log-entries?registered={entry.logged_segment_entry_no}").get_data(as_text=True)
-    assert f"/interaction-log-entries/{entry.entry_no}/letter" not in page
-    answer = client.get(f"/interaction-log-entries/{entry.entry_no}/letter", follow_redirects=True)
-    assert answer.status_code == 200
-    assert f"Interaction log entry {entry.entry_no} has no letter" in answer.get_data(as_text=True)
-
-
-def test_anonymising_erases_the_contacts_values_and_files_and_the_letter_shows_the_gap(
-    client: FlaskClient,
-    db: Any,
-    login: Callable[..., Any],
-    make_registrable: Callable[..., SegmentHeader],
-    add_template_document: Callable[..., Any],
-) -> None:
-    login()
-    header = make_registrable(2)
-    add_template_document("ITA")
-    db.session.add_all(
-        [
-            SegmentLineDocument(segment_no=header.no, line_no=10000, personal_text="Grazie, Person!"),
-            SegmentLineDocument(segment_no=header.no, line_no=20000, file_name="p2.docx", content=b"x"),
-        ]
+    # Someone else's change meanwhile: 409, their text named as the one saved, the user's typing kept.
+    response = client.put(_url(header, 10000, "/text"), data={"personal_text": "Mio", "start": ""}, headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone else changed the personal text to “Ci vediamo in fiera” in the meantime." in html
+    assert "Mio</textarea>" in html
+    assert 'name="start" value="Ci vediamo in fiera"' in html
+    db.session.rollback()
+    assert letter_state(db.session, header.no, 10000).personal_text == "Ci vediamo in fiera"
+    # Saving again, having seen theirs, writes the user's text.
+    response = client.put(
+        _url(header, 10000, "/text"), data={"personal_text": "Mio", "start": "Ci vediamo in fiera"}, headers=HX
     )
-    db.session.commit()
-    _register(client, db, header.no)
-    first, second = _entries(db)
-    for no in ("R00001", "R00002"):
-        anonymise_contact(db.session, db.session.get(Contact, no))
-    db.session.commit()
+    assert response.status_code == 200
+    db.session.rollback()
+    assert letter_state(db.session, header.no, 10000).personal_text == "Mio"
 
-    db.session.expire_all()
-    assert db.session.scalar(select(InteractionLogEntryFile.entry_no)) is None
-    values = json.loads(db.session.get(InteractionLogEntry, first.entry_no).merge_values)
-    assert "Person" not in json.dumps(values) and "R00001" not in json.dumps(values)
-    letter = docx_text(client.get(f"/interaction-log-entries/{first.entry_no}/letter").data)
-    assert letter.split("\n")[:2] == ["Gentile ", ""]
-    # The personalised file is gone: the letter is its template version with the gaps.
-    assert docx_text(client.get(f"/interaction-log-entries/{second.entry_no}/letter").data).startswith("Gentile ")
+
+def test_download_merges_the_letter_or_says_why_there_is_none(
+    client: Any, login: Any, db: Any, make_registrable: Callable[..., SegmentHeader]
+) -> None:
+    login()
+    header = make_registrable(lines=1)
+    response = client.get(_url(header, 10000, ".docx"))
+    assert response.status_code == 422
+    assert "Interaction template LETTER has no Word document yet" in response.get_data(as_text=True)
+    dialog = client.get(f"/segments/{header.no}/letter?line=10000", headers=HX).get_data(as_text=True)
+    assert 'data-letter-state="none"' in dialog and 'id="letter-download"' not in dialog
+
+    store_template(db)
+    response = client.get(_url(header, 10000, ".docx"))
+    assert response.status_code == 200 and response.mimetype == DOCX_TYPE
+    assert f"{header.no}-10000-R00001.docx" in response.headers["Content-Disposition"]
+    assert docx_text(response.data)[0] == "Gentile Person 00001,"
+
+
+def test_an_uploaded_letter_personalises_the_line_and_a_bad_file_is_refused(
+    client: Any, login: Any, db: Any, make_registrable: Callable[..., SegmentHeader]
+) -> None:
+    login()
+    header = make_registrable(lines=1)
+    store_template(db)
+    bad = client.post(
+        _url(header, 10000, "/personalised"),
+        data={"token": "", "file": (BytesIO(b"MZ not a docx"), "virus.exe")},
+        headers=HX,
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422
+    assert "This file is not a Word document (.docx): nothing was stored." in bad.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(SegmentLineDocument)) == 0
+
+    edited = letter_docx("Caro Mario, modificata in Word")
+    response = client.post(
+        _url(header, 10000, "/personalised"),
+        data={"token": "", "file": (BytesIO(edited), "mario.docx")},
+        headers=HX,
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The line is personalised" in html and 'data-letter-state="personalised"' in html
+    assert '<span class="mark-personalised">Personalised</span>' in html  # the grid's row, out of band
+    assert client.get(_url(header, 10000, ".docx")).data == edited
+
+    db.session.rollback()
+    token = letter_state(db.session, header.no, 10000).token
+    response = client.delete(_url(header, 10000, "/personalised") + f"?token={token}", headers=HX)
+    assert response.status_code == 200 and 'data-letter-state="inherited"' in response.get_data(as_text=True)
+    assert docx_text(client.get(_url(header, 10000, ".docx")).data)[0] == "Gentile Person 00001,"
+
+
+def test_without_script_the_letter_is_a_page_and_its_forms_come_back_to_it(
+    client: Any, login: Any, db: Any, make_registrable: Callable[..., SegmentHeader]
+) -> None:
+    login()
+    header = make_registrable(lines=1)
+    store_template(db)
+    page = client.get(f"/segments/{header.no}/letter?line=10000").get_data(as_text=True)
+    assert "<h1>" in page and "<p>Gentile Person 00001,</p>" in page and "hx-put" not in page
+    response = client.post(_url(header, 10000, "/text"), data={"personal_text": "Via form", "start": ""})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/letter?line=10000")
+    assert "Personal text saved." in client.get(response.headers["Location"]).get_data(as_text=True)
+
+    response = client.post(
+        _url(header, 10000, "/personalised"),
+        data={"token": "", "file": (BytesIO(letter_docx("A mano")), "a.docx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<p>A mano</p>" in page and "/letter/personalised/remove" in page
+    db.session.rollback()
+    token = letter_state(db.session, header.no, 10000).token
+    response = client.post(_url(header, 10000, "/personalised/remove"), data={"token": token})
+    assert response.status_code == 303
+    assert "<p>Gentile Person 00001,</p>" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_missing_line_is_a_404_with_a_message(
+    client: Any, login: Any, make_registrable: Callable[..., SegmentHeader]
+) -> None:
+    login()
+    header = make_registrable(lines=1)
+    for response in (
+        client.get(f"/segments/{header.no}/letter?line=99", headers=HX),
+        client.get(_url(header, 99, ".docx")),
+        client.get(_url(header, 99, "/preview"), headers=HX),
+        client.put(_url(header, 99, "/text"), data={"personal_text": "x", "start": ""}, headers=HX),
+    ):
+        assert response.status_code == 404
+        assert "This line no longer exists." in response.get_data(as_text=True)
+
+
+def test_a_viewer_reads_the_letter_but_changes_nothing(
+    client: Any, login: Any, db: Any, make_registrable: Callable[..., SegmentHeader]
+) -> None:
+    login("vera", role=Role.VIEWER)
+    header = make_registrable(lines=1)
+    store_template(db)
+    dialog = client.get(f"/segments/{header.no}/letter?line=10000", headers=HX).get_data(as_text=True)
+    assert "readonly" in dialog and 'id="letter-upload"' not in dialog and 'id="letter-save-text"' not in dialog
+    assert client.get(_url(header, 10000, ".docx")).status_code == 200
+    response = client.put(_url(header, 10000, "/text"), data={"personal_text": "x", "start": ""}, headers=HX)
+    assert response.status_code == 403

@@ -19,7 +19,7 @@ from segapp.models import (
     SegmentLineDocument,
 )
 from segapp.services.documents import printable
-from segapp.services.documents.printable_files import ZIP_PREFIX, read_job_file, stream_zip
+from segapp.services.documents.printable_files import ZIP_KIND, ZIP_PREFIX, read_job_file, stream_zip
 from segapp.services.jobs import job_file_ids, run_job_now, step_of
 from segapp.services.registering.register import register_segment
 from tests.documents.letters_support import add_template_document, docx_text, letter_template
@@ -40,7 +40,7 @@ def _outputs(db: Any, job: BackgroundJob) -> dict[str, bytes]:
 
 
 def _zip(db: Any, job: BackgroundJob) -> dict[str, bytes]:
-    parts = [file_id for file_id, name in job_file_ids(db.session, job, "part") if name.startswith(ZIP_PREFIX)]
+    parts = [file_id for file_id, name in job_file_ids(db.session, job, ZIP_KIND) if name.startswith(ZIP_PREFIX)]
     data = b"".join(stream_zip(lambda file_id: read_job_file(db.session, file_id), parts))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
@@ -107,7 +107,7 @@ def test_one_document_per_template_version_and_a_zip_of_one_letter_per_contact(
     # Printed letters are handed over: sent; the line without correspondence type had nothing to deliver.
     assert _statuses(db) == [("R00001", "sent"), ("R00002", "sent"), ("R00003", "sent"), ("R00004", "")]
     # The chunks were only the assembly's.
-    assert [name for _id, name in job_file_ids(db.session, job, "part") if not name.startswith(ZIP_PREFIX)] == []
+    assert job_file_ids(db.session, job, "part") == []
 
 
 def test_a_letter_without_a_document_is_that_entrys_error_and_the_others_are_printed(

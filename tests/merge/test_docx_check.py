@@ -70,6 +70,13 @@ def test_a_macro_enabled_document() -> None:
         b"application/vnd.ms-word.document.macroEnabled.main+xml",
     )
     assert rejected(replace_part(data, "[Content_Types].xml", docm)).reason == "macro_enabled"
+    hidden = types.replace(
+        b"<Default ", b'<Default Extension="dat" ContentType="application/vnd.ms-office.vbaProject"/><Default ', 1
+    )
+    assert (
+        rejected(replace_part(replace_part(data, "[Content_Types].xml", hidden), "word/x.dat", b"\0")).reason
+        == "macro_enabled"
+    )
 
 
 def test_a_zip_bomb() -> None:

@@ -1,11 +1,13 @@
 """A letter merged as Word would: each structure Word writes, built here, merged, and read back."""
 
+import zipfile
 from io import BytesIO
 
+import mammoth
 import pytest
 from docx import Document
 
-from segapp.merge import DocxRejected, TemplateWarning, inspect_template, merge_document, template_fields
+from segapp.merge import DocxRejected, TemplateWarning, check_docx, inspect_template, merge_document, template_fields
 from tests.merge.wordml import (
     RPR,
     body_text,
@@ -17,6 +19,7 @@ from tests.merge.wordml import (
     para,
     part_xml,
     q,
+    replace_part,
     run,
     sections,
     simple,
@@ -96,7 +99,10 @@ def test_switches_in_the_letters_language() -> None:
 def test_line_breaks_and_control_characters_in_values() -> None:
     template = make_docx(para(mergefield("Address")) + para(mergefield("Note")))
     values = {"Address": "Via Roma 1\r\n00100 Roma\x0bItalia", "Note": "a\x00b\x07c\x1fd\ud800"}
-    assert body_text(merge_document(template, values)).splitlines() == ["Via Roma 1", "00100 Roma", "Italia", "abcd"]
+    letter = merge_document(template, values)
+    assert body_text(letter).splitlines() == ["Via Roma 1", "00100 Roma", "Italia", "abcd"]
+    # Word's own line breaks, which the preview (mammoth) reads too
+    assert "<p>Via Roma 1<br />00100 Roma<br />Italia</p>" in mammoth.convert_to_html(BytesIO(letter)).value
 
 
 def test_spaces_around_a_value_are_kept() -> None:
@@ -273,3 +279,164 @@ def test_no_fields_and_other_fields_are_left_alone() -> None:
     template = make_docx(para(run("Page "), field(" PAGE ", result="1")))
     assert template_fields(template) == set()
     assert body_text(merge_document(template, VALUES)) == "Page 1"
+
+
+def test_words_address_block_and_greeting_line_are_fields_of_those_names() -> None:
+    template = make_docx(
+        para(
+            field(
+                ' ADDRESSBLOCK \\f "<<_TITLE0_ >><<_FIRST0_>><< _LAST0_>>" \\l 1040 \\c 2 \\e "Italia" ',
+                result="«AddressBlock»",
+            )
+        )
+        + para(field(' GREETINGLINE \\f "<<_BEFORE_ Gentile >><<_TITLE0_>><< _LAST0_>>,"', result="«GreetingLine»"))
+    )
+    assert template_fields(template) == {"AddressBlock", "GreetingLine"}
+    values = {"AddressBlock": "Anna Rossi\nVia Roma 1", "GreetingLine": "Gentile Signora Rossi,"}
+    assert body_text(merge_document(template, values)).splitlines() == [
+        "Anna Rossi",
+        "Via Roma 1",
+        "Gentile Signora Rossi,",
+    ]
+
+
+def test_a_field_running_from_one_table_cell_into_another_is_refused_naming_it() -> None:
+    cell = "<w:tc><w:tcPr/>{}</w:tc>"
+    table = (
+        "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>"
+        + cell.format(para(fld_char("begin"), instr(" MERGEFIELD City "), fld_char("separate"), run("«City")))
+        + cell.format(para(run("»"), fld_char("end")))
+        + "</w:tr></w:tbl>"
+    )
+    with pytest.raises(DocxRejected) as refused:
+        inspect_template(make_docx(table + para()))
+    assert (refused.value.reason, refused.value.detail) == ("unsupported_layout", "MERGEFIELD City")
+
+
+def test_values_with_markup_characters() -> None:
+    template = make_docx(para(mergefield("CompanyName")))
+    assert (
+        body_text(merge_document(template, {"CompanyName": 'Rossi & Figli <S.p.A.> "Roma"'}))
+        == 'Rossi & Figli <S.p.A.> "Roma"'
+    )
+
+
+def nested(code: str) -> str:
+    """A nested field with no cached result, as Word stores one inside another's code."""
+    return fld_char("begin") + instr(code) + fld_char("end")
+
+
+@pytest.mark.parametrize(
+    ("company", "language", "shown"),
+    [
+        ("", "ITA", "Gentile cliente"),
+        ("ACME", "ITA", "Spett.le ACME"),
+        ("ACME", "ENG", "Dear ACME"),
+        ("", "ENG", "Dear customer"),
+    ],
+)
+def test_if_inside_if_and_empty_comparisons(company: str, language: str, shown: str) -> None:
+    inner_it = (
+        fld_char("begin")
+        + instr(" IF ")
+        + nested(" MERGEFIELD Company ")
+        + instr(' = "" "Gentile cliente" "Spett.le ')
+        + nested(" MERGEFIELD Company ")
+        + instr('" ')
+        + fld_char("end")
+    )
+    inner_en = (
+        fld_char("begin")
+        + instr(" IF ")
+        + nested(" MERGEFIELD Company ")
+        + instr(' <> "" "Dear ')
+        + nested(" MERGEFIELD Company ")
+        + instr('" "Dear customer" ')
+        + fld_char("end")
+    )
+    outer = (
+        fld_char("begin")
+        + instr(" IF ")
+        + nested(" MERGEFIELD Language ")
+        + instr(' = "IT*" "')
+        + inner_it
+        + instr('" "')
+        + inner_en
+        + instr('" ')
+        + fld_char("separate")
+        + run("stale")
+        + fld_char("end")
+    )
+    template = make_docx(para(outer))
+    assert template_fields(template) == {"Company", "Language"}
+    assert body_text(merge_document(template, {"company": company, "language": language})) == shown
+
+
+def test_a_word_template_dotx_is_merged_as_a_document() -> None:
+    template = make_docx(para(run("Dear "), mergefield("LastName")))
+    with zipfile.ZipFile(BytesIO(template)) as archive:
+        types = archive.read("[Content_Types].xml").replace(b"document.main+xml", b"template.main+xml")
+    dotx = replace_part(template, "[Content_Types].xml", types)
+    check_docx(dotx, max_bytes=1_000_000)
+    assert template_fields(dotx) == {"LastName"}
+    letter = merge_document(dotx, VALUES)
+    assert body_text(letter) == "Dear Rossi"
+    Document(BytesIO(letter))  # opens as a document
+
+
+def test_an_if_written_without_spaces_around_its_operator() -> None:
+    template = make_docx(
+        para(
+            fld_char("begin"),
+            instr(" IF "),
+            nested(" MERGEFIELD Gender "),
+            instr('="F" "Signora" "Signore" '),
+            fld_char("end"),
+        )
+    )
+    assert inspect_template(template).warnings == []
+    assert body_text(merge_document(template, {"Gender": "F"})) == "Signora"
+    assert body_text(merge_document(template, {"Gender": "M"})) == "Signore"
+
+
+def test_a_code_split_inside_its_switch_and_a_go_back_bookmark_inside_it() -> None:
+    # both seen in Word-made templates: Word splits a code anywhere, and leaves its _GoBack bookmark where
+    # the last edit was, inside a code too
+    template = make_docx(
+        para(
+            fld_char("begin"),
+            instr(" MERGEFIELD  Last"),
+            instr("Name  \\* M"),
+            '<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/>',
+            instr("ERGEFORMAT \\* Up"),
+            instr("per "),
+            fld_char("separate"),
+            run("«LastName»"),
+            fld_char("end"),
+        )
+    )
+    assert template_fields(template) == {"LastName"}
+    assert body_text(merge_document(template, VALUES)) == "ROSSI"
+
+
+def test_charformat_takes_the_codes_formatting_and_mergeformat_the_results() -> None:
+    bold, italic = "<w:rPr><w:b/></w:rPr>", "<w:rPr><w:i/></w:rPr>"
+    template = make_docx(
+        para(
+            fld_char("begin"),
+            instr(" MERGEFIELD City \\* CHARFORMAT ", bold),
+            fld_char("separate"),
+            run("«City»", italic),
+            fld_char("end"),
+        )
+        + para(
+            fld_char("begin"),
+            instr(" MERGEFIELD City \\* MERGEFORMAT ", bold),
+            fld_char("separate"),
+            run("«City»", italic),
+            fld_char("end"),
+        )
+    )
+    first, second = Document(BytesIO(merge_document(template, VALUES))).paragraphs
+    assert [(r.text, r.bold, r.italic) for r in first.runs if r.text] == [("Roma", True, None)]
+    assert [(r.text, r.bold, r.italic) for r in second.runs if r.text] == [("Roma", None, True)]

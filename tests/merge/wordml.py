@@ -184,3 +184,40 @@ def sections(docx: bytes) -> list[dict[str, str]]:
                     entry[kind] = "\n".join(paragraph_text(p) for p in part.iter(q("p")))
             result.append(entry)
         return result
+
+
+FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def with_footnote(docx: bytes, note: str) -> bytes:
+    """The document with a footnotes part as Word writes it: the two separators and footnote 1 holding note."""
+    notes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {NS}>'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+        f'<w:footnote w:id="1">{note}</w:footnote></w:footnotes>'
+    )
+    with zipfile.ZipFile(BytesIO(docx)) as archive:
+        types = archive.read("[Content_Types].xml")
+        rels = archive.read("word/_rels/document.xml.rels")
+    types = types.replace(
+        b"</Types>", f'<Override PartName="/word/footnotes.xml" ContentType="{FOOTNOTES_TYPE}"/></Types>'.encode()
+    )
+    rels = rels.replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'footnotes" Target="footnotes.xml"/></Relationships>',
+    )
+    docx = replace_part(docx, "[Content_Types].xml", types)
+    docx = replace_part(docx, "word/_rels/document.xml.rels", rels)
+    return replace_part(docx, "word/footnotes.xml", notes.encode())
+
+
+def footnote_texts(docx: bytes) -> dict[str, str]:
+    """The text of each footnote that is not a separator, by id."""
+    root = part_xml(docx, "word/footnotes.xml")
+    return {
+        note.get(q("id")): "".join(paragraph_text(p) for p in note.iter(q("p")))
+        for note in root.iter(q("footnote"))
+        if note.get(q("type")) is None
+    }

@@ -41,6 +41,7 @@ from segapp.models import (
     SegmentLineHistory,
 )
 from segapp.services.criteria.matching import ActionOptions, FieldFilter, filled, match_condition
+from segapp.services.documents.carrying import remove_documents_with_lines
 from segapp.services.segments.actions import HISTORY_COLUMNS, record_action, save_lines_to_history
 from segapp.services.segments.lines import LINE_NO_STEP
 from segapp.services.segments.records import get_segment
@@ -299,6 +300,7 @@ def _remove(
     action = _record(session, segment_no, action_type, filters, options, user_id, locale)
     where = _removed_lines(segment_no, action_type, condition, options)
     action.lines_removed = _move_to_history(session, segment_no, action.id, where)
+    remove_documents_with_lines(session, segment_no, action.id)
     session.flush()
     return action
 

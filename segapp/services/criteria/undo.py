@@ -22,6 +22,7 @@ from segapp.models import (
 )
 from segapp.numbers import count_text
 from segapp.services.criteria.describe import describe_action
+from segapp.services.documents.carrying import documents_follow_go_back
 from segapp.services.errors import NotFound
 from segapp.services.segments.actions import HISTORY_COLUMNS
 from segapp.services.segments.records import lock_segment
@@ -142,6 +143,8 @@ def undo_actions(session: Session, segment_no: str, actions: Sequence[SegmentCri
     scope = _scope(actions)
     ids = scope.ids
     notes, to_restore = _code_notes(session, scope)
+    # The lines' documents first: they are found through the lines and the history this then changes.
+    documents_follow_go_back(session, segment_no, ids, _lines_to_remove(segment_no, scope), History, _restored(scope))
     removed = session.execute(
         delete(SegmentLine).where(_lines_to_remove(segment_no, scope)).execution_options(synchronize_session=False)
     ).rowcount
@@ -210,8 +213,13 @@ def _restore_select(scope: _Scope) -> Select:
         target = references[column]
         query = query.outerjoin(target, getattr(target, key.key) == getattr(History, column))
     query = query.outerjoin(action, action.id == History.criteria_action_id)
+    return query.where(_restored(scope))
+
+
+def _restored(scope: _Scope) -> ColumnElement[bool]:
+    """The history rows that come back as lines: the restorable ones, but those of contacts deleted since."""
     contact_there = exists().where(Contact.no == History.contact_no)
-    return query.where(_restorable(scope), or_(History.contact_no.is_(None), contact_there))
+    return and_(_restorable(scope), or_(History.contact_no.is_(None), contact_there))
 
 
 def _code_notes(session: Session, scope: _Scope) -> tuple[list[str], int]:

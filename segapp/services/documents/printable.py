@@ -31,6 +31,7 @@ from segapp.models import (
 from segapp.services.documents.catalogue import FIELD_NAMES, letter_locale
 from segapp.services.documents.printable_files import (
     BOOK_PREFIX,
+    ZIP_KIND,
     assemble_book,
     letter_file_name,
     pdf_of,
@@ -205,7 +206,7 @@ def _merge_step(session: Session, job: BackgroundJob, cursor: dict[str, Any]) ->
     kept = [(name, data) for entry_no, name, data in files if entry_no not in failed_nos]
     if kept:
         step_no = cursor.get("step", 0)
-        save_job_file(session, job, f"zip-{step_no:06d}", zip_part(kept), media_type="application/zip", kind="part")
+        save_job_file(session, job, f"zip-{step_no:06d}", zip_part(kept), media_type="application/zip", kind=ZIP_KIND)
         cursor["step"] = step_no + 1
     _mark_failed(session, failed)
     job.done += len(rows)

@@ -19,6 +19,8 @@ from segapp.models import JobFile
 
 BOOK_PREFIX = "book-"
 ZIP_PREFIX = "zip-"
+# The zip parts outlive the job's end (the runner deletes its "part" files then): the .zip download streams them.
+ZIP_KIND = "zip"
 # A PDF of thousands of pages takes LibreOffice minutes; beyond this the PDF is left out, the .docx stays.
 PDF_TIMEOUT_SECONDS = 1800
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')

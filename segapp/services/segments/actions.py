@@ -13,6 +13,7 @@ from segapp.models import (
     SegmentLine,
     SegmentLineHistory,
 )
+from segapp.services.documents.carrying import remove_documents_with_lines
 from segapp.services.segments.records import lock_segment
 
 _PLAIN = re.compile(r"^[A-Za-z0-9]+$")
@@ -96,7 +97,9 @@ def record_manual_add(
 def record_manual_reduce(
     session: Session, segment_no: str, line_no: int, contact_no: str, user_id: int | None
 ) -> SegmentCriteriaAction:
-    """Deleting a line or clearing its contact: a reduce "no. = X", the line saved as it was."""
+    """Deleting a line or changing its contact: a reduce "no. = X", the line saved as it was, its document
+    (personal text, personalised letter: written for that contact) going with it."""
     action = _record_manual(session, segment_no, CriteriaActionType.REDUCE, user_id, contact_no, lines_removed=1)
     save_lines_to_history(session, action.id, (SegmentLine.segment_no == segment_no) & (SegmentLine.line_no == line_no))
+    remove_documents_with_lines(session, segment_no, action.id)
     return action

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
-from segapp.models import Contact, ContactType, InteractionTemplateLanguage, SegmentLine
+from segapp.models import Contact, ContactType, SegmentLine, SegmentLineDocument, TemplateDocument
 
 PAGE_SIZE = 25  # a screenful: the first render of a large segment costs what a small one does
 SORTS = {
@@ -29,6 +29,18 @@ class GridRow:
     phone: str
     email: str
     has_document: bool
+    personalised: bool = False
+    personal_text: bool = False
+
+    @property
+    def document(self) -> str:
+        """The line's letter: "personalised" (its own file), "text" (the template's, with a personal text),
+        "inherited" (the template's), "none" (no document of its template in its language)."""
+        if self.personalised:
+            return "personalised"
+        if not self.has_document:
+            return "none"
+        return "text" if self.personal_text else "inherited"
 
 
 @dataclass(frozen=True)
@@ -75,23 +87,43 @@ def grid_row(session: Session, segment_no: str, line_no: int) -> GridRow | None:
 
 def _rows_query() -> Any:
     has_document = exists().where(
-        InteractionTemplateLanguage.template_code == SegmentLine.interaction_template_code,
-        InteractionTemplateLanguage.language_code == SegmentLine.language_code,
+        TemplateDocument.template_code == SegmentLine.interaction_template_code,
+        TemplateDocument.language_code == SegmentLine.language_code,
     )
-    return select(
-        SegmentLine,
-        Contact.company_name,
-        Contact.name,
-        Contact.type,
-        Contact.city,
-        Contact.phone,
-        Contact.email,
-        has_document.label("has_document"),
-    ).outerjoin(Contact, Contact.no == SegmentLine.contact_no)
+    # At most one live document per line (a unique index): an outer join adds no rows.
+    document = and_(
+        SegmentLineDocument.segment_no == SegmentLine.segment_no,
+        SegmentLineDocument.line_no == SegmentLine.line_no,
+        SegmentLineDocument.removed_by_action_id.is_(None),
+    )
+    return (
+        select(
+            SegmentLine,
+            Contact.company_name,
+            Contact.name,
+            Contact.type,
+            Contact.city,
+            Contact.phone,
+            Contact.email,
+            has_document.label("has_document"),
+            SegmentLineDocument.personalised_at.is_not(None).label("personalised"),
+            (SegmentLineDocument.personal_text != "").label("personal_text"),
+        )
+        .outerjoin(Contact, Contact.no == SegmentLine.contact_no)
+        .outerjoin(SegmentLineDocument, document)
+    )
 
 
 def _grid_row(row: Any) -> GridRow:
-    line, company, name, kind, city, phone, email, doc = row
+    line, company, name, kind, city, phone, email, doc, personalised, personal_text = row
     return GridRow(
-        line, company or "", name if kind == ContactType.PERSON else "", city or "", phone or "", email or "", bool(doc)
+        line,
+        company or "",
+        name if kind == ContactType.PERSON else "",
+        city or "",
+        phone or "",
+        email or "",
+        bool(doc),
+        bool(personalised),
+        bool(personal_text),
     )

@@ -16,6 +16,7 @@ from segapp.models import (
     SegmentLineHistory,
 )
 from segapp.services.criteria.undo import undo_actions
+from segapp.services.documents.carrying import delete_line_documents
 from segapp.services.errors import Conflict, NotFound, ServiceError
 from segapp.services.segments import field_values as fv
 from segapp.services.segments.actions import record_manual_add, record_manual_reduce
@@ -321,6 +322,8 @@ def delete_line(
     )
     if deleted.rowcount != 1:
         raise _conflict("contact_no")
+    if action is None:
+        delete_line_documents(session, segment_no, line_no)
     session.expunge(line)
     return action
 
