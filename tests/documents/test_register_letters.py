@@ -143,3 +143,14 @@ def test_no_job_without_send_or_without_hard_copy_lines(
     db.session.commit()
     assert unsent.printable_job is None and blank.printable_job is None
     assert db.session.scalar(select(func.count()).select_from(BackgroundJob)) == 0
+
+
+def test_without_any_document_the_entries_record_no_letter(
+    db: Any, make_registrable: Callable[..., SegmentHeader]
+) -> None:
+    header = make_registrable(2)
+    db.session.add(SegmentLineDocument(segment_no=header.no, line_no=10000, personal_text="Grazie!"))
+    db.session.commit()
+    register_segment(db.session, header.no, None, send_documents=False, create_follow_up=False)
+    db.session.commit()
+    assert [(e.template_document_id, e.merge_values) for e in _entries(db)] == [(None, ""), (None, "")]

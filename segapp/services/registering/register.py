@@ -2,8 +2,9 @@
 campaign entries, then the segment is deleted; exactly once, whoever presses Register at the same time.
 
 A few statements whatever the segment's size: the header locked, the checks (two), the registered segment (one
-INSERT), the campaign entries (one INSERT … SELECT grouped by campaign), the entries (one INSERT … SELECT of the
-lines, with the template version and merge values of each line's letter), the personalised letters (one
+INSERT), the campaign entries (one INSERT … SELECT grouped by campaign), the entries (whether a line's template
+has a document, then one INSERT … SELECT of the lines, with the template version and merge values of each line's
+letter when there are documents), the personalised letters (one
 INSERT … SELECT into the entries' files), with *send documents* and hard-copy lines the printable letters' job
 (one INSERT), the segment's deletion (five DELETEs), and with a follow-up the new segment and its reuse action.
 The view commits, then hands the job to the workers.
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, case, func, insert, literal, select
+from sqlalchemy import Integer, String, and_, case, exists, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,7 @@ from segapp.models import (
     SegmentHeader,
     SegmentLine,
     SegmentLineDocument,
+    TemplateDocument,
     User,
 )
 from segapp.models.base import utcnow
@@ -172,7 +174,6 @@ def _write_entries(
     line = SegmentLine
     entry = InteractionLogEntry.__table__.c
     campaign_entry = CampaignEntry.__table__
-    letter = line_values_select(header.no).order_by(None).subquery("letter")
     no_email = email_without_address()
     correspondence = case(
         (no_email, literal(CorrespondenceType.BLANK, entry.correspondence_type.type)), else_=line.correspondence_type
@@ -219,19 +220,21 @@ def _write_entries(
         "delivery_status": delivery,
         "delivery_error": literal("", entry.delivery_error.type),
         "created_at": literal(now, entry.created_at.type),
+    }
+    letter = None
+    if _has_documents(session, header.no):
         # What produces the letter again: the newest version of the line's template in its language, and the
         # values merged into it (none when the template has no document in that language).
-        "template_document_id": letter.c.template_document_id,
-        "merge_values": case(
+        letter = line_values_select(header.no).order_by(None).subquery("letter")
+        values["template_document_id"] = letter.c.template_document_id
+        values["merge_values"] = case(
             (letter.c.template_document_id.is_(None), literal("", entry.merge_values.type)),
             else_=letter.c.merge_values,
-        ),
-    }
+        )
     source = (
         select(*(value.label(key) for key, value in values.items()))
         .select_from(line)
         .join(Contact, Contact.no == line.contact_no)
-        .outerjoin(letter, letter.c.line_no == line.line_no)
         .outerjoin(
             campaign_entry,
             and_(
@@ -242,12 +245,31 @@ def _write_entries(
         .where(line.segment_no == header.no)
         .order_by(line.line_no)
     )
+    if letter is not None:
+        source = source.outerjoin(letter, letter.c.line_no == line.line_no)
     result = session.execute(
         insert(InteractionLogEntry)
         .from_select(list(values), source, include_defaults=False)
         .execution_options(preserve_rowcount=True)
     )
     return result.rowcount or 0
+
+
+def _has_documents(session: Session, segment_no: str) -> bool:
+    """Whether a line's template has a Word document in the line's language: without one, no line has a letter
+    to record and the entries skip the merge values' SELECT (one statement, stopping at the first line found)."""
+    line = SegmentLine
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    line.segment_no == segment_no,
+                    TemplateDocument.template_code == line.interaction_template_code,
+                    TemplateDocument.language_code == line.language_code,
+                )
+            )
+        )
+    )
 
 
 def _copy_personalised_letters(session: Session, segment_no: str, logged_entry_no: int) -> None:
