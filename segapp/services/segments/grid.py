@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from segapp.models import Contact, ContactType, InteractionTemplateLanguage, SegmentLine
+from segapp.models import Contact, ContactType, SegmentLine, TemplateDocument
 
 PAGE_SIZE = 25  # a screenful: the first render of a large segment costs what a small one does
 SORTS = {
@@ -75,8 +75,8 @@ def grid_row(session: Session, segment_no: str, line_no: int) -> GridRow | None:
 
 def _rows_query() -> Any:
     has_document = exists().where(
-        InteractionTemplateLanguage.template_code == SegmentLine.interaction_template_code,
-        InteractionTemplateLanguage.language_code == SegmentLine.language_code,
+        TemplateDocument.template_code == SegmentLine.interaction_template_code,
+        TemplateDocument.language_code == SegmentLine.language_code,
     )
     return select(
         SegmentLine,
