@@ -16,7 +16,7 @@ SELF_SERVICE_ENDPOINTS = frozenset(
     {"auth.logout", "auth.profile", "auth.change_password_view", "segments.remember_section"}
 )
 # Blueprints whose changes are for administrators only.
-ADMIN_BLUEPRINTS = frozenset({"setup", "users"})
+ADMIN_BLUEPRINTS = frozenset({"setup", "users", "documents"})
 
 
 def enforce_access() -> Response | None:

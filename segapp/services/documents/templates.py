@@ -92,7 +92,10 @@ def upload_template_document(
         raise ServiceError(_("Choose a Word document (.docx) to upload."), field="file")
     checked_docx(data)
     fields, warnings = _inspect(data)
-    if session.get(InteractionTemplateLanguage, {"template_code": template.code, "language_code": language_code}) is None:
+    if (
+        session.get(InteractionTemplateLanguage, {"template_code": template.code, "language_code": language_code})
+        is None
+    ):
         # A document in a language gives the template that language: its row (no subject yet) is made.
         save_language_row(session, InteractionTemplateLanguage, {"template_code": template.code}, language_code)
     newest = session.scalar(
