@@ -15,7 +15,7 @@ from segapp.documents.forms import DocumentUploadForm
 from segapp.extensions import db
 from segapp.models import InteractionTemplate, Language, TemplateDocument
 from segapp.paging import paginate_rows
-from segapp.request_values import page_arg
+from segapp.request_values import MAX_PAGE, form_int, page_arg
 from segapp.services.documents import templates
 from segapp.services.documents.catalogue import letter_locale
 from segapp.services.documents.starter import starter_document
@@ -30,10 +30,10 @@ def _docx(content: bytes, name: str) -> Response:
     return send_file(BytesIO(content), mimetype=templates.DOCX_TYPE, as_attachment=True, download_name=name)
 
 
-@bp.post("/templates/<code>/<language>/upload")
-def upload_template_document(code: str, language: str) -> Any:
+@bp.post("/templates/<template>/<language>/upload")
+def upload_template_document(template: str, language: str) -> Any:
     """Upload a new version of the template's Word document in a language."""
-    template = db.get_or_404(InteractionTemplate, code)
+    row = db.get_or_404(InteractionTemplate, template)
     form = DocumentUploadForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -41,7 +41,7 @@ def upload_template_document(code: str, language: str) -> Any:
         data = upload.stream.read(templates.max_document_bytes() + 1)
         try:
             document = templates.upload_template_document(
-                db.session, template, language, upload.filename or "", data, user_id=current_user.id
+                db.session, row, language, upload.filename or "", data, user_id=current_user.id
             )
         except ServiceError as error:
             db.session.rollback()
@@ -56,10 +56,10 @@ def upload_template_document(code: str, language: str) -> Any:
                 ),
                 "success",
             )
-            return redirect(card_url(code, language))
+            return redirect(card_url(row.code, language))
     else:
         message = " ".join(str(error) for error in form.file.errors) or _("Choose a Word document (.docx) to upload.")
-    return render_edit(REGISTRY["interaction-templates"], template, status=422, upload_error=(language, message))
+    return render_edit(REGISTRY["interaction-templates"], row, status=422, upload_error=(language, message))
 
 
 @bp.get("/versions/<int:document_id>/download")
@@ -74,7 +74,10 @@ def download_version(document_id: int) -> Response:
 def _back(document: TemplateDocument) -> str:
     if request.form.get("back") == "versions":
         return url_for(
-            "documents.versions", code=document.template_code, language=document.language_code, page=page_arg()
+            "documents.versions",
+            template=document.template_code,
+            language=document.language_code,
+            page=form_int("page", 1, MAX_PAGE) or 1,
         )
     return card_url(document.template_code, document.language_code)
 
@@ -95,30 +98,28 @@ def delete_version(document_id: int) -> Response:
     return redirect(back)
 
 
-@bp.post("/templates/<code>/<language>/delete-unused")
-def delete_unused_versions(code: str, language: str) -> Response:
+@bp.post("/templates/<template>/<language>/delete-unused")
+def delete_unused_versions(template: str, language: str) -> Response:
     """Delete the old versions of a language's document that no interaction log entry refers to."""
-    template = db.get_or_404(InteractionTemplate, code)
+    row = db.get_or_404(InteractionTemplate, template)
     try:
-        deleted = templates.delete_unused_versions(db.session, template.code, language)
+        deleted = templates.delete_unused_versions(db.session, row.code, language)
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
         flash(_("Old versions deleted: %(count)s.", count=deleted), "success")
-    return redirect(card_url(code, language))
+    return redirect(card_url(row.code, language))
 
 
-@bp.get("/templates/<code>/<language>/versions")
-def versions(code: str, language: str) -> str:
+@bp.get("/templates/<template>/<language>/versions")
+def versions(template: str, language: str) -> str:
     """Every version of a template's document in a language, page by page."""
-    template = db.get_or_404(InteractionTemplate, code)
+    row = db.get_or_404(InteractionTemplate, template)
     language_row = db.get_or_404(Language, language)
-    page = paginate_rows(
-        db.session, versions_select(template.code, language), page_arg(), current_app.config["PAGE_SIZE"]
-    )
-    return render_template("documents/versions.html", template=template, language=language_row, page=page)
+    page = paginate_rows(db.session, versions_select(row.code, language), page_arg(), current_app.config["PAGE_SIZE"])
+    return render_template("documents/versions.html", template=row, language=language_row, page=page)
 
 
 @bp.get("/starter")

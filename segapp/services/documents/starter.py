@@ -95,19 +95,32 @@ def _catalogue(document: Any) -> None:
             add_merge_field(cells[1].paragraphs[0], field.name, DATE_SWITCH if field.name == "Date" else "")
 
 
-def starter_document(locale: str | None = None) -> bytes:
-    """The starter .docx: an example letter, then every catalogue field grouped under its caption; its words in
-    ``locale`` ("en", "it"), else in the user's language."""
-    if locale is not None:
-        with force_locale(locale):
-            return starter_document()
+def _document(with_catalogue: bool) -> bytes:
     document = Document()
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(11)
     _letter(document)
-    document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-    _catalogue(document)
+    if with_catalogue:
+        document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+        _catalogue(document)
     written = BytesIO()
     document.save(written)
     return written.getvalue()
+
+
+def starter_document(locale: str | None = None) -> bytes:
+    """The starter .docx: an example letter, then every catalogue field grouped under its caption; its words in
+    ``locale`` ("en", "it"), else in the user's language."""
+    if locale is not None:
+        with force_locale(locale):
+            return _document(with_catalogue=True)
+    return _document(with_catalogue=True)
+
+
+def example_letter(locale: str | None = None) -> bytes:
+    """The starter's letter alone (the README's example letter, the demo templates' document)."""
+    if locale is not None:
+        with force_locale(locale):
+            return _document(with_catalogue=False)
+    return _document(with_catalogue=False)
