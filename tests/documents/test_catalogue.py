@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +29,7 @@ from segapp.services.documents.catalogue import (
     letter_locale,
     line_letters,
     line_values_select,
+    readme_table,
 )
 from segapp.services.setup.settings import save_company_information
 from tests.sqlcount import count_statements
@@ -279,3 +281,13 @@ def test_a_line_date_is_iso_text_on_both_databases(db: Any, full_line: SegmentHe
     db.session.execute(update(SegmentLine).where(SegmentLine.line_no == 10000).values(date=date(2026, 12, 31)))
     db.session.commit()
     assert line_letters(db.session, full_line.no, [10000])[10000].values["Date"] == "2026-12-31"
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_lists_every_field_as_the_catalogue_defines_it(app: Any) -> None:
+    with app.test_request_context():
+        table = readme_table()
+    assert table in README.read_text(encoding="utf-8")
+    assert all(f"| `{field.name}` |" in table for field in FIELDS)

@@ -58,7 +58,7 @@ def test_an_uploaded_document_shows_its_fields_with_unknown_ones_flagged(admin: 
     assert "Ada Admin" in italian
     assert "No document yet" in _section(html, "ENU")
     # The languages table says which rows have a document.
-    assert '<a href="#document-ITA">Version 1 · 1 warnings</a>' in html
+    assert '<a href="#document-ITA">Version 1 · 1 warning</a>' in html
     assert '<a href="#document-ENU">None: upload</a>' in html
 
 

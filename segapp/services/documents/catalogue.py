@@ -67,27 +67,27 @@ GROUPS: dict[str, Any] = {
 FIELDS: tuple[MergeField, ...] = (
     MergeField("ContactNo", _l("Contact no."), "contact", "CT000123"),
     MergeField("ContactName", _l("Contact name"), "contact", "Anna Verdi"),
-    MergeField("CompanyName", _l("Company name (of a person: the company)"), "contact", "Verdi Arredamenti S.r.l."),
+    MergeField("CompanyName", _l("Company name (of a person: the company)"), "contact", "Verdi Arredamenti SA"),
     MergeField("Title", _l("Title"), "contact", "Dott.ssa"),
     MergeField("FirstName", _l("First name"), "contact", "Anna"),
     MergeField("MiddleName", _l("Middle name"), "contact", "Maria"),
     MergeField("Surname", _l("Surname"), "contact", "Verdi"),
     MergeField("JobTitle", _l("Job title"), "contact", "Purchasing manager"),
-    MergeField("Address", _l("Address"), "contact", "Via Roma 12"),
+    MergeField("Address", _l("Address"), "contact", "Via Nassa 12"),
     MergeField("Address2", _l("Address 2"), "contact", "Scala B"),
-    MergeField("PostCode", _l("Post code"), "contact", "20121"),
-    MergeField("City", _l("City"), "contact", "Milano"),
-    MergeField("County", _l("County"), "contact", "MI"),
+    MergeField("PostCode", _l("Post code"), "contact", "6900"),
+    MergeField("City", _l("City"), "contact", "Lugano"),
+    MergeField("County", _l("County"), "contact", "TI"),
     MergeField("CountryCode", _l("Country/region code"), "contact", "CH"),
     MergeField("Country", _l("Country/region"), "contact", "Svizzera"),
     MergeField("Email", _l("E-mail"), "contact", "anna.verdi@example.com"),
-    MergeField("Phone", _l("Phone"), "contact", "+39 02 1234567"),
-    MergeField("Mobile", _l("Mobile phone"), "contact", "+39 333 1234567"),
+    MergeField("Phone", _l("Phone"), "contact", "+41 91 1234567"),
+    MergeField("Mobile", _l("Mobile phone"), "contact", "+41 79 1234567"),
     MergeField(
         "MailAddress",
         _l("Mail address, on several lines (name, company, address, post code and city, country if not ours)"),
         "contact",
-        "Anna Verdi\nVerdi Arredamenti S.r.l.\nVia Roma 12\nScala B\n6900 Lugano TI\nSvizzera",
+        "Anna Verdi\nVerdi Arredamenti SA\nVia Nassa 12\nScala B\n6900 Lugano TI\nSvizzera",
     ),
     MergeField(
         "FormalSalutation",
@@ -141,6 +141,17 @@ def find_field(name: str) -> MergeField | None:
 def fields_by_group() -> list[tuple[Any, list[MergeField]]]:
     """The catalogue's fields under their group captions, in the catalogue's order."""
     return [(caption, [field for field in FIELDS if field.group == group]) for group, caption in GROUPS.items()]
+
+
+def readme_table() -> str:
+    """The catalogue as a Markdown table, for the README (in the current locale: English there)."""
+    rows = ["| Field | Holds | Example |", "|---|---|---|"]
+    for caption, fields in fields_by_group():
+        rows.append(f"| **{caption}** | | |")
+        for field in fields:
+            example = field.example.replace("\n", "<br>") if field.example else "—"
+            rows.append(f"| `{field.name}` | {field.caption} | {example} |")
+    return "\n".join(rows)
 
 
 @dataclass(frozen=True)
