@@ -22,11 +22,16 @@ _browser_outcomes: Counter[str] = Counter()
 _browser_skip_reasons: Counter[str] = Counter()
 
 
+def _is_backend(value: object) -> bool:
+    # Other parameters may be lists or dicts, which cannot be looked up in a dict.
+    return isinstance(value, str) and value in BACKEND_NAMES
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Note each test's backend and whether it drives the browser."""
     for item in items:
         callspec = getattr(item, "callspec", None)
-        backend = next((v for v in callspec.params.values() if v in BACKEND_NAMES), None) if callspec else None
+        backend = next((v for v in callspec.params.values() if _is_backend(v)), None) if callspec else None
         if backend:
             _backend_of[item.nodeid] = backend
         if BROWSER_FIXTURE in getattr(item, "fixturenames", ()):

@@ -2,6 +2,9 @@
 
 from collections import Counter
 
+import pytest
+
+from tests import run_summary
 from tests.run_summary import summary_lines
 
 
@@ -32,3 +35,18 @@ def test_nothing_selected_is_said() -> None:
         "Databases: no database test ran.",
         "Browser tests: none selected.",
     ]
+
+
+def test_tests_with_list_or_dict_parameters_are_counted_by_their_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run_summary, "_backend_of", {})
+
+    class Item:
+        def __init__(self, nodeid: str, params: dict) -> None:
+            self.nodeid, self.fixturenames = nodeid, ()
+            self.callspec = type("CallSpec", (), {"params": params})()
+
+    run_summary.pytest_collection_modifyitems([Item("t1", {"rows": [1, 2], "database_url": "postgresql"}),
+                                               Item("t2", {"options": {"a": 1}})])  # fmt: skip
+
+    assert run_summary._backend_of["t1"] == "postgresql"
+    assert "t2" not in run_summary._backend_of
