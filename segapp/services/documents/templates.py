@@ -14,6 +14,7 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from segapp.merge import DocxRejected, check_docx, inspect_template
 from segapp.models import InteractionLogEntry, InteractionTemplate, InteractionTemplateLanguage, TemplateDocument
 from segapp.services.documents.catalogue import find_field
 from segapp.services.documents.messages import rejection_message, warning_message
@@ -242,17 +243,4 @@ def delete_language_documents(session: Session, template_code: str, language_cod
         delete(TemplateDocument).where(
             TemplateDocument.template_code == template_code, TemplateDocument.language_code == language_code
         )
-    )
-
-
-# --- MERGE-CORE IMPORT SHIM --------------------------------------------------------------------------------------
-# The contract's check_docx, inspect_template and DocxRejected come from segapp.merge (the merge-core work). Until
-# that is merged, a minimal stand-in keeps this module working; delete this block once segapp.merge has them.
-try:
-    from segapp.merge import DocxRejected, check_docx, inspect_template  # noqa: E402
-except ImportError:  # pragma: no cover - only before merge-core lands
-    from segapp.services.documents.merge_core_shim import (  # noqa: E402
-        DocxRejected,
-        check_docx,
-        inspect_template,
     )
