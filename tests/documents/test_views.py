@@ -14,6 +14,7 @@ from segapp.merge import template_fields
 from segapp.models import InteractionLogEntry, Role, TemplateDocument, User
 from segapp.services.documents.catalogue import FIELD_NAMES
 from tests.documents.docx_files import docx_with_fields, macro_enabled_docx
+from tests.sqlcount import count_statements
 
 CARD = "/setup/interaction-templates/LETTER/edit"
 
@@ -162,3 +163,17 @@ def test_the_card_of_a_template_with_documents_can_be_deleted(admin: FlaskClient
     assert response.status_code == 200
     db.session.rollback()
     assert db.session.scalars(select(TemplateDocument)).all() == []
+
+
+def test_the_card_costs_the_same_statements_for_one_version_and_for_many(admin: FlaskClient, db: Any) -> None:
+    def statements() -> int:
+        with count_statements(db.engine) as counted:
+            assert admin.get(CARD).status_code == 200
+        return counted.count
+
+    _post_file(admin, docx_with_fields("City"))
+    _post_file(admin, docx_with_fields("City"), language="ENU")
+    few = statements()
+    for _ in range(8):
+        _post_file(admin, docx_with_fields("City", "Nickname"))
+    assert statements() == few
