@@ -177,3 +177,23 @@ def test_the_card_costs_the_same_statements_for_one_version_and_for_many(admin: 
     for _ in range(8):
         _post_file(admin, docx_with_fields("City", "Nickname"))
     assert statements() == few
+
+
+def test_removing_a_language_whose_document_entries_use_says_so(
+    admin: FlaskClient, db: Any, make_registrable: Callable[..., Any]
+) -> None:
+    make_registrable(lines=1)
+    _post_file(admin, docx_with_fields("City"))
+    db.session.add(
+        InteractionLogEntry(contact_no="R00001", template_document_id=db.session.scalar(select(TemplateDocument.id)))
+    )
+    db.session.commit()
+    card = _text(admin.get(CARD))
+    assert 'hx-confirm="Remove this language from the template, with its Word document versions?"' in card
+
+    response = admin.post("/setup/interaction-templates/LETTER/languages/ITA/delete", follow_redirects=True)
+
+    assert "The Word document of language ITA is used by interaction log entries" in _text(response)
+    db.session.rollback()
+    assert db.session.scalar(select(TemplateDocument.language_code)) == "ITA"
+    assert 'id="document-ITA"' in _text(admin.get(CARD))
