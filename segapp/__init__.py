@@ -26,6 +26,7 @@ BLUEPRINT_PACKAGES = [
     "segapp.criteria",
     "segapp.registering",
     "segapp.setup",
+    "segapp.documents",
     "segapp.users",
     "segapp.jobs",
 ]

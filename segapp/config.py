@@ -47,6 +47,8 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
     PAGE_SIZE = 50
     IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "20"))
+    # The largest Word document (a template's, a line's personalised letter) stored in the database.
+    MAX_DOCUMENT_BYTES = int(os.environ.get("MAX_DOCUMENT_BYTES", str(5 * 1024 * 1024)))
     LOGIN_THROTTLE_AFTER = 3
     LOGIN_THROTTLE_MAX_SECONDS = 300
     # Proxies in front of the app whose X-Forwarded-For / -Proto are believed (0: none).

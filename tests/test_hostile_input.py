@@ -32,6 +32,7 @@ from segapp.models import (
     Role,
     Salutation,
     SegmentLine,
+    TemplateDocument,
 )
 from segapp.segments.columns import HEADER_COLUMNS, SECTION_KEYS
 from segapp.services.demo import load_demo_data
@@ -223,6 +224,8 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         relation_code=session.scalars(select(MailingGroup.code)).first(),
         salutation=session.scalars(select(Salutation.code)).first(),
         template=template.code if template else None,
+        # A version of the demo sales letter's Word document.
+        document_id=session.scalars(select(TemplateDocument.id).order_by(TemplateDocument.id)).first(),
         questionnaire=questionnaire.code,
         campaign=_first_key(session, REGISTRY["campaigns"]),
         keys={slug: _first_key(session, table) for slug, table in REGISTRY.items()},

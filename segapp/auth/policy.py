@@ -26,7 +26,7 @@ SELF_SERVICE_ENDPOINTS = frozenset(
     }
 )
 # Blueprints whose changes are for administrators only.
-ADMIN_BLUEPRINTS = frozenset({"setup", "users"})
+ADMIN_BLUEPRINTS = frozenset({"setup", "users", "documents"})
 
 
 def enforce_access() -> Response | None:

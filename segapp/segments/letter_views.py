@@ -1,11 +1,10 @@
 """A line's letter (spec 5), in a dialog on the segment page (Alt+Shift+D) or a page of its own without script:
 personal text, download, the edited letter uploaded back as personalised, removing that, and a preview."""
 
-import os
 from io import BytesIO
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -31,16 +30,9 @@ from segapp.services.documents.line_letters import (
     save_personal_text,
 )
 from segapp.services.documents.preview import letter_preview
+from segapp.services.documents.templates import max_document_bytes
 from segapp.services.errors import Conflict, NotFound, ServiceError
 from segapp.services.segments.grid import grid_row
-
-DEFAULT_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
-
-
-def max_document_bytes() -> int:
-    """The size cap of a stored Word document: MAX_DOCUMENT_BYTES from the app's config or the environment."""
-    configured = current_app.config.get("MAX_DOCUMENT_BYTES") or os.environ.get("MAX_DOCUMENT_BYTES")
-    return int(configured) if configured else DEFAULT_MAX_DOCUMENT_BYTES
 
 
 def _uploaded_by(state: LetterState) -> str:

@@ -48,6 +48,8 @@ from segapp.models import (
 from segapp.numbers import count_text, show_number
 from segapp.services.contacts.relations import LINK_MODELS
 from segapp.services.demo_history import remove_demo_history
+from segapp.services.documents.starter import example_letter
+from segapp.services.documents.templates import upload_template_document
 from segapp.services.errors import ServiceError
 from segapp.services.setup.number_series import CAMPAIGN_SERIES, next_number, series_for
 
@@ -440,6 +442,14 @@ def _load_reference_data(session: Session, language: str = "en") -> None:
     if setup is not None:
         setup.default_language_code = default_language
     session.flush()
+    _load_template_documents(session)
+
+
+def _load_template_documents(session: Session) -> None:
+    """The sales letter's Word document in Italian and English: the starter's example letter."""
+    letter = session.get(InteractionTemplate, "LETTER")
+    for language, locale, file_name in (("ITA", "it", "lettera.docx"), ("ENU", "en", "letter.docx")):
+        upload_template_document(session, letter, language, file_name, example_letter(locale), user_id=None)
 
 
 def _contact_rows(

@@ -38,8 +38,14 @@ def _save_detail(slug: str, key: str, form_name: str, form: Any, save: Callable[
 
 
 def _delete_detail(slug: str, key: str, delete: Callable[..., None], language: str, done: str) -> Response:
-    """Delete a record's row for one language: ``delete(session, row, language)``, then back to the record."""
-    delete(db.session, row_or_404(REGISTRY[slug], key), language)
+    """Delete a record's row for one language: ``delete(session, row, language)``, then back to the record (with
+    the service's message if it refused)."""
+    try:
+        delete(db.session, row_or_404(REGISTRY[slug], key), language)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _back(slug, key)
     db.session.commit()
     flash(done, "success")
     return _back(slug, key)

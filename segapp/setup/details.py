@@ -8,6 +8,7 @@ from sqlalchemy import select
 from segapp.extensions import db
 from segapp.models import InteractionTemplate, ProfileQuestionnaire, Salutation, SalutationFormula
 from segapp.setup.campaign_card import campaign_context
+from segapp.setup.document_card import documents_context
 from segapp.setup.forms import DescriptionForm, FormulaForm, TemplateLanguageForm, language_choices
 
 
@@ -29,8 +30,13 @@ def _salutation_context(row: Salutation, formula_form: Any = None) -> dict[str, 
     }
 
 
-def _template_context(row: InteractionTemplate, language_form: Any = None) -> dict[str, Any]:
-    return {"language_form": language_form or with_languages(TemplateLanguageForm(formdata=None, prefix="language"))}
+def _template_context(
+    row: InteractionTemplate, language_form: Any = None, upload_error: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    return {
+        "language_form": language_form or with_languages(TemplateLanguageForm(formdata=None, prefix="language")),
+        **documents_context(row, upload_error),
+    }
 
 
 def _questionnaire_context(row: ProfileQuestionnaire, question_form: Any = None) -> dict[str, Any]:

@@ -27,9 +27,9 @@ from segapp.models import (
     SegmentLine,
 )
 from segapp.services.criteria.matching import FieldFilter
-from tests.segments.conftest import make_segment, reference
+from tests.segments.conftest import letter_documents, make_segment, reference
 
-__all__ = ["make_segment", "reference"]
+__all__ = ["letter_documents", "make_segment", "reference"]
 
 
 def company(no: str, name: str, **fields: Any) -> dict[str, Any]:

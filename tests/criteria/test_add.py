@@ -194,7 +194,7 @@ HEADERS = {
 
 @pytest.mark.parametrize("header", list(HEADERS.values()), ids=list(HEADERS))
 def test_new_lines_take_the_header_defaults_exactly_as_a_line_added_by_hand(
-    db: Any, world: Any, make_segment: Any, header: dict[str, Any]
+    db: Any, world: Any, make_segment: Any, letter_documents: None, header: dict[str, Any]
 ) -> None:
     fields = {
         "description": "Spring letters",

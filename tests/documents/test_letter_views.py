@@ -98,7 +98,7 @@ def test_an_uploaded_letter_personalises_the_line_and_a_bad_file_is_refused(
         content_type="multipart/form-data",
     )
     assert bad.status_code == 422
-    assert "This file is not a Word document (.docx): nothing was stored." in bad.get_data(as_text=True)
+    assert "This file is not a Word document (.docx)." in bad.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(SegmentLineDocument)) == 0
 
     edited = letter_docx("Caro Mario, modificata in Word")

@@ -151,7 +151,11 @@ def _docm() -> bytes:
         (b"%PDF-1.4 not a letter", MAX, "not a Word document"),
         (_zip({"hello.txt": b"hi"}), MAX, "not a Word document"),
         (_docm(), MAX, "contains macros"),
-        (_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b" " * 20_000_000}), MAX, "zip bomb"),
+        (
+            _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b" " * 20_000_000}),
+            MAX,
+            "unpacks to far more",
+        ),
         (letter_docx("Troppo grande"), 1024, "larger than"),
         (b"", MAX, "Choose the edited letter"),
     ],

@@ -17,6 +17,7 @@ from segapp.models import (
     Language,
     Salesperson,
     SegmentHeader,
+    TemplateDocument,
 )
 from segapp.services.segments.records import create_segment
 
@@ -26,7 +27,8 @@ from tests.segments.actions_support import countries, mailing_segment  # noqa: F
 
 @pytest.fixture
 def reference(db: Any) -> dict[str, Any]:
-    """ITA/ENU/DEU, salespeople MR and blocked OLD, templates LETTER (ITA+ENU docs) and CALL (none)."""
+    """ITA/ENU/DEU, salespeople MR and blocked OLD, templates LETTER (ITA+ENU subjects) and CALL (none).
+    LETTER has Word documents in ITA and ENU only with the ``letter_documents`` fixture."""
     s = db.session
     s.add_all(
         [
@@ -92,3 +94,13 @@ def make_segment(db: Any, reference: dict[str, Any]) -> Callable[..., SegmentHea
         return header
 
     return _make
+
+
+@pytest.fixture
+def letter_documents(db: Any, reference: dict[str, Any]) -> None:
+    """Template LETTER has a Word document in ITA and in ENU (spec 3.2: a contact's language is taken then)."""
+    for language in ("ITA", "ENU"):
+        db.session.add(
+            TemplateDocument(template_code="LETTER", language_code=language, version=1, file_name="letter.docx")
+        )
+    db.session.commit()

@@ -136,7 +136,9 @@ def test_a_field_that_does_not_flow_asks_nothing(db, make_segment, make_contact)
     assert update_header_field(db.session, header.no, "language_code", "ENU", 1).ask == ""
 
 
-def test_template_change_yes_sets_the_template_and_recomputes_every_line(db, make_segment, make_contact) -> None:
+def test_template_change_yes_sets_the_template_and_recomputes_every_line(
+    db, make_segment, make_contact, letter_documents
+) -> None:
     header = make_segment(language_code="ITA")
     it = make_contact("Italian", language_code="ITA", correspondence_type=CorrespondenceType.EMAIL)
     en = make_contact("English", language_code="ENU", correspondence_type=CorrespondenceType.BLANK)
@@ -170,7 +172,7 @@ def test_template_change_no_leaves_the_lines_alone(db, make_segment, make_contac
 
 
 def test_subject_change_updates_lines_of_same_template_and_language_with_the_old_subject(
-    db, make_segment, make_contact
+    db, make_segment, make_contact, letter_documents
 ) -> None:
     header = make_segment(interaction_template_code="LETTER", language_code="ITA", subject="Old")
     for name, language in (("A", "ITA"), ("B", "ITA"), ("C", "ENU")):

@@ -55,11 +55,18 @@ def test_the_contacts_salesperson_only_when_the_header_has_none(db, make_segment
     ids=["template-has-contact-language", "template-lacks-it", "contact-without-language"],
 )
 def test_language_is_the_contacts_when_the_template_has_a_document_in_it(
-    db, make_segment, make_contact, contact_language, expected
+    db, make_segment, make_contact, letter_documents, contact_language, expected
 ) -> None:
     header = make_segment(interaction_template_code="LETTER", language_code="ITA")
     contact = make_contact("Acme", language_code=contact_language)
     assert add_line(db.session, header.no, contact.no).line.language_code == expected
+
+
+def test_a_subject_in_the_contacts_language_without_a_document_is_not_enough(db, make_segment, make_contact) -> None:
+    # LETTER has an ENU row (its subject) but no Word document in ENU: the letter would have nothing to merge.
+    header = make_segment(interaction_template_code="LETTER", language_code="ITA")
+    contact = make_contact("Acme", language_code="ENU")
+    assert add_line(db.session, header.no, contact.no).line.language_code == "ITA"
 
 
 def test_without_a_template_the_line_takes_the_headers_language(db, make_segment, make_contact) -> None:
@@ -98,7 +105,7 @@ def test_correspondence_type_rules(
     [("ITA", "Header subject"), ("ENU", "Our offer"), ("DEU", "Header subject")],
     ids=["same-language-header-subject", "other-language-template-subject", "no-document-falls-back-to-header"],
 )
-def test_subject_rules(db, make_segment, make_contact, contact_language, expected) -> None:
+def test_subject_rules(db, make_segment, make_contact, letter_documents, contact_language, expected) -> None:
     header = make_segment(interaction_template_code="LETTER", language_code="ITA", subject="Header subject")
     contact = make_contact("Acme", language_code=contact_language)
     assert add_line(db.session, header.no, contact.no).line.subject == expected
@@ -107,9 +114,10 @@ def test_subject_rules(db, make_segment, make_contact, contact_language, expecte
 def test_subject_is_blank_when_the_template_has_none_in_the_lines_language(
     db, make_segment, make_contact, make_reference
 ) -> None:
-    from segapp.models import InteractionTemplateLanguage
+    from segapp.models import InteractionTemplateLanguage, TemplateDocument
 
     make_reference(InteractionTemplateLanguage, template_code="LETTER", language_code="DEU", subject="")
+    make_reference(TemplateDocument, template_code="LETTER", language_code="DEU", version=1)
     header = make_segment(interaction_template_code="LETTER", language_code="ITA", subject="Header subject")
     contact = make_contact("Acme", language_code="DEU")
     line = add_line(db.session, header.no, contact.no).line

@@ -14,11 +14,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from segapp.merge import merge_document
+from segapp.merge import DocxRejected, check_docx, merge_document
 from segapp.models import Contact, SegmentLine, SegmentLineDocument, TemplateDocument
 from segapp.models.base import utcnow
 from segapp.services.documents.catalogue import LineLetter, letter_locale, line_letters
-from segapp.services.documents.docx_guard import DocxRejected, check_docx, rejection_message
+from segapp.services.documents.messages import rejection_message
 from segapp.services.errors import Conflict, NotFound, ServiceError
 from segapp.services.segments.records import lock_segment
 
@@ -299,7 +299,9 @@ def personalise_line(
     try:
         check_docx(data, max_bytes=max_bytes)
     except DocxRejected as rejected:
-        raise ServiceError(rejection_message(rejected, max_bytes), "file") from rejected
+        raise ServiceError(
+            rejection_message(rejected.reason, rejected.detail, max_bytes=max_bytes), "file"
+        ) from rejected
     line, document = _document_for_write(session, segment_no, line_no)
     if not line.contact_no:
         raise ServiceError(_("Line %(line)s has no contact, so it has no letter.", line=line_no), "file")

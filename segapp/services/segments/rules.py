@@ -19,6 +19,7 @@ from segapp.models import (
     Salesperson,
     SegmentHeader,
     SegmentLine,
+    TemplateDocument,
 )
 from segapp.services.setup.salespeople import choosable
 
@@ -52,22 +53,17 @@ def _contact_value(column: Any, contact: Any = None) -> Any:
 
 
 def language_expression(header: SegmentHeader, template_code: str | None, contact: Any = None) -> ColumnElement:
-    """The contact's language when the template has a document in it, else the header's."""
+    """The contact's language when the template has a Word document in it (any version), else the header's."""
     header_language = literal(header.language_code, String)
     if template_code is None:
         return header_language
     if contact is not None:
-        documents = select(InteractionTemplateLanguage.language_code).where(
-            InteractionTemplateLanguage.template_code == template_code
-        )
+        documents = select(TemplateDocument.language_code).where(TemplateDocument.template_code == template_code)
         return case((contact.language_code.in_(documents), contact.language_code), else_=header_language)
     has_document = exists(
-        select(InteractionTemplateLanguage.language_code)
-        .join(Contact, Contact.language_code == InteractionTemplateLanguage.language_code)
-        .where(
-            Contact.no == SegmentLine.contact_no,
-            InteractionTemplateLanguage.template_code == template_code,
-        )
+        select(TemplateDocument.language_code)
+        .join(Contact, Contact.language_code == TemplateDocument.language_code)
+        .where(Contact.no == SegmentLine.contact_no, TemplateDocument.template_code == template_code)
         .correlate(SegmentLine)
     )
     return case((has_document, _contact_value(Contact.language_code)), else_=header_language)

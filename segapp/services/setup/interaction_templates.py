@@ -1,9 +1,10 @@
-"""The per-language rows of an interaction template (its e-mail subject in each language)."""
+"""The per-language rows of an interaction template (its e-mail subject in each language, its Word document)."""
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from segapp.models import InteractionTemplate, InteractionTemplateLanguage
+from segapp.services.documents.templates import delete_language_documents
 from segapp.services.errors import ServiceError
 from segapp.services.setup.language_rows import check_language, delete_language_row, save_language_row
 
@@ -28,5 +29,7 @@ def save_template_language(
 
 
 def delete_template_language(session: Session, template: InteractionTemplate, language_code: str) -> None:
-    """Remove a template's row for one language."""
+    """Remove a template's row for one language, with its Word document versions (refused while interaction log
+    entries use one of them)."""
+    delete_language_documents(session, template.code, language_code)
     delete_language_row(session, InteractionTemplateLanguage, {"template_code": template.code}, language_code)

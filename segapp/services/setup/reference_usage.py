@@ -17,6 +17,7 @@ OWNED_CHILDREN = frozenset(
     {
         ("salutation_formula", "salutation_code"),
         ("interaction_template_language", "template_code"),
+        ("template_document", "template_code"),
         ("profile_question", "questionnaire_code"),
         ("profile_answer", "question_id"),
     }
@@ -41,6 +42,9 @@ USAGE_LABELS: dict[str, Callable[[int], str]] = {
     "interaction_template": lambda n: count_text("%(num)s interaction template", "%(num)s interaction templates", n),
     "interaction_template_language": lambda n: count_text(
         "%(num)s interaction template language", "%(num)s interaction template languages", n
+    ),
+    "template_document": lambda n: count_text(
+        "%(num)s version of a template's Word document", "%(num)s versions of templates' Word documents", n
     ),
     "salutation_formula": lambda n: count_text("%(num)s salutation formula", "%(num)s salutation formulas", n),
     "marketing_setup": lambda n: count_text("the marketing setup", "the marketing setup", n),
