@@ -1,6 +1,6 @@
 """Huey's storage in the app's own database (``HUEY_STORAGE=database``): one queue for several app servers sharing
 PostgreSQL, without Redis and without peewee (which Huey's own SqlHuey needs). Tables ``queue_task``,
-``queue_schedule``, ``queue_value`` (migration 0017). A consumer takes a message with ``FOR UPDATE SKIP LOCKED`` on
+``queue_schedule``, ``queue_value`` (migration 0015). A consumer takes a message with ``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL and inside ``BEGIN IMMEDIATE`` on SQLite, so two consumers never take the same one."""
 
 from collections.abc import Iterator

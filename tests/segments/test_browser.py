@@ -26,7 +26,13 @@ def _focused(page: Any) -> str:
 
 
 def test_a_segment_is_filled_and_edited_from_the_keyboard(
-    live_server: str, browser_page: Any, db: Any, make_user: Any, make_contact: Any, reference: dict
+    live_server: str,
+    browser_page: Any,
+    db: Any,
+    make_user: Any,
+    make_contact: Any,
+    reference: dict,
+    letter_documents: None,  # Ann's line takes her language (ENU) and its subject: LETTER has a document in it
 ) -> None:
     from playwright.sync_api import expect
 

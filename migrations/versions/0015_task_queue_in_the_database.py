@@ -1,6 +1,6 @@
 """task queue in the database: Huey's messages when HUEY_STORAGE=database (several app servers on one PostgreSQL, without Redis)
 
-Revision ID: 0017
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-11-28 04:03:01.280573
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0017"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
