@@ -13,9 +13,10 @@ from sqlalchemy import select
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.jobs.blueprint import bp
-from segapp.models import BackgroundJob, JobFile
+from segapp.jobs.files import send_job_output
+from segapp.models import BackgroundJob
 from segapp.request_values import page_arg
-from segapp.services.jobs import FINISHED_STATES, cancel_job, job_file_content, job_file_ids, job_params
+from segapp.services.jobs import FINISHED_STATES, cancel_job, job_file_ids, job_params
 
 PER_PAGE = 50
 # What a job of each kind is called on its page; a job may also carry its own "title" in its params.
@@ -90,17 +91,7 @@ def progress(job_id: int) -> str:
 @bp.get("/<int:job_id>/files/<int:file_id>")
 def download(job_id: int, file_id: int) -> Response:
     """One of a finished job's output files."""
-    job = _job(job_id)
-    row = db.session.execute(
-        select(JobFile.name, JobFile.media_type).where(
-            JobFile.id == file_id, JobFile.job_id == job.id, JobFile.kind == "output"
-        )
-    ).one_or_none()
-    if row is None or job.state != "done":
-        abort(404)
-    response = Response(job_file_content(db.session, file_id), mimetype=row.media_type)
-    response.headers.set("Content-Disposition", "attachment", filename=row.name)
-    return response
+    return send_job_output(_job(job_id), file_id)
 
 
 @bp.post("/<int:job_id>/cancel")

@@ -8,11 +8,12 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from segapp.extensions import db
+from segapp.jobs.files import send_job_output
 from segapp.models import BackgroundJob, JobFile, LoggedSegment
 from segapp.registering.blueprint import bp
 from segapp.services.documents.entry_letter import entry_letter
 from segapp.services.documents.printable import printable_job
-from segapp.services.documents.printable_files import ZIP_KIND, ZIP_PREFIX, read_job_file, stream_zip
+from segapp.services.documents.printable_files import ZIP_KIND, ZIP_PREFIX, stream_zip
 from segapp.services.errors import NotFound, ServiceError
 from segapp.services.jobs import job_file_ids
 
@@ -50,17 +51,7 @@ def _job_of(entry_no: int) -> BackgroundJob:
 @bp.get("/registered-segments/<int:entry_no>/letters/<int:file_id>")
 def download_printable_file(entry_no: int, file_id: int) -> Response:
     """One output of the printable letters (.docx per template version, PDF)."""
-    job = _job_of(entry_no)
-    row = db.session.execute(
-        select(JobFile.name, JobFile.media_type).where(
-            JobFile.id == file_id, JobFile.job_id == job.id, JobFile.kind == "output"
-        )
-    ).first()
-    if row is None:
-        abort(404)
-    response = Response(read_job_file(db.session, file_id), mimetype=row.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{row.name}"'
-    return response
+    return send_job_output(_job_of(entry_no), file_id)
 
 
 @bp.get("/registered-segments/<int:entry_no>/letters.zip")

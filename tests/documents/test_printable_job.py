@@ -19,8 +19,8 @@ from segapp.models import (
     SegmentLineDocument,
 )
 from segapp.services.documents import printable
-from segapp.services.documents.printable_files import ZIP_KIND, ZIP_PREFIX, read_job_file, stream_zip
-from segapp.services.jobs import job_file_ids, run_job_now, step_of
+from segapp.services.documents.printable_files import ZIP_KIND, ZIP_PREFIX, stream_zip
+from segapp.services.jobs import job_file_content, job_file_ids, run_job_now, step_of
 from segapp.services.registering.register import register_segment
 from tests.documents.letters_support import add_template_document, docx_text, letter_template
 from tests.sqlcount import count_statements
@@ -36,12 +36,12 @@ def _register(db: Any, segment_no: str) -> BackgroundJob:
 
 
 def _outputs(db: Any, job: BackgroundJob) -> dict[str, bytes]:
-    return {name: read_job_file(db.session, file_id) for file_id, name in job_file_ids(db.session, job)}
+    return {name: job_file_content(db.session, file_id) for file_id, name in job_file_ids(db.session, job)}
 
 
 def _zip(db: Any, job: BackgroundJob) -> dict[str, bytes]:
     parts = [file_id for file_id, name in job_file_ids(db.session, job, ZIP_KIND) if name.startswith(ZIP_PREFIX)]
-    data = b"".join(stream_zip(lambda file_id: read_job_file(db.session, file_id), parts))
+    data = b"".join(stream_zip(lambda file_id: job_file_content(db.session, file_id), parts))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
 

@@ -12,10 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from segapp.models import JobFile
+from segapp.services.jobs import job_file_content
 
 BOOK_PREFIX = "book-"
 ZIP_PREFIX = "zip-"
@@ -42,14 +41,9 @@ def zip_part(files: Iterable[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
-def read_job_file(session: Session, file_id: int) -> bytes:
-    """One job file's content, read on its own."""
-    return session.scalar(select(JobFile.content).where(JobFile.id == file_id)) or b""
-
-
 def assemble_book(session: Session, book: Any, part_ids: Iterable[int]) -> bytes:
     """The combined .docx of a LetterBook's chunks (parts read one at a time, written to a temporary file)."""
-    chunks = (read_job_file(session, part_id) for part_id in part_ids)
+    chunks = (job_file_content(session, part_id) for part_id in part_ids)
     with tempfile.TemporaryFile() as out:
         book.assemble(chunks, out)
         out.seek(0)

@@ -78,6 +78,17 @@ def job_file_ids(session: Session, job: BackgroundJob, kind: str = "output") -> 
     return [(row.id, row.name) for row in session.execute(query)]
 
 
+def job_output_file(session: Session, job: BackgroundJob, file_id: int) -> Any:
+    """(name, media_type) of an output file of a finished job, or None: a file of another job, a part, or a job
+    that has not finished has nothing to download."""
+    if job.state != "done":
+        return None
+    query = select(JobFile.name, JobFile.media_type).where(
+        JobFile.id == file_id, JobFile.job_id == job.id, JobFile.kind == "output"
+    )
+    return session.execute(query).one_or_none()
+
+
 def job_file_content(session: Session, file_id: int) -> bytes:
     """The content of one of a job's files (read alone: files may be large)."""
     return session.execute(select(JobFile.content).where(JobFile.id == file_id)).scalar_one()
