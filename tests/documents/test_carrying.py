@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from segapp.models import Contact, ContactType, CriteriaActionType, SegmentHeader, SegmentLineDocument
+from segapp.services.contacts.records import anonymise_contact
 from segapp.services.criteria.matching import ActionOptions, FieldFilter
 from segapp.services.criteria.running import run_action
 from segapp.services.criteria.undo import go_back
@@ -86,6 +87,26 @@ def test_refine_takes_out_the_documents_of_the_lines_it_drops(
     go_back(db.session, header.no)
     db.session.commit()
     assert _texts(db, header.no) == {10000: "Testo 10000", 20000: "Testo 20000", 30000: "Testo 30000"}
+
+
+def test_anonymising_a_contact_deletes_the_documents_of_its_removed_lines(
+    db: Any, make_registrable: Callable[..., SegmentHeader]
+) -> None:
+    header = make_registrable(lines=2)
+    _text(db, header.no, 10000, "Per Anna")
+    _text(db, header.no, 20000, "Caro Bruno, come d'accordo al telefono")
+    run_action(
+        db.session, header.no, CriteriaActionType.REDUCE, _contact_filter("R00002"), NONE, user_id=None, locale="en"
+    )
+    db.session.commit()
+
+    anonymise_contact(db.session, db.session.get(Contact, "R00002"))
+    db.session.commit()
+
+    assert _all_rows(db) == 1  # Bruno's text is gone with what anonymising erased; Anna's line keeps hers
+    go_back(db.session, header.no)
+    db.session.commit()
+    assert _texts(db, header.no) == {10000: "Per Anna"}
 
 
 def test_a_deleted_line_takes_its_document_and_ctrl_z_puts_both_back(

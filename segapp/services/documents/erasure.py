@@ -13,7 +13,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import GenericFunction
 
-from segapp.models import InteractionLogEntry, InteractionLogEntryFile
+from segapp.models import InteractionLogEntry, InteractionLogEntryFile, SegmentLineDocument, SegmentLineHistory
 from segapp.services.documents.catalogue import FIELDS, json_text_object
 
 KEPT_GROUPS = frozenset({"company", "salesperson", "document"})
@@ -46,7 +46,19 @@ def kept_field_names() -> list[str]:
 
 
 def erase_contact_letters(session: Session, contact_no: str) -> None:
-    """Delete the personalised files of the contact's entries and keep only the values that are not its own."""
+    """Delete the personalised files of the contact's entries and keep only the values that are not its own; delete
+    the documents of its lines that an action removed (a contact on a live line is not anonymised), which go back
+    would otherwise bring back with their personal text and letter."""
+    removed_lines = select(SegmentLineHistory.line_no).where(
+        SegmentLineHistory.action_id == SegmentLineDocument.removed_by_action_id,
+        SegmentLineHistory.line_no == SegmentLineDocument.line_no,
+        SegmentLineHistory.contact_no == contact_no,
+    )
+    session.execute(
+        delete(SegmentLineDocument)
+        .where(SegmentLineDocument.removed_by_action_id.is_not(None), removed_lines.exists())
+        .execution_options(synchronize_session=False)
+    )
     entries = select(InteractionLogEntry.entry_no).where(InteractionLogEntry.contact_no == contact_no)
     session.execute(
         delete(InteractionLogEntryFile)
