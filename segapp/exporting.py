@@ -94,6 +94,10 @@ def csv_chunks(
 
 
 # The parts of a workbook of one sheet besides the sheet itself (SpreadsheetML, ECMA-376).
+# The media types of the files segapp hands out (exports, labels, letters): one definition.
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006"

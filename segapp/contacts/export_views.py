@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Engine, Select
 
 from segapp.contacts.blueprint import bp
-from segapp.exporting import CHUNK_ROWS, csv_chunks, excel_dialect, xlsx_chunks
+from segapp.exporting import CHUNK_ROWS, XLSX_TYPE, csv_chunks, excel_dialect, xlsx_chunks
 from segapp.extensions import db
 from segapp.importing import IMPORT_FIELDS
 from segapp.models import Contact
@@ -19,7 +19,6 @@ from segapp.services.importing.rows import FIELD_LABELS
 
 # An export writes the fields an import reads, in the same order, so that it can be imported back.
 EXPORT_COLUMNS = IMPORT_FIELDS
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _rows(engine: Engine, query: Select) -> Iterator[Any]:

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from segapp.documents.blueprint import bp
 from segapp.documents.forms import DocumentUploadForm
+from segapp.exporting import DOCX_TYPE
 from segapp.extensions import db
 from segapp.models import InteractionTemplate, Language, TemplateDocument
 from segapp.paging import paginate_rows
@@ -27,7 +28,7 @@ from segapp.setup.views import render_edit
 
 
 def _docx(content: bytes, name: str) -> Response:
-    return send_file(BytesIO(content), mimetype=templates.DOCX_TYPE, as_attachment=True, download_name=name)
+    return send_file(BytesIO(content), mimetype=DOCX_TYPE, as_attachment=True, download_name=name)
 
 
 @bp.post("/templates/<template>/<language>/upload")

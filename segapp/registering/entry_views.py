@@ -12,7 +12,7 @@ from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session
 
 from segapp.captions import enum_caption, enum_choices
-from segapp.exporting import CHUNK_ROWS, csv_chunks, excel_dialect, xlsx_chunks
+from segapp.exporting import CHUNK_ROWS, XLSX_TYPE, csv_chunks, excel_dialect, xlsx_chunks
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.jobs.export_views import export_or_job
@@ -35,7 +35,6 @@ from segapp.services.registering.entries import (
 )
 
 PER_PAGE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filter(values: Any) -> EntryFilter:

@@ -7,6 +7,7 @@ from flask import Response, abort, flash, make_response, redirect, render_templa
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
+from segapp.exporting import DOCX_TYPE
 from segapp.extensions import db
 from segapp.jobs.files import send_job_output
 from segapp.models import BackgroundJob, JobFile, LoggedSegment
@@ -16,8 +17,6 @@ from segapp.services.documents.printable import printable_job
 from segapp.services.documents.printable_files import ZIP_KIND, ZIP_PREFIX, stream_zip
 from segapp.services.errors import NotFound, ServiceError
 from segapp.services.jobs import job_file_ids
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def printable_context(entry_no: int) -> dict[str, Any]:

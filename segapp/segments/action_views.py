@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import Engine, Select
 
 from segapp.captions import enum_caption
-from segapp.exporting import CHUNK_ROWS, csv_chunks, excel_dialect, xlsx_chunks
+from segapp.exporting import CHUNK_ROWS, DOCX_TYPE, XLSX_TYPE, csv_chunks, excel_dialect, xlsx_chunks
 from segapp.extensions import db
 from segapp.forms import submit_form
 from segapp.jobs.export_views import export_or_job
@@ -20,11 +20,9 @@ from segapp.segments.action_forms import mailing_group_form
 from segapp.segments.blueprint import bp
 from segapp.segments.context import load_segment
 from segapp.services.errors import ServiceError
-from segapp.services.segments.labels import DOCX_TYPE, labels_docx, segment_labels
+from segapp.services.segments.labels import labels_docx, segment_labels
 from segapp.services.segments.line_exports import LINE_EXPORT_COLUMNS, line_contacts_query
 from segapp.services.segments.mailing_groups import apply_mailing_group
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _rows(engine: Engine, query: Select, captions: dict[Any, str]) -> Iterator[list[Any]]:

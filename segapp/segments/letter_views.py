@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from segapp.errors import render_error
+from segapp.exporting import DOCX_TYPE
 from segapp.extensions import db
 from segapp.htmx import wants_fragment
 from segapp.models import User
@@ -20,7 +21,6 @@ from segapp.segments.blueprint import bp
 from segapp.segments.columns import grid_context
 from segapp.segments.context import load_segment
 from segapp.services.documents.line_letters import (
-    DOCX_TYPE,
     LetterState,
     NoLetter,
     letter_file,

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from segapp.exporting import DOCX_TYPE
 from segapp.models import Role, SegmentHeader, SegmentLineDocument
-from segapp.services.documents.line_letters import DOCX_TYPE, letter_state
+from segapp.services.documents.line_letters import letter_state
 from tests.documents.letter_support import docx_text, letter_docx, store_template
 
 HX = {"HX-Request": "true"}

@@ -10,6 +10,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from flask.testing import FlaskClient
 
+from segapp.exporting import DOCX_TYPE
 from segapp.models import Role
 from segapp.services.contacts.addresses import mail_address_lines
 from segapp.services.segments import labels
@@ -19,7 +20,7 @@ from tests.sqlcount import count_statements
 
 def _open(response: Any) -> Any:
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    assert response.mimetype == labels.DOCX_TYPE
+    assert response.mimetype == DOCX_TYPE
     return docx.Document(io.BytesIO(response.get_data()))
 
 

@@ -25,7 +25,6 @@ from segapp.services.segments.records import lock_segment
 log = logging.getLogger(__name__)
 
 PERSONAL_TEXT_MAX = 4000
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class NoLetter(ServiceError):

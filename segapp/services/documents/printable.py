@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from segapp import merge
+from segapp.exporting import DOCX_TYPE
 from segapp.models import (
     BackgroundJob,
     Contact,
@@ -44,7 +45,6 @@ JOB_KIND = "printable_letters"
 STEP_LETTERS = 200
 # Up to this many letters (2-3 s of merging) the request that registers runs the job at once; beyond, the workers.
 INLINE_LETTERS = 100
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def printable_owner(logged_entry_no: int) -> str:

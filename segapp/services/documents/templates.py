@@ -23,7 +23,6 @@ from segapp.services.setup.language_rows import check_language, save_language_ro
 
 DEFAULT_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 FILE_NAME_LENGTH = 255
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Warnings segapp adds to merge's own: recomputed from the catalogue when shown, so they follow it.
 CATALOGUE_WARNINGS = ("unknown_field", "no_fields")
 _UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f]")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from segapp.captions import enum_caption
 from segapp.exporting import (
+    XLSX_TYPE,
     csv_header_text,
     csv_rows_text,
     excel_dialect,
@@ -47,7 +48,6 @@ from segapp.services.segments.line_exports import LINE_EXPORT_COLUMNS, line_cont
 KIND = "export"
 CHUNK_ROWS = 5000
 DEFAULT_THRESHOLD = 5000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA_TYPES = {"csv": "text/csv", "xlsx": XLSX_TYPE}
 SOURCES = ("segment_lines", "entries")
 

@@ -36,7 +36,6 @@ PADDING_TOP, PADDING_SIDE = Mm(4), Mm(5)
 FONT_SIZE = Pt(10)
 # 2,500 pages: a document Word still opens, written in a few seconds (the whole of it is built in memory).
 MAX_LABELS = 60_000
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _MARKER = "segapp-labels-table"
