@@ -61,6 +61,19 @@ class Config:
     JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "120"))
     EXPORT_JOB_ROWS = int(os.environ.get("EXPORT_JOB_ROWS", "5000"))
     EXPORT_JOB_CHUNK_ROWS = int(os.environ.get("EXPORT_JOB_CHUNK_ROWS", "5000"))  # rows an export job writes a step
+    # Sending e-mail (segapp.services.delivery.settings): each, when set, wins over the marketing setup page; the
+    # password is read only from here. PUBLIC_URL is where recipients reach the app (the unsubscribe links).
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = os.environ.get("SMTP_PORT", "")
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "")  # starttls, ssl or none
+    SMTP_SENDER_EMAIL = os.environ.get("SMTP_SENDER_EMAIL", "")
+    SMTP_SENDER_NAME = os.environ.get("SMTP_SENDER_NAME", "")
+    SMTP_EMAILS_PER_MINUTE = os.environ.get("SMTP_EMAILS_PER_MINUTE", "")  # 0: no limit
+    SMTP_SENDER_DOMAINS = os.environ.get("SMTP_SENDER_DOMAINS", "")
+    SMTP_TIMEOUT_SECONDS = os.environ.get("SMTP_TIMEOUT_SECONDS", "")
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
 
 
 class TestConfig(Config):

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, event, text
+from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
@@ -85,6 +86,9 @@ class Contact(Base):
     job_title: Mapped[str] = mapped_column(String(50), default="")
     exclude_from_segment: Mapped[bool] = mapped_column(Boolean, default=False)
     privacy_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Consent (spec 5): the contact asked for no e-mail (on the card, or through a message's unsubscribe link).
+    email_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    email_opt_out_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
     # Kept in sync on insert (also bulk inserts) and on ORM updates; set-based updates
     # of no., name, city or e-mail call services.contacts.records.refresh_search_text.

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Optional
 
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from segapp.models.base import (
@@ -33,6 +34,8 @@ class LoggedSegment(Base):
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("app_user.id"))
     no_of_interactions: Mapped[int] = mapped_column(Integer, default=0)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Delivery (spec 5): one e-mail per address unless the user asked for one per contact sharing an address.
+    email_per_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class InteractionLogEntry(Base):
@@ -93,6 +96,16 @@ class InteractionLogEntry(Base):
         enum_column(DeliveryStatus, "delivery_status"), default=DeliveryStatus.NONE
     )
     delivery_error: Mapped[str] = mapped_column(Text, default="")
+    # The claim on an entry to send, kept apart from its status: which worker holds it and until when (a lease).
+    # An entry left *sending* becomes *unknown* only once its lease expired (its worker died mid-call).
+    delivery_worker: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    delivery_lease_until: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    delivered_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    # The Message-ID of the e-mail that carried it: entries of contacts sharing an address share one message.
+    delivery_message_id: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    # A resend (spec 3.7) is a new entry naming the entry it sends again.
+    resend_of_entry_no: Mapped[Optional[int]] = mapped_column(BigInteger)
     # What produces the letter again (spec 5): the template's document version and the merge values used,
     # a JSON object of catalogue field name to text ("" when the entry has no document).
     template_document_id: Mapped[Optional[int]] = mapped_column(ForeignKey("template_document.id"), index=True)

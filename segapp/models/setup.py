@@ -2,7 +2,7 @@
 
 from typing import Optional
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from segapp.models.base import CODE_LENGTH, Base, CorrespondenceType, enum_column
@@ -60,8 +60,12 @@ class MarketingSetup(Base):
     smtp_host: Mapped[str] = mapped_column(String(200), default="")
     smtp_port: Mapped[int] = mapped_column(Integer, default=587)
     smtp_user: Mapped[str] = mapped_column(String(200), default="")
-    smtp_password: Mapped[str] = mapped_column(String(200), default="")
-    smtp_starttls: Mapped[bool] = mapped_column(Boolean, default=True)
+    # starttls, ssl (implicit TLS, port 465) or none; the password comes only from the environment (SMTP_PASSWORD).
+    smtp_security: Mapped[str] = mapped_column(String(10), default="starttls", server_default="starttls")
     sender_email: Mapped[str] = mapped_column(String(254), default="")
     sender_name: Mapped[str] = mapped_column(String(100), default="")
+    # 0: no limit.
     emails_per_minute: Mapped[int] = mapped_column(Integer, default=60)
+    # Domains the mail server may send for: a salesperson whose address is in one is the message's From (so that
+    # SPF and DMARC pass); anyone else is only its Reply-To. Comma separated.
+    sender_domains: Mapped[str] = mapped_column(String(500), default="", server_default="")

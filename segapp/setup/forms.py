@@ -12,7 +12,6 @@ from wtforms import (
     DateField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
@@ -171,13 +170,25 @@ class MarketingSetupForm(SafeForm):
     smtp_host = StringField(_l("SMTP server"), validators=[Length(max=200)])
     smtp_port = _whole(_l("SMTP port"), 1, 65535)
     smtp_user = StringField(_l("SMTP user"), validators=[Length(max=200)])
-    smtp_password = PasswordField(
-        _l("SMTP password"), validators=[Length(max=200)], description=_l("Leave blank to keep the stored password.")
+    smtp_security = SelectField(
+        _l("Security"),
+        choices=[
+            ("starttls", _l("STARTTLS (port 587)")),
+            ("ssl", _l("TLS from the start (port 465)")),
+            ("none", _l("None (a server on this machine)")),
+        ],
     )
-    smtp_starttls = BooleanField(_l("Use STARTTLS"))
     sender_email = EmailField(_l("Sender e-mail"), validators=[Optional(), Email(), Length(max=254)])
     sender_name = StringField(_l("Sender name"), validators=[Length(max=100)])
-    emails_per_minute = _whole(_l("E-mails per minute"), 1, 2**31 - 1)
+    sender_domains = StringField(
+        _l("The server may send for"),
+        validators=[Length(max=500)],
+        description=_l(
+            "Domains, comma separated: a salesperson whose e-mail is in one of them is the sender of the messages "
+            "(otherwise the reply-to)."
+        ),
+    )
+    emails_per_minute = _whole(_l("E-mails per minute"), 0, 2**31 - 1)
 
 
 class NumberSeriesForm(SafeForm):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from segapp.extensions import db
 from segapp.forms import submit_form
 from segapp.models import CountryRegion, Language, NumberSeries
+from segapp.services.delivery.settings import environment_overrides, password_is_set
 from segapp.services.setup.settings import (
     company_information,
     marketing_setup,
@@ -28,10 +29,10 @@ MAIL_SERVER_FIELDS = (
     "smtp_host",
     "smtp_port",
     "smtp_user",
-    "smtp_password",
-    "smtp_starttls",
+    "smtp_security",
     "sender_email",
     "sender_name",
+    "sender_domains",
     "emails_per_minute",
 )
 
@@ -67,15 +68,21 @@ def edit_marketing_setup() -> Any:
         for name in ("contact_series_code", "segment_series_code", "campaign_series_code", "default_language_code"):
             form[name].data = form[name].data or ""
         form.default_correspondence_type.data = str(row.default_correspondence_type)
-        form.smtp_password.data = ""
     if not current_user.is_admin:
         for name in MAIL_SERVER_FIELDS:
             del form[name]
     if submit_form(form, lambda: save_marketing_setup(db.session, form.values())):
         flash(_("The marketing setup is saved."), "success")
         return redirect(url_for("setup.edit_marketing_setup"))
-    has_password = current_user.is_admin and bool(marketing_setup(db.session).smtp_password)
-    return render_template("setup/marketing_setup.html", form=form, has_password=has_password), _status()
+    return (
+        render_template(
+            "setup/marketing_setup.html",
+            form=form,
+            password_set=password_is_set(),
+            from_environment=environment_overrides(),
+        ),
+        _status(),
+    )
 
 
 @bp.get("/number-series/")

@@ -203,8 +203,8 @@ def test_usage_message_speaks_italian(client: FlaskClient, login, make_reference
 def test_viewer_sees_marketing_setup_read_only(client: FlaskClient, login, db) -> None:
     from segapp.services.setup.settings import save_marketing_setup
 
-    save_marketing_setup(db.session, {"smtp_password": "hidden-pw"})
+    save_marketing_setup(db.session, {"smtp_user": "hidden-account"})
     db.session.commit()
     login("vera", role=Role.VIEWER)
     html = client.get("/setup/marketing").get_data(as_text=True)
-    assert "hidden-pw" not in html and "<fieldset disabled>" in html and 'class="primary"' not in html
+    assert "hidden-account" not in html and "<fieldset disabled>" in html and 'class="primary"' not in html

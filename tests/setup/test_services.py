@@ -170,10 +170,12 @@ def test_template_languages(db) -> None:
     assert [(row.language_code, row.subject) for row in template.languages] == [("ITA", "La nostra offerta")]
 
 
-def test_marketing_setup_keeps_the_password_when_blank(db) -> None:
-    save_marketing_setup(db.session, {"smtp_host": "mail.example.com", "smtp_password": "secret"})
-    save_marketing_setup(db.session, {"smtp_host": "smtp.example.com", "smtp_password": ""})
-    assert marketing_setup(db.session).smtp_password == "secret"
+def test_marketing_setup_checks_its_mail_server_values(db) -> None:
+    save_marketing_setup(db.session, {"smtp_host": "smtp.example.com", "smtp_security": "none"})
+    assert marketing_setup(db.session).smtp_security == "none"
+    with pytest.raises(ServiceError) as error:
+        save_marketing_setup(db.session, {"smtp_security": "plain"})
+    assert error.value.field == "smtp_security"
     with pytest.raises(ServiceError) as error:
         save_marketing_setup(db.session, {"smtp_port": 70000})
     assert error.value.field == "smtp_port"

@@ -125,8 +125,10 @@ def test_questionnaire_questions_and_answers(admin: FlaskClient, db) -> None:
     assert db.session.scalars(select(ProfileAnswer)).all() == []
 
 
-def test_marketing_setup_never_shows_the_smtp_password(admin: FlaskClient, db) -> None:
+def test_marketing_setup_never_shows_the_smtp_password(app, admin: FlaskClient, db, monkeypatch) -> None:
+    monkeypatch.setitem(app.config, "SMTP_PASSWORD", "s3cret-pw")
     html = admin.get("/setup/marketing").get_data(as_text=True)
+    assert "s3cret-pw" not in html and "which is set" in html
     data = {
         "contact_series_code": "CONTACT",
         "segment_series_code": "SEGMENT",
@@ -138,15 +140,17 @@ def test_marketing_setup_never_shows_the_smtp_password(admin: FlaskClient, db) -
         "smtp_host": "smtp.example.com",
         "smtp_port": "587",
         "smtp_user": "me",
-        "smtp_password": "s3cret-pw",
+        "smtp_password": "typed-pw",
+        "smtp_security": "ssl",
         "sender_email": "",
         "sender_name": "",
         "emails_per_minute": "30",
     }
     assert admin.post("/setup/marketing", data=data).status_code == 302
     html = admin.get("/setup/marketing").get_data(as_text=True)
-    assert "s3cret-pw" not in html and "smtp.example.com" in html
-    assert admin.post("/setup/marketing", data=dict(data, smtp_password="", smtp_port="0")).status_code == 422
+    assert "s3cret-pw" not in html and "typed-pw" not in html and "smtp.example.com" in html
+    assert admin.post("/setup/marketing", data=dict(data, smtp_port="0")).status_code == 422
+    assert admin.post("/setup/marketing", data=dict(data, smtp_security="plain")).status_code == 422
     assert admin.post("/setup/marketing", data=dict(data, smtp_password="", max_storage_mb="x")).status_code == 422
     assert (
         admin.post("/setup/marketing", data=dict(data, smtp_password="", segment_series_code="NOPE")).status_code == 422
@@ -154,7 +158,8 @@ def test_marketing_setup_never_shows_the_smtp_password(admin: FlaskClient, db) -
     assert admin.post("/setup/marketing", data=dict(data, smtp_password="")).status_code == 302
     db.session.rollback()
     setup = db.session.get(MarketingSetup, 1)
-    assert setup.smtp_password == "s3cret-pw" and setup.default_correspondence_type == "email"
+    assert setup.smtp_security == "ssl" and setup.default_correspondence_type == "email"
+    assert "typed-pw" not in str(vars(setup))
 
 
 def test_company_information_and_number_series(admin: FlaskClient, db) -> None:

@@ -7,14 +7,13 @@ from flask.testing import FlaskClient
 
 from segapp.models import MarketingSetup, Role, Salesperson, User
 
-MAIL_SERVER_VALUES = ("smtp.example.com", "mailer-account", "news@example.com", "A password is stored.")
+MAIL_SERVER_VALUES = ("smtp.example.com", "mailer-account", "news@example.com", "SMTP_PASSWORD")
 
 
 @pytest.fixture
 def mail_server(db) -> None:
     setup = db.session.get(MarketingSetup, 1)
     setup.smtp_host, setup.smtp_user, setup.sender_email = MAIL_SERVER_VALUES[:3]
-    setup.smtp_password = "s3cret-pw"
     db.session.add(Salesperson(code="MR", name="Mario Rossi"))
     db.session.commit()
 
@@ -44,7 +43,10 @@ def test_non_administrators_read_setup_but_not_the_mail_server(
     assert client.get("/users/").status_code == 403
 
 
-def test_administrators_see_the_mail_server(client: FlaskClient, login: Callable[..., User], mail_server: None) -> None:
+def test_administrators_see_the_mail_server(
+    app, client: FlaskClient, login: Callable[..., User], mail_server: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "SMTP_PASSWORD", "s3cret-pw")
     login("admin", role=Role.ADMIN)
     page = client.get("/setup/marketing").get_data(as_text=True)
     for value in MAIL_SERVER_VALUES:

@@ -44,6 +44,8 @@ INSERT_DEFAULTS: dict[str, Any] = {
     "job_title": "",
     "exclude_from_segment": False,
     "privacy_blocked": False,
+    "email_opt_out": False,
+    "email_opt_out_at": None,
     "anonymised": False,
 }
 CONTACT_COLUMNS = tuple(Contact.__table__.columns.keys())

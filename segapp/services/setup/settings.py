@@ -18,7 +18,7 @@ MARKETING_LIMITS = (
     ("max_attachment_kb", 1, MAX_INT),
     ("max_storage_mb", 1, MAX_INT),
     ("smtp_port", 1, 65535),
-    ("emails_per_minute", 1, MAX_INT),
+    ("emails_per_minute", 0, MAX_INT),
 )
 
 
@@ -59,8 +59,9 @@ def save_company_information(session: Session, values: dict[str, Any]) -> Compan
 
 
 def save_marketing_setup(session: Session, values: dict[str, Any]) -> MarketingSetup:
-    """Change marketing setup; a blank SMTP password keeps the stored one."""
-    values = {name: value for name, value in values.items() if name != "smtp_password" or value}
+    """Change marketing setup (the SMTP password is not among its values: it comes from the environment)."""
+    if values.get("smtp_security", "starttls") not in ("starttls", "ssl", "none"):
+        raise ServiceError(_("Choose one of the offered values."), field="smtp_security")
     for name, low, high in MARKETING_LIMITS:
         if name in values and not (values[name] is not None and low <= values[name] <= high):
             raise ServiceError(_("Enter a whole number from %(low)d to %(high)d.", low=low, high=high), field=name)
