@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from segapp.extensions import db
+from segapp.forms import show_service_error
 from segapp.htmx import wants_fragment
 from segapp.models import CorrespondenceType, SegmentHeader, SegmentLine
 from segapp.segments.action_forms import TestEmailForm
@@ -28,9 +29,9 @@ def first_email_line(segment_no: str) -> int | None:
     )
 
 
-def _answer(header: SegmentHeader, form: TestEmailForm, sent: str = "", error: str = "", status: int = 200) -> Any:
+def _answer(header: SegmentHeader, form: TestEmailForm, sent: str = "", status: int = 200) -> Any:
     template = "segments/_test_email_dialog.html" if wants_fragment() else "segments/test_email.html"
-    return render_template(template, header=header, form=form, sent=sent, error=error), status
+    return render_template(template, header=header, form=form, sent=sent), status
 
 
 @bp.route("/<segment_no>/test-email", methods=["GET", "POST"])
@@ -49,7 +50,8 @@ def send_test_email(segment_no: str) -> Any:
     try:
         sent = send_test_message(db.session, segment_no, form.line_no.data, form.to_address.data)
     except ServiceError as refused:
-        return _answer(header, form, error=refused.message, status=422)
+        show_service_error(form, refused)  # at its field (line no., To), else above the form
+        return _answer(header, form, status=422)
     finally:
         db.session.rollback()  # a test writes nothing
     message = _(
