@@ -6,27 +6,16 @@ from typing import Any
 from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from segapp.extensions import db
 from segapp.forms import show_service_error
 from segapp.htmx import wants_fragment
-from segapp.models import CorrespondenceType, SegmentHeader, SegmentLine
+from segapp.models import SegmentHeader
 from segapp.segments.action_forms import TestEmailForm
 from segapp.segments.blueprint import bp
 from segapp.segments.context import load_segment
-from segapp.services.errors import ServiceError
-
-
-def first_email_line(segment_no: str) -> int | None:
-    """The no. of the segment's first e-mail line with a contact: the dialog's default."""
-    return db.session.scalar(
-        select(func.min(SegmentLine.line_no)).where(
-            SegmentLine.segment_no == segment_no,
-            SegmentLine.correspondence_type == CorrespondenceType.EMAIL,
-            SegmentLine.contact_no.is_not(None),
-        )
-    )
+from segapp.services.delivery.test_message import first_email_line, send_test_message
+from segapp.services.errors import NotFound, ServiceError
 
 
 def _answer(header: SegmentHeader, form: TestEmailForm, sent: str = "", status: int = 200) -> Any:
@@ -40,15 +29,18 @@ def send_test_email(segment_no: str) -> Any:
     header = load_segment(segment_no)
     form = TestEmailForm()
     if not form.is_submitted():
-        form.line_no.data = first_email_line(segment_no)
+        form.line_no.data = first_email_line(db.session, segment_no)
         form.to_address.data = current_user.email
         return _answer(header, form)
     if not form.validate():
         return _answer(header, form, status=422)
-    from segapp.services.delivery.test_message import send_test_message
-
     try:
         sent = send_test_message(db.session, segment_no, form.line_no.data, form.to_address.data)
+    except NotFound:
+        # The one lookup that finds nothing is the line's: say so at its field, naming it.
+        message = _("Segment %(no)s has no line %(line)s.", no=segment_no, line=form.line_no.data)
+        show_service_error(form, ServiceError(message, "line_no"))
+        return _answer(header, form, status=422)
     except ServiceError as refused:
         show_service_error(form, refused)  # at its field (line no., To), else above the form
         return _answer(header, form, status=422)
