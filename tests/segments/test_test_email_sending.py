@@ -129,3 +129,44 @@ def test_the_servers_refusal_shows_in_the_dialog(
     assert status == 422
     assert "The test e-mail was not sent:" in html and "no such mailbox" in html
     assert "data-test-email-error" in html
+
+
+def test_the_unsubscribe_header_of_the_message_unsubscribes_its_contact_in_one_click(
+    app: Flask,
+    db: Any,
+    client: FlaskClient,
+    login: Callable[..., Any],
+    email_segment: Callable[..., SegmentHeader],
+    smtp_server: SmtpServer,
+) -> None:
+    """The whole round: the message's List-Unsubscribe link, POSTed as a mail client does (RFC 8058: no cookie,
+    no CSRF token), opts the line's contact out; the next register refuses its e-mail line."""
+    from urllib.parse import urlsplit
+
+    from segapp.models import Contact
+    from segapp.services.registering.register import RegisterRefused, register_segment
+
+    login()
+    header = email_segment(2)
+    assert _post(client, header.no, line_no="20000", to_address="me@example.com")[0] == 200
+    (received,) = smtp_server.wait_for(1)
+    link = str(received.message["List-Unsubscribe"]).strip().strip("<>")
+    path = urlsplit(link).path
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        mail_client = app.test_client(use_cookies=False)
+        answer = mail_client.post(path, data={"List-Unsubscribe": "One-Click"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert answer.status_code == 200, (link, answer.headers.get("Location"))
+    db.session.rollback()
+    assert db.session.get(Contact, "R00002").email_opt_out is True
+    assert db.session.get(Contact, "R00001").email_opt_out is False
+    try:
+        register_segment(db.session, header.no, None, send_documents=True, create_follow_up=False)
+    except RegisterRefused as refused:
+        assert (refused.line_no, refused.contact_no) == (20000, "R00002")
+    else:
+        raise AssertionError("the opted-out contact's e-mail line was registered for sending")
+    finally:
+        db.session.rollback()
