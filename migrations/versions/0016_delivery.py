@@ -6,9 +6,8 @@ Create Date: 2026-11-28 06:41:54.754033
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016"
