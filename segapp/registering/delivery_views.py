@@ -14,7 +14,7 @@ from segapp.models import BackgroundJob, LoggedSegment
 from segapp.numbers import count_text
 from segapp.registering.blueprint import bp
 from segapp.registering.register_views import start_letters
-from segapp.services.delivery.manual import MAX_REASON, mark_delivery_failed
+from segapp.services.delivery.manual import mark_delivery_failed
 from segapp.services.delivery.resend import check_resendable, resend_plan, resend_registered_segment
 from segapp.services.delivery.summary import SUMMARY_STATUSES, delivery_summary
 from segapp.services.documents.printable import runs_at_once
@@ -37,13 +37,11 @@ def delivery_context(registered: LoggedSegment) -> dict[str, Any]:
     summary = delivery_summary(db.session, registered.entry_no)
     editable = current_user.can_edit and not registered.cancelled
     return {
-        "registered": registered,
         "summary": summary,
         "summary_statuses": SUMMARY_STATUSES,
         "send_job": send_job(registered.entry_no),
         "can_retry": editable and bool(summary.email.failed or summary.email.unknown),
         "can_resend": editable,
-        "max_reason": MAX_REASON,
     }
 
 
@@ -58,7 +56,8 @@ def _to_page(entry_no: int, anchor: str | None = None) -> Response:
 @bp.get("/registered-segments/<int:entry_no>/delivery")
 def registered_delivery(entry_no: int) -> str:
     """The delivery section (reloaded by the page when a job of it ends)."""
-    return render_template("registering/_delivery.html", **delivery_context(_registered(entry_no)))
+    registered = _registered(entry_no)
+    return render_template("registering/_delivery.html", registered=registered, **delivery_context(registered))
 
 
 @bp.post("/registered-segments/<int:entry_no>/retry")
