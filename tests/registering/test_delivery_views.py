@@ -240,3 +240,14 @@ def test_the_delivery_fragment_and_the_progress_end_event(
     db.session.commit()
     ended = client.get(f"/jobs/{job.id}/progress", headers=HX)
     assert ended.headers["HX-Trigger"] == "job-finished"
+
+
+def test_the_contact_card_shows_its_entries_delivery_and_reason(
+    client: FlaskClient, login: Callable, make_registered: Any
+) -> None:
+    login()
+    _registered(make_registered, [(EMAIL, S.ERROR, "550 no such user")])
+    root = parse(client.get("/contacts/RC00001").get_data(as_text=True))
+    cell = one(root, "//tr[@data-entry]/td[@data-field='delivery_status']")
+    assert cell.text_content().startswith("Error")
+    assert one(cell, ".//*[@data-field='delivery_error']").text_content() == "550 no such user"
