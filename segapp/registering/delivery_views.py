@@ -10,26 +10,18 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from segapp.extensions import db
-from segapp.models import BackgroundJob, LoggedSegment
+from segapp.models import LoggedSegment
 from segapp.numbers import count_text
 from segapp.registering.blueprint import bp
 from segapp.registering.register_views import start_letters
 from segapp.services.delivery.manual import mark_delivery_failed
 from segapp.services.delivery.resend import check_resendable, resend_plan, resend_registered_segment
+from segapp.services.delivery.sending import sending_job
 from segapp.services.delivery.summary import SUMMARY_STATUSES, delivery_summary
 from segapp.services.documents.printable import runs_at_once
 from segapp.services.errors import NotFound, ServiceError
 from segapp.services.jobs import enqueue
 from segapp.services.registering.entries import entry_numbers
-
-
-def send_job(entry_no: int) -> BackgroundJob | None:
-    """The registered segment's newest send job (delivery-core's ``sending_job``)."""
-    try:  # TEMPORARY until delivery-core is merged
-        from segapp.services.delivery.sending import sending_job
-    except ImportError:
-        return None
-    return sending_job(db.session, entry_no)
 
 
 def delivery_context(registered: LoggedSegment) -> dict[str, Any]:
@@ -39,7 +31,7 @@ def delivery_context(registered: LoggedSegment) -> dict[str, Any]:
     return {
         "summary": summary,
         "summary_statuses": SUMMARY_STATUSES,
-        "send_job": send_job(registered.entry_no),
+        "send_job": sending_job(db.session, registered.entry_no),
         "can_retry": editable and bool(summary.email.failed or summary.email.unknown),
         "can_resend": editable,
     }

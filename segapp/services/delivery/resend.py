@@ -40,6 +40,7 @@ from segapp.models import (
     User,
 )
 from segapp.models.base import utcnow
+from segapp.services.delivery.sending import start_sending
 from segapp.services.delivery.summary import IN_FLIGHT
 from segapp.services.documents.printable import start_printable_letters
 from segapp.services.errors import NotFound, ServiceError
@@ -185,10 +186,7 @@ def resend_registered_segment(
 
 
 def _start_sending(session: Session, logged_entry_no: int, user_id: int | None) -> BackgroundJob | None:
-    """The send job of the registered segment's pending e-mail entries (delivery-core's)."""
-    # Imported here: the send job's module pulls in the SMTP machinery, which a hard-copy resend does not need.
-    from segapp.services.delivery.sending import start_sending
-
+    """The send job of the registered segment's pending e-mail entries."""
     return start_sending(session, logged_entry_no, user_id=user_id)
 
 
