@@ -20,7 +20,7 @@ def register(db: Any, segment_no: str, *, per_contact: bool = False) -> Backgrou
 
 def deliveries(db: Any) -> list[tuple[str, str]]:
     """(contact no., delivery status) of every entry, in entry order."""
-    db.session.expire_all()
+    db.session.rollback()  # a new transaction: on SQLite an open one would still see before a worker's writes
     rows = db.session.execute(
         select(InteractionLogEntry.contact_no, InteractionLogEntry.delivery_status).order_by(
             InteractionLogEntry.entry_no

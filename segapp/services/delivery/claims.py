@@ -9,10 +9,11 @@ entry still *pending* whose worker died is simply claimed again once the lease i
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from segapp.models import Contact, CorrespondenceType, DeliveryStatus, InteractionLogEntry
 from segapp.models.base import utcnow
@@ -20,13 +21,13 @@ from segapp.models.base import utcnow
 ENTRY = InteractionLogEntry
 
 
-def _claimable(logged_entry_no: int, worker: str, now: datetime) -> object:
+def _claimable(logged_entry_no: int, worker: str, now: datetime, entry: Any = ENTRY) -> Any:
     """Pending e-mail entries of the registered segment that nobody holds (or this worker, or a lapsed claim)."""
     return and_(
-        ENTRY.logged_segment_entry_no == logged_entry_no,
-        ENTRY.correspondence_type == CorrespondenceType.EMAIL,
-        ENTRY.delivery_status == DeliveryStatus.PENDING,
-        or_(ENTRY.delivery_worker == "", ENTRY.delivery_worker == worker, ENTRY.delivery_lease_until < now),
+        entry.logged_segment_entry_no == logged_entry_no,
+        entry.correspondence_type == CorrespondenceType.EMAIL,
+        entry.delivery_status == DeliveryStatus.PENDING,
+        or_(entry.delivery_worker == "", entry.delivery_worker == worker, entry.delivery_lease_until < now),
     )
 
 
@@ -46,19 +47,23 @@ def claim_entries(
     splits between two batches."""
     now = now or utcnow()
     claimable = _claimable(logged_entry_no, worker, now)
-    pick = select(ENTRY.entry_no).where(claimable)
+    # The batch is chosen from an alias: a subquery on the UPDATE's own table would be correlated with each row.
+    candidate = aliased(ENTRY, name="candidate")
+    pick = select(candidate.entry_no).where(_claimable(logged_entry_no, worker, now, candidate))
     if by_address:
         address = func.lower(func.trim(Contact.email))
-        pick = pick.join(Contact, Contact.no == ENTRY.contact_no).order_by(address, ENTRY.entry_no)
+        pick = pick.join(Contact, Contact.no == candidate.contact_no).order_by(address, candidate.entry_no)
     else:
-        pick = pick.order_by(ENTRY.entry_no)
+        pick = pick.order_by(candidate.entry_no)
     pick = pick.limit(limit)
     if session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True, of=ENTRY)
+        pick = pick.with_for_update(skip_locked=True, of=candidate)
+    # A CTE, read once: PostgreSQL may run an IN (subquery) again per row, each run locking further rows.
+    picked = pick.cte("picked")
     claimed = list(
         session.scalars(
             update(ENTRY)
-            .where(ENTRY.entry_no.in_(pick.scalar_subquery()), claimable)
+            .where(ENTRY.entry_no == picked.c.entry_no, claimable)
             .values(delivery_worker=worker, delivery_lease_until=lease_until)
             .returning(ENTRY.entry_no)
             .execution_options(synchronize_session=False)
@@ -70,7 +75,7 @@ def claim_entries(
 
 
 def _claim_rest_of_last_address(
-    session: Session, claimed: list[int], claimable: object, worker: str, lease_until: datetime
+    session: Session, claimed: list[int], claimable: Any, worker: str, lease_until: datetime
 ) -> list[int]:
     """The batch is full: its last address may have more entries; claim them too (two statements, full
     batches only)."""
@@ -89,7 +94,7 @@ def _claim_rest_of_last_address(
     return list(
         session.scalars(
             update(ENTRY)
-            .where(claimable, ENTRY.contact_no.in_(same_address))  # type: ignore[arg-type]
+            .where(claimable, ENTRY.contact_no.in_(same_address))
             .values(delivery_worker=worker, delivery_lease_until=lease_until)
             .returning(ENTRY.entry_no)
             .execution_options(synchronize_session=False)
