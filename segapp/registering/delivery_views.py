@@ -16,6 +16,7 @@ from segapp.registering.blueprint import bp
 from segapp.registering.register_views import start_letters
 from segapp.services.delivery.manual import mark_delivery_failed
 from segapp.services.delivery.resend import check_resendable, resend_plan, resend_registered_segment
+from segapp.services.delivery.retry import retry_entries
 from segapp.services.delivery.sending import sending_job
 from segapp.services.delivery.summary import SUMMARY_STATUSES, delivery_summary
 from segapp.services.documents.printable import runs_at_once
@@ -55,8 +56,6 @@ def registered_delivery(entry_no: int) -> str:
 @bp.post("/registered-segments/<int:entry_no>/retry")
 def retry_failed(entry_no: int) -> Response:
     """Send the failed e-mails again on the same entries (and, when asked, those whose delivery is unknown)."""
-    from segapp.services.delivery.retry import retry_entries
-
     registered = _registered(entry_no)
     include_unknown = request.form.get("include_unknown") == "1"
     try:
@@ -69,9 +68,11 @@ def retry_failed(entry_no: int) -> Response:
         db.session.rollback()
         flash(_("Registered segment %(no)s has no failed e-mail to retry.", no=registered.segment_no), "info")
         return _to_page(entry_no, "delivery")
-    total = job.total
+    # Read before the commit: a read after it would begin a transaction (on SQLite, in a POST, a write lock)
+    # that a job run at once (the tests' immediate queue) would wait for.
+    job_id, total = job.id, job.total
     db.session.commit()
-    enqueue(job.id)
+    enqueue(job_id)
     flash(count_text("%(num)s e-mail is being sent again.", "%(num)s e-mails are being sent again.", total), "success")
     return _to_page(entry_no, "delivery")
 

@@ -1,6 +1,6 @@
 """In Chromium: register a segment with e-mail lines from the keyboard, watch the send job's progress bar reach
 the end on the registered segment page (the SMTP server on loopback refuses one recipient), see the summary and
-the entries' statuses follow by themselves."""
+the entries' statuses follow by themselves; then Retry failed sends the refused one on the same entry."""
 
 from collections.abc import Callable
 from typing import Any
@@ -61,8 +61,33 @@ def test_the_progress_bar_finishes_and_the_statuses_follow(
     expect(summary.locator("td[data-status=error]")).to_have_text("1")
     expect(rows).to_have_text(["Sent", "Error" + _reason("p2@example.com"), "Sent"])
     assert smtp_server.recipients() == ["p1@example.com", "p3@example.com"]
-    expect(page.get_by_role("button", name="Retry failed")).to_be_visible()
     save_screenshot(page, "delivery/registered-segment-sent.png")
+
+    # The server accepts the address again: Retry failed, from the keyboard, sends it on the same entry.
+    smtp_server.refused.clear()
+    retry = page.get_by_role("button", name="Retry failed")
+    _tab_to(page, retry)
+    page.keyboard.press("Enter")
+    expect(page.locator("#flash")).to_contain_text("1 e-mail is being sent again.")
+    expect(progress.locator(".job-status")).to_contain_text("0 of 1 done")
+    expect(rows).to_have_text(["Sent", "Pending", "Sent"])
+    assert len(queued) == 2
+    db.session.rollback()  # the test's last read ended: its snapshot predates the retry's commit (SQLite)
+    run_job_now(db.session, queued[1])
+    expect(progress.locator(".job-status")).to_contain_text("Done · 1 of 1 done", timeout=10_000)
+    expect(summary.locator("td[data-status=sent]")).to_have_text("3")
+    expect(rows).to_have_text(["Sent"] * 3)
+    expect(page.get_by_role("button", name="Retry failed")).to_have_count(0)
+    assert smtp_server.recipients() == ["p1@example.com", "p3@example.com", "p2@example.com"]
+
+
+def _tab_to(page: Any, locator: Any, limit: int = 60) -> None:
+    """Press Tab until ``locator`` has the focus (as a keyboard user would)."""
+    for _ in range(limit):
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError("never reached by Tab")
 
 
 def _reason(address: str) -> str:
