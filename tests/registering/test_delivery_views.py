@@ -20,6 +20,7 @@ from segapp.services.delivery import resend
 from segapp.services.jobs import start_job
 from tests.html import one, parse
 from tests.registering.registered_support import entries_of, make_registered, make_segment, reference
+from tests.sqlcount import count_statements
 
 __all__ = ["make_registered", "make_segment", "reference"]
 HX = {"HX-Request": "true"}
@@ -251,3 +252,23 @@ def test_the_contact_card_shows_its_entries_delivery_and_reason(
     cell = one(root, "//tr[@data-entry]/td[@data-field='delivery_status']")
     assert cell.text_content().startswith("Error")
     assert one(cell, ".//*[@data-field='delivery_error']").text_content() == "550 no such user"
+
+
+def test_the_page_reads_the_same_statements_for_3_and_60_entries(
+    db: Any, client: FlaskClient, login: Callable, make_registered: Any
+) -> None:
+    login()
+    rows = [(EMAIL, S.SENT, ""), (EMAIL, S.ERROR, "refused"), (HARD, S.SENT, "")]
+    small = _registered(make_registered, rows).entry_no
+    large = make_registered(
+        "SEG00002",
+        entries=60,
+        prefix="LG",
+        outcomes=[{"correspondence_type": k, "delivery_status": s, "delivery_error": e} for k, s, e in rows * 20],
+    ).entry_no
+    counts = []
+    for entry_no in (small, large):
+        with count_statements(db.engine) as counted:
+            assert client.get(f"/registered-segments/{entry_no}").status_code == 200
+        counts.append(counted.count)
+    assert counts[0] == counts[1], counts
