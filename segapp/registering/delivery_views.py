@@ -21,7 +21,7 @@ from segapp.services.delivery.sending import sending_job
 from segapp.services.delivery.summary import SUMMARY_STATUSES, delivery_summary
 from segapp.services.documents.printable import runs_at_once
 from segapp.services.errors import NotFound, ServiceError
-from segapp.services.jobs import enqueue
+from segapp.services.jobs import FINISHED_STATES, enqueue
 from segapp.services.registering.entries import entry_numbers
 
 
@@ -29,11 +29,14 @@ def delivery_context(registered: LoggedSegment) -> dict[str, Any]:
     """What the registered segment's delivery section shows: the summary, the send job, what may be done."""
     summary = delivery_summary(db.session, registered.entry_no)
     editable = current_user.can_edit and not registered.cancelled
+    send_job = sending_job(db.session, registered.entry_no)
+    # While the send job runs, its errors are not final: Retry failed is offered once it has ended.
+    sending = send_job is not None and send_job.state not in FINISHED_STATES
     return {
         "summary": summary,
         "summary_statuses": SUMMARY_STATUSES,
-        "send_job": sending_job(db.session, registered.entry_no),
-        "can_retry": editable and bool(summary.email.failed or summary.email.unknown),
+        "send_job": send_job,
+        "can_retry": editable and not sending and bool(summary.email.failed or summary.email.unknown),
         "can_resend": editable,
     }
 

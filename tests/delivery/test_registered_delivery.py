@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from segapp.models import DeliveryStatus, InteractionLogEntry, LoggedSegment, SegmentHeader
+from segapp.models import BackgroundJob, DeliveryStatus, InteractionLogEntry, LoggedSegment, SegmentHeader
 from segapp.services.jobs import run_job_now
 from tests.delivery.support import register
 from tests.html import one, parse
@@ -197,3 +197,36 @@ def test_retry_on_a_cancelled_registered_segment_says_why_not(
     assert "is cancelled: un-cancel it to send its e-mails" in html
     assert smtp_server.messages == []
     assert client.post("/registered-segments/999/retry").status_code == 404
+
+
+def test_retry_waits_for_the_send_job_to_end(
+    db: Any,
+    client: Any,
+    login: Callable[..., Any],
+    smtp_server: SmtpServer,
+    email_segment: Callable[..., SegmentHeader],
+) -> None:
+    login()
+    smtp_server.refuse("p1@example.com")
+    header = email_segment(3)
+    job = register(db, header.no)
+    # The first message failed, the others are still to send.
+    run_job_now(db.session, job.id)
+    db.session.execute(
+        update(InteractionLogEntry)
+        .where(InteractionLogEntry.contact_no != "R00001")
+        .values(delivery_status=DeliveryStatus.PENDING)
+    )
+    db.session.execute(update(BackgroundJob).where(BackgroundJob.id == job.id).values(state="running"))
+    db.session.commit()
+    entry_no = _registered_entry_no(db)
+    html = client.get(f"/registered-segments/{entry_no}").get_data(as_text=True)
+    assert _summary(html)["error"] == "1"
+    assert not parse(html).xpath("//form[@id='retry-form']")
+
+    db.session.execute(update(BackgroundJob).where(BackgroundJob.id == job.id).values(state="done"))
+    db.session.commit()
+    html = client.get(f"/registered-segments/{entry_no}/delivery", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    assert one(parse(html), "//form[@id='retry-form']") is not None
