@@ -29,6 +29,7 @@ BLUEPRINT_PACKAGES = [
     "segapp.documents",
     "segapp.users",
     "segapp.jobs",
+    "segapp.unsubscribe",
 ]
 
 

@@ -31,6 +31,7 @@ IMPORT_FIELDS: tuple[str, ...] = (
     "job_title",
     "exclude_from_segment",
     "privacy_blocked",
+    "email_opt_out",
 )
 
 # Per field, header spellings from best to worst: rank 0 beats rank 1 and so on, so that
@@ -303,6 +304,26 @@ _ALIASES: dict[str, tuple[tuple[str, ...], ...]] = {
             "privacy bloccata",
             "riservatezza bloccata",
             "bloccato per privacy",
+        ),
+    ),
+    # The export's own headers, then what CRMs and mailing tools call the opt-out.
+    "email_opt_out": (
+        (
+            "no e-mail (opted out)",
+            "nessuna e-mail (opt-out)",
+            "email opt out",
+            "email opt-out",
+            "opted out",
+            "opt out",
+            "opt-out e-mail",
+            "no e-mail",
+            "no email",
+            "do not email",
+            "unsubscribed",
+            "nessuna e-mail",
+            "niente e-mail",
+            "disiscritto",
+            "non inviare e-mail",
         ),
     ),
 }

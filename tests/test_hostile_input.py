@@ -35,6 +35,7 @@ from segapp.models import (
     TemplateDocument,
 )
 from segapp.segments.columns import HEADER_COLUMNS, SECTION_KEYS
+from segapp.services.delivery.consent import unsubscribe_token
 from segapp.services.demo import load_demo_data
 from segapp.services.jobs import job_file_ids, run_job_now, start_job
 from segapp.services.segments.lines import LINE_FIELDS, add_line, delete_line
@@ -227,6 +228,8 @@ def world(app: Flask, db: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPa
         # A version of the demo sales letter's Word document.
         document_id=session.scalars(select(TemplateDocument.id).order_by(TemplateDocument.id)).first(),
         questionnaire=questionnaire.code,
+        # The signed token of a contact's unsubscribe link (segapp/unsubscribe).
+        token=unsubscribe_token(company.no),
         campaign=_first_key(session, REGISTRY["campaigns"]),
         keys={slug: _first_key(session, table) for slug, table in REGISTRY.items()},
     )

@@ -9,8 +9,20 @@ from segapp.database import SAFE_METHODS
 from segapp.extensions import db, login_manager
 from segapp.services.users import any_user_exists
 
-# Endpoints that anyone may reach without signing in.
-PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.first_admin", "main.health"})
+# Endpoints that anyone may reach without signing in: the unsubscribe link of an e-mail is opened by its recipient.
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "static",
+        "auth.login",
+        "auth.first_admin",
+        "main.health",
+        "unsubscribe.unsubscribe_page",
+        "unsubscribe.unsubscribe",
+    }
+)
+# Changes that carry no CSRF token: the unsubscribe POST, whose authority is the signed token in its URL
+# (segapp/unsubscribe/views.py says why).
+CSRF_EXEMPT_ENDPOINTS = frozenset({"unsubscribe.unsubscribe"})
 # Endpoints where any signed-in user (viewers too) may change their own things.
 # Starting a large export as a background job is a POST, but only reads: viewers may export too.
 SELF_SERVICE_ENDPOINTS = frozenset(

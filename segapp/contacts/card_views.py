@@ -30,6 +30,7 @@ from segapp.services.contacts.relations import (
     relation_options,
     remove_relation,
 )
+from segapp.services.delivery.consent import set_email_opt_out
 from segapp.services.errors import ServiceError
 
 ENTRIES_PER_PAGE = 20
@@ -148,6 +149,20 @@ def set_contact_privacy(no: str) -> Response:
     db.session.commit()
     flash(
         _("%(no)s is privacy blocked.", no=no) if blocked else _("%(no)s is no longer privacy blocked.", no=no),
+        "success",
+    )
+    return redirect(url_for("contacts.show_contact", no=no))
+
+
+@bp.route("/<no>/email-opt-out", methods=["POST"])
+def set_contact_email_opt_out(no: str) -> Response:
+    """Record that the contact wants no more e-mail (spec 5, consent), or wants it again."""
+    db.get_or_404(Contact, no)
+    opted_out = request.form.get("opted_out") == "1"
+    set_email_opt_out(db.session, no, opted_out)
+    db.session.commit()
+    flash(
+        _("%(no)s gets no more e-mail.", no=no) if opted_out else _("%(no)s may get e-mail again.", no=no),
         "success",
     )
     return redirect(url_for("contacts.show_contact", no=no))

@@ -56,6 +56,7 @@ class ContactForm(SafeForm):
     job_title = StringField(_l("Job title"), validators=[Length(max=50)])
     exclude_from_segment = BooleanField(_l("Exclude from segment"))
     privacy_blocked = BooleanField(_l("Privacy blocked"))
+    email_opt_out = BooleanField(_l("No e-mail (opted out)"))
 
     def values(self) -> dict[str, Any]:
         """The submitted values for the contact service."""

@@ -69,7 +69,7 @@ def test_actions_menu_from_the_keyboard_downloads_the_csv(
     }  # the open menu floats over the page, the toolbar keeps its line
     page.keyboard.press("End")
     expect(menu.locator("a[href$='/delete']")).to_be_focused()  # Delete segment…, the last item
-    for _ in range(4):  # mailing group, labels, Excel, CSV
+    for _ in range(5):  # mailing group, send test e-mail, labels, Excel, CSV
         page.keyboard.press("ArrowUp")
     expect(csv_link).to_be_focused()
     with page.expect_download() as download_info:

@@ -24,6 +24,7 @@ from segapp.models import (
 from segapp.models.contacts import SEARCH_FIELDS, SEARCH_TEXT_LENGTH
 from segapp.numbers import count_text
 from segapp.services.contacts.relations import remove_all_relations
+from segapp.services.delivery.consent import set_email_opt_out
 from segapp.services.documents.erasure import erase_contact_letters
 from segapp.services.errors import ServiceError
 from segapp.services.setup.number_series import CONTACT_SERIES, next_number, series_for
@@ -40,8 +41,10 @@ CODE_TABLES: dict[str, tuple[Any, Any]] = {
 }
 
 # Plain fields a user edits on the card: the contact fields of segapp.importing but type, no. and
-# company, which are handled apart.
-EDITABLE_FIELDS = tuple(f for f in IMPORT_FIELDS if f not in {"no", "type", "company_no", "company_name"})
+# company, which are handled apart, and the e-mail opt-out, which keeps its time (set_email_opt_out).
+EDITABLE_FIELDS = tuple(
+    f for f in IMPORT_FIELDS if f not in {"no", "type", "company_no", "company_name", "email_opt_out"}
+)
 
 # Fields erased by anonymise.
 PERSONAL_FIELDS = (
@@ -134,6 +137,8 @@ def create_contact(session: Session, contact_type: ContactType, values: dict[str
     session.add(contact)
     session.flush()
     apply_new_contact_defaults(session, Contact.no == contact.no)
+    if values.get("email_opt_out"):
+        set_email_opt_out(session, contact.no, True)
     session.refresh(contact)
     return contact
 
@@ -202,6 +207,8 @@ def update_contact(session: Session, contact: Contact, values: dict[str, Any]) -
         contact.company_no, contact.company_name = contact.no, contact.name
         session.execute(update(Contact).where(persons_of(contact.no)).values(company_name=contact.name))
     session.flush()
+    if "email_opt_out" in values and bool(values["email_opt_out"]) != contact.email_opt_out:
+        set_email_opt_out(session, contact.no, bool(values["email_opt_out"]))
     return contact
 
 

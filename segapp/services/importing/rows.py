@@ -53,10 +53,11 @@ FIELD_LABELS = {
     "job_title": _l("Job title"),
     "exclude_from_segment": _l("Exclude from segment"),
     "privacy_blocked": _l("Privacy blocked"),
+    "email_opt_out": _l("No e-mail (opted out)"),
 }
 NAME_FIELDS = frozenset({"name", "first_name", "surname", "company_name"})
 NUMBER_FIELDS = frozenset({"no", "company_no"})
-BOOLEAN_FIELDS = frozenset({"exclude_from_segment", "privacy_blocked"})
+BOOLEAN_FIELDS = frozenset({"exclude_from_segment", "privacy_blocked", "email_opt_out"})
 TEXT_FIELDS = frozenset(
     f for f in IMPORT_FIELDS if f not in BOOLEAN_FIELDS | set(CODE_TABLES) | {"type", "correspondence_type"}
 )

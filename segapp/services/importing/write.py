@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -94,7 +94,7 @@ def write_plan(session: Session, plan: ImportPlan) -> tuple[int, int]:
         # persons take their company's address and codes, and marketing setup's default language.
         apply_new_contact_defaults(session, Contact.created_at == now)
     for chunk in plan.updates.chunks():
-        updated += _update(session, plan, chunk, final)
+        updated += _update(session, plan, chunk, final, now)
     return created, updated
 
 
@@ -118,6 +118,8 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> int:
         row["search_text"] = contact_search_text(row)
         row["type"], row["correspondence_type"] = str(row["type"]), str(row["correspondence_type"])
         row["created_at"] = row["modified_at"] = stamp
+        # A new contact that opted out of e-mail did so at the import (set_email_opt_out keeps that time).
+        row["email_opt_out_at"] = stamp if row["email_opt_out"] else None
         values.append(tuple([row[name] for name in CONTACT_COLUMNS]))
     if connection.dialect.name == "postgresql":
         with connection.connection.driver_connection.cursor().copy(COPY_STATEMENT) as copy:
@@ -128,7 +130,7 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> int:
     return len(rows)
 
 
-def _update(session: Session, plan: ImportPlan, chunk: list[Any], final: Callable[[Ref], str]) -> int:
+def _update(session: Session, plan: ImportPlan, chunk: list[Any], final: Callable[[Ref], str], now: datetime) -> int:
     """Bulk UPDATE by primary key; rows with the same set of columns go together."""
     merged: dict[str, dict[str, Any]] = {}
     count = 0
@@ -153,4 +155,23 @@ def _update(session: Session, plan: ImportPlan, chunk: list[Any], final: Callabl
     searched = [no for no, changes in merged.items() if set(SEARCH_FIELDS[1:]) & changes.keys()]
     for start in range(0, len(searched), 2000):
         refresh_search_text(session, Contact.no.in_(searched[start : start + 2000]))
+    consent = [no for no, changes in merged.items() if "email_opt_out" in changes]
+    for start in range(0, len(consent), 2000):
+        _stamp_opt_out(session, Contact.no.in_(consent[start : start + 2000]), now)
     return count
+
+
+def _stamp_opt_out(session: Session, where: ColumnElement[bool], now: datetime) -> None:
+    """The time of the opt-out, as set_email_opt_out keeps it: the first opt-out's stays, opting in clears it."""
+    session.execute(
+        update(Contact)
+        .where(where, Contact.email_opt_out.is_(True), Contact.email_opt_out_at.is_(None))
+        .values(email_opt_out_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Contact)
+        .where(where, Contact.email_opt_out.is_(False), Contact.email_opt_out_at.is_not(None))
+        .values(email_opt_out_at=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -111,7 +111,8 @@ def email_without_address() -> ColumnElement[bool]:
 
 def _check_lines(session: Session, segment_no: str, *, send_documents: bool) -> None:
     """The first line (in line order) that lacks a date, salesperson or template, names one that does not exist,
-    or (sending) has e-mail as its correspondence type for a contact without an e-mail address: one statement."""
+    or (sending) would send to a contact that may not get it: a privacy blocked contact on a line with a
+    correspondence type, an e-mail line of a contact who opted out of e-mail or has no address. One statement."""
     line = SegmentLine
     salesperson = aliased(Salesperson, name="line_salesperson")
     template = aliased(InteractionTemplate, name="line_template")
@@ -119,9 +120,11 @@ def _check_lines(session: Session, segment_no: str, *, send_documents: bool) -> 
     no_salesperson = salesperson.code.is_(None)
     no_template = template.code.is_(None)
     no_email = email_without_address()
+    blocked = (line.correspondence_type != CorrespondenceType.BLANK) & Contact.privacy_blocked.is_(True)
+    opted_out = (line.correspondence_type == CorrespondenceType.EMAIL) & Contact.email_opt_out.is_(True)
     problems = [no_date, no_salesperson, no_template]
     if send_documents:
-        problems.append(no_email)
+        problems += [no_email, blocked, opted_out]
     row = session.execute(
         select(
             line.line_no,
@@ -131,7 +134,8 @@ def _check_lines(session: Session, segment_no: str, *, send_documents: bool) -> 
             no_date,
             no_salesperson,
             no_template,
-            no_email,
+            blocked,
+            opted_out,
         )
         .join(Contact, Contact.no == line.contact_no)
         .outerjoin(salesperson, salesperson.code == line.salesperson_code)
@@ -142,7 +146,7 @@ def _check_lines(session: Session, segment_no: str, *, send_documents: bool) -> 
     ).first()
     if row is None:
         return
-    line_no, contact_no, salesperson_code, template_code, lacks_date, lacks_salesperson, lacks_template, _email = row
+    line_no, contact_no, salesperson_code, template_code, lacks_date, lacks_salesperson, lacks_template, *consent = row
     names = {"line": line_no, "contact": contact_no}
     if lacks_date:
         message, field = _("Line %(line)s (contact %(contact)s) has no date.", **names), "date"
@@ -165,6 +169,20 @@ def _check_lines(session: Session, segment_no: str, *, send_documents: bool) -> 
     elif lacks_template:
         message = _("Line %(line)s (contact %(contact)s) has no interaction template.", **names)
         field = "interaction_template_code"
+    elif send_documents and consent[0]:
+        message = _(
+            "Line %(line)s: contact %(contact)s is privacy blocked and may not receive anything. "
+            "Remove the line, clear its correspondence type, or register without sending.",
+            **names,
+        )
+        field = "correspondence_type"
+    elif send_documents and consent[1]:
+        message = _(
+            "Line %(line)s: contact %(contact)s has opted out of e-mail, so the e-mail cannot be sent. "
+            "Change the line's correspondence type, remove the line, or register without sending.",
+            **names,
+        )
+        field = "correspondence_type"
     else:
         message = _(
             "Line %(line)s: contact %(contact)s has no e-mail address, so the e-mail cannot be sent. "
