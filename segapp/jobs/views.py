@@ -4,7 +4,7 @@ its segments and registered segments, and a job's files are made from them."""
 
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -83,9 +83,15 @@ def show_job(job_id: int) -> str:
 
 
 @bp.get("/<int:job_id>/progress")
-def progress(job_id: int) -> str:
-    """The progress fragment; it asks again every two seconds until the job ends, then shows the downloads."""
-    return render_template("jobs/_progress.html", job=_job(job_id))
+def progress(job_id: int) -> Response:
+    """The progress fragment; it asks again every two seconds until the job ends, then shows the downloads.
+    The answer that shows the end triggers "job-finished", so that the page around it can refresh what the job
+    changed (a registered segment's delivery statuses)."""
+    job = _job(job_id)
+    response = make_response(render_template("jobs/_progress.html", job=job))
+    if job_finished(job):
+        response.headers["HX-Trigger"] = "job-finished"
+    return response
 
 
 @bp.get("/<int:job_id>/files/<int:file_id>")

@@ -2,6 +2,7 @@
 
 # The blueprint's view modules register their routes on bp.
 from segapp.registering import (  # noqa: F401
+    delivery_views,
     entry_views,
     letter_views,
     register_views,

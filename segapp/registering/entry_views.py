@@ -19,7 +19,9 @@ from segapp.jobs.export_views import export_or_job
 from segapp.models import Campaign, DeliveryStatus, Evaluation, InteractionTemplate
 from segapp.numbers import count_text
 from segapp.registering.blueprint import bp
+from segapp.registering.delivery_views import mark_failed
 from segapp.registering.keyset import keyset_args
+from segapp.services.delivery.manual import MAX_REASON
 from segapp.services.errors import ServiceError
 from segapp.services.registering.entries import (
     BLANK,
@@ -64,7 +66,12 @@ def list_entries() -> Any:
     after, before = keyset_args()
     entries = fetch_entries(db.session, flt, PER_PAGE, after, before)
     status = 422 if flt.errors else 200
-    context = {"flt": flt, "entries": entries, "evaluations": _with_blank(enum_choices(Evaluation, _("(none)")))}
+    context = {
+        "flt": flt,
+        "entries": entries,
+        "evaluations": _with_blank(enum_choices(Evaluation, _("(none)"))),
+        "max_reason": MAX_REASON,
+    }
     if wants_fragment():
         return render_template("registering/_entry_table.html", **context), status
     return render_template("registering/entries.html", **_choices(), **context), status
@@ -110,6 +117,14 @@ def uncancel_selected() -> Response:
     return _change(
         uncancel_entries, lambda n: count_text("%(num)s entry un-cancelled.", "%(num)s entries un-cancelled.", n)
     )
+
+
+@bp.post("/interaction-log-entries/mark-failed")
+def mark_selected_failed() -> Response:
+    """Mark the selected entries' delivery as failed, with the reason a person read (a bounce, a returned letter)."""
+    ok, message = mark_failed(request.form.getlist("entry"), request.form.get("reason"))
+    flash(message, "success" if ok else "error")
+    return _back()
 
 
 # ---- Export ----------------------------------------------------------------------------------------------

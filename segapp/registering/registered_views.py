@@ -14,10 +14,12 @@ from segapp.models import LoggedSegment
 from segapp.numbers import count_text
 from segapp.paging import paginate_rows
 from segapp.registering.blueprint import bp
+from segapp.registering.delivery_views import delivery_context
 from segapp.registering.keyset import keyset_args
 from segapp.registering.letter_views import printable_context
 from segapp.registering.outcomes import evaluation_choices, outcome_from_form
 from segapp.request_values import page_arg
+from segapp.services.delivery.manual import MAX_REASON
 from segapp.services.errors import NotFound, ServiceError
 from segapp.services.registering.entries import EntryFilter, fetch_entries
 from segapp.services.registering.follow_up import create_follow_up_segment
@@ -49,7 +51,11 @@ def _registered(entry_no: int) -> LoggedSegment:
 def _entries_context(registered: LoggedSegment) -> dict[str, Any]:
     flt = EntryFilter(registered=registered.entry_no)
     after, before = keyset_args()
-    return {"entries": fetch_entries(db.session, flt, ENTRIES_PER_PAGE, after, before), "registered": registered}
+    return {
+        "entries": fetch_entries(db.session, flt, ENTRIES_PER_PAGE, after, before),
+        "registered": registered,
+        "max_reason": MAX_REASON,
+    }
 
 
 @bp.get("/registered-segments/<int:entry_no>")
@@ -61,6 +67,7 @@ def show_registered_segment(entry_no: int) -> str:
         campaign_entries=campaign_entries(db.session, entry_no),
         **_entries_context(registered),
         **printable_context(entry_no),
+        **delivery_context(registered),
     )
 
 

@@ -101,7 +101,7 @@ def test_many_letters_show_a_progress_that_polls_until_the_workers_are_done(
     assert "Done: 3 of 3 letters." in fragment and "hx-trigger" not in fragment
     # The page then reloads its entries, now sent.
     assert finished.headers["HX-Trigger"] == "printable-letters-finished"
-    assert 'hx-trigger="printable-letters-finished from:body"' in page
+    assert 'hx-trigger="printable-letters-finished from:body, job-finished from:body"' in page
     assert f"/registered-segments/{entry_no}/letters.zip" in fragment
 
 

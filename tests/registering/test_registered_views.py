@@ -58,7 +58,7 @@ def test_one_shows_its_entries_and_campaign_entries(client: FlaskClient, login: 
     html = client.get(f"/registered-segments/{registered.entry_no}").get_data(as_text=True)
     root = parse(html)
     assert "Registered segment SEG00001" in one(root, "//h1").text_content()
-    assert _texts(html, "//tr[@data-entry]/td[3]") == ["RC00003", "RC00002", "RC00001"]
+    assert _texts(html, "//tr[@data-entry]/td[4]") == ["RC00003", "RC00002", "RC00001"]
     assert _texts(html, "//tr[@data-campaign-entry]/td[2]") == ["CP1"]
     assert one(root, "//button[@data-action='cancel']") is not None
 
@@ -70,7 +70,7 @@ def test_its_entries_come_a_page_at_a_time(client: FlaskClient, login: Callable,
     assert len(parse(html).xpath("//tr[@data-entry]")) == 25
     next_link = one(parse(html), "//a[@rel='next']")
     rest = client.get(next_link.get("hx-get"), headers=HX).get_data(as_text=True)
-    assert _texts(rest, "//tr[@data-entry]/td[3]") == [f"RC{n:05d}" for n in range(5, 0, -1)]
+    assert _texts(rest, "//tr[@data-entry]/td[4]") == [f"RC{n:05d}" for n in range(5, 0, -1)]
     back = one(parse(rest), "//a[@rel='prev']")
     again = client.get(back.get("hx-get"), headers=HX).get_data(as_text=True)
     assert len(parse(again).xpath("//tr[@data-entry]")) == 25
