@@ -180,11 +180,3 @@ class _NotStarted(Exception):
         super().__init__(str(error))
         self.error = error
 
-
-def check_connection(settings: MailSettings) -> None:
-    """Connect and log in, then leave: SmtpFailure when that fails (what the setup page could offer to test)."""
-    connection = MailConnection(settings)
-    try:
-        connection.open()
-    finally:
-        connection.close()
