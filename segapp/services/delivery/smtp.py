@@ -179,4 +179,3 @@ class _NotStarted(Exception):
     def __init__(self, error: BaseException) -> None:
         super().__init__(str(error))
         self.error = error
-
