@@ -29,6 +29,7 @@ class Received:
     sender: str
     recipients: list[str]
     message: EmailMessage
+    raw: bytes = b""  # the message as it came over the wire
 
     @property
     def to(self) -> str:
@@ -56,7 +57,9 @@ class _Handler:
                 server.transport.close()
                 return "421 4.3.0 closing"
             message = BytesParser(policy=policy.default).parsebytes(envelope.content)
-            self.server.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+            self.server.messages.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), message, envelope.content)
+            )  # type: ignore[arg-type]
             self.server.accepted += 1
         return "250 OK: queued"
 

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from segapp.database import immediate_transactions
 from segapp.jobs.queue import sweep
 from segapp.models import BackgroundJob, InteractionLogEntry, LoggedSegment, SegmentHeader
 from segapp.models.base import utcnow
@@ -214,3 +215,30 @@ def test_a_job_cancelled_while_sending_stops_before_its_next_message_with_what_i
     assert db.session.get(BackgroundJob, job.id, populate_existing=True).state == "cancelled"
     assert smtp_server.recipients() == ["p1@example.com", "p2@example.com"]
     assert deliveries(db) == [("R00001", "sent"), ("R00002", "sent"), ("R00003", "pending"), ("R00004", "pending")]
+
+
+def test_the_progress_bar_moves_while_a_step_sends_not_only_at_its_end(
+    db: Any, smtp_server: SmtpServer, email_segment: Callable[..., SegmentHeader], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sending, "RENEW_SECONDS", 0)  # the progress written before every message
+    smtp_server.refuse("p2@example.com")
+    header = email_segment(4)
+    job_id = register(db, header.no).id
+    db.session.rollback()  # no read transaction left open in the test's session
+    real_send = smtp.MailConnection.send
+    seen: list[tuple[int, int]] = []
+
+    def send_and_look(self: Any, message: Any, recipients: Any = None) -> None:
+        with db.engine.connect() as other:  # what the progress bar reads, from another connection
+            row = other.execute(select(BackgroundJob.done, BackgroundJob.errors).where(BackgroundJob.id == job_id))
+            seen.append(tuple(row.one()))
+            other.rollback()
+        real_send(self, message, recipients)
+
+    monkeypatch.setattr(smtp.MailConnection, "send", send_and_look)
+    with immediate_transactions():  # as in the consumer: SQLite's transactions take the write lock at BEGIN
+        finished = run_job_now(db.session, job_id)
+    # Before the n-th message the bar shows the n-1 handled before it (the 2nd was refused: one error).
+    assert seen == [(0, 0), (1, 0), (2, 1), (3, 1)]
+    assert finished.state == "done", finished.message
+    assert (finished.done, finished.errors) == (4, 1)

@@ -203,6 +203,16 @@ def test_names_subjects_and_file_names_beyond_ascii_arrive_as_written(db: Any, s
     assert received["List-Unsubscribe"] == f"<{URL}>"
 
 
+def test_a_long_unsubscribe_link_goes_on_the_wire_as_written(db: Any, smtp_server: SmtpServer) -> None:
+    """RFC 2369 / 8058 clients read the header's URL as it is: not folded, never RFC 2047 encoded."""
+    url = "https://crm.segapp.example/unsubscribe/IkRFTU8tMDEzNTMi.TIvOEfbgXOM_OFthidRuvl404ys-and-some-more"
+    with MailConnection(mail_settings(db.session)) as connection:
+        connection.send(_message(db, unsubscribe_url=url))
+    raw = smtp_server.messages[0].raw
+    assert f"\r\nList-Unsubscribe: <{url}>\r\n".encode() in raw
+    assert b"=?utf-8?" not in raw.split(b"\r\n\r\n", 1)[0]
+
+
 def test_a_message_the_wire_cannot_carry_is_that_messages_error(db: Any, smtp_server: SmtpServer) -> None:
     message = _message(db)
 

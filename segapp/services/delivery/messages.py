@@ -8,6 +8,7 @@ import quopri
 import re
 import uuid
 from dataclasses import dataclass
+from email import policy
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import encode_rfc2231, formataddr, formatdate
@@ -22,6 +23,11 @@ from segapp.services.delivery.settings import MailSettings
 
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.[^@\s<>()\[\],;:\"\\.]+$")
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+# Headers go on the wire as written: the default policy refolds a header longer than 78 characters, and a long
+# unsubscribe link has no blank to fold at, so it would become RFC 2047 encoded words, which RFC 2369 / 8058
+# clients do not decode (the one-click link would be lost). Every header built here is one line (or already
+# folded, as Header.encode does), well under the 998 characters of RFC 5322.
+WIRE_POLICY = policy.SMTP.clone(refold_source="none")
 _LINE_BREAKS = re.compile(r"[\r\n\t]")
 # SMTP's limit on a line (RFC 5321: 1000 with CRLF); longer lines go quoted-printable.
 _LINE_MAX = 998
@@ -133,7 +139,7 @@ def build_email(
     Its headers and parts are written as they go on the wire (``set_raw``), not parsed back by the header
     registry: a message is built per e-mail sent, and parsing was most of its cost."""
     words = footer(locale)
-    message = EmailMessage()
+    message = EmailMessage(policy=WIRE_POLICY)
     if salesperson_email and settings.may_send_as(salesperson_email):
         message.set_raw("From", _mailbox(salesperson_name, salesperson_email))
     else:

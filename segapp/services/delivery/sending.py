@@ -57,7 +57,7 @@ JOB_KIND = "send_email"
 STEP_MESSAGES = 200
 STEP_SECONDS = 20.0
 # Within a step the job's lease is renewed at a message's commit this often (and a cancelled job noticed).
-RENEW_SECONDS = 5.0
+RENEW_SECONDS = 2.0
 
 ENTRY = InteractionLogEntry
 
@@ -148,6 +148,9 @@ class _JobRef:
 
     id: int
     claimed_by: str
+    # The job's counts when the step began: the progress bar moves at each renewal, from these.
+    done: int = 0
+    errors: int = 0
 
 
 @dataclass
@@ -192,6 +195,12 @@ class _Step:
         if time.monotonic() - self.renewed < RENEW_SECONDS:
             return
         self.flush()
+        # The progress so far, for the bar that the user watches (the step's end writes the same counts again).
+        self.session.execute(
+            update(BackgroundJob)
+            .where(BackgroundJob.id == self.job.id, BackgroundJob.worker == self.job.claimed_by)
+            .values(done=self.job.done + self.handled, errors=self.job.errors + self.failed)
+        )
         self.session.commit()
         checkpoint(self.session, self.job)  # type: ignore[arg-type] - it reads the job's id and holder
         self.renewed = time.monotonic()
@@ -352,7 +361,7 @@ def _step(session: Session, job: BackgroundJob, params: dict[str, Any]) -> bool:
     templates = _templates(session, rows)
     # The throttle goes on from the previous step's last message (wall clock: the next step may run elsewhere).
     next_at = time.monotonic() + max(0.0, float(job_cursor(job).get("next_at", 0)) - time.time())
-    ref = _JobRef(job.id, getattr(job, "claimed_by", "inline"))
+    ref = _JobRef(job.id, getattr(job, "claimed_by", "inline"), job.done, job.errors)
     checkpoint(session, job)  # the claim is committed before anything is sent
     # The messages' writes go through one connection held for the step: a session on the engine would check a
     # connection out (and ping it) after each message's commit.
@@ -360,8 +369,9 @@ def _step(session: Session, job: BackgroundJob, params: dict[str, Any]) -> bool:
         step = _Step(own, ref, worker, settings, templates, next_at=next_at)
         done = _send_batch(step, rows, bool(params.get("per_contact", False)))
         own.commit()
-    job.done += step.handled
-    job.errors += step.failed
+    # From the counts the step began with: the renewals wrote the progress to the row meanwhile.
+    job.done = ref.done + step.handled
+    job.errors = ref.errors + step.failed
     set_job_cursor(job, {"next_at": time.time() + max(0.0, step.next_at - time.monotonic())})
     return done and len(claimed) < STEP_MESSAGES
 

@@ -6,7 +6,6 @@ down or a connection that drops is that message's error, and the next message co
 import smtplib
 import ssl
 from collections.abc import Sequence
-from email import policy
 from email.message import EmailMessage
 from email.utils import parseaddr
 
@@ -110,7 +109,8 @@ class MailConnection:
         sender = parseaddr(str(message.get("Sender") or message["From"]))[1]
         to = list(recipients) if recipients else [parseaddr(str(message["To"]))[1]]
         try:
-            data = message.as_bytes(policy=policy.SMTP)  # lines end in CRLF on the wire
+            # Lines end in CRLF on the wire; the headers go as build_email wrote them (never refolded).
+            data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
         except (UnicodeError, ValueError, TypeError) as error:  # a header or body the wire cannot carry
             raise SmtpFailure(_("The message could not be written: %(error)s", error=str(error))) from error
         stale = self.used and self.smtp is not None
