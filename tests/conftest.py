@@ -21,8 +21,9 @@ from segapp.scratch_database import scratch_postgresql_database
 from segapp.services.users import create_user
 
 # Browser fixtures (one Chromium per session) for every area: chromium, new_browser_page, browser_page,
-# live_server; and the summary at the end of a run (which databases, whether the browser tests ran).
-pytest_plugins = ["tests.browser_support", "tests.run_summary"]
+# live_server; the summary at the end of a run (which databases, whether the browser tests ran); and smtp_server,
+# a real SMTP server on loopback that the app sends to (tests/smtp_server.py).
+pytest_plugins = ["tests.browser_support", "tests.run_summary", "tests.smtp_server"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 SEED_TABLES = (NumberSeries, MarketingSetup, CompanyInformation)
