@@ -8,10 +8,12 @@ it gets SIGTERM or SIGINT, ``{"messages": M, "recipients": R, "bytes": B}`` and 
 import argparse
 import asyncio
 import json
+import os
 import signal
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -53,10 +55,14 @@ class SinkProcess:
 
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.host = host
+        root = Path(__file__).resolve().parent.parent
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bench.smtp_sink", "--host", host],
             stdout=subprocess.PIPE,
             text=True,
+            cwd=root,
+            env=env,
         )
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
