@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from segapp.database import immediate_transactions
 from segapp.extensions import db
 from segapp.jobs.db_storage import DatabaseStorage
+from segapp.services.delivery.claims import expire_delivery_claims
 from segapp.services.jobs import enqueue, run_claimed, set_enqueuer, sweep_jobs
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,11 @@ log = logging.getLogger(__name__)
 # Replaced by configure_queue when the app is created; memory until then (importing never creates a file).
 huey = Huey("segapp", results=False, utc=True, storage_class=MemoryStorage)
 # Modules defining job kinds, imported where jobs run; more from SEGAPP_JOB_MODULES (comma separated).
-JOB_MODULES = ["segapp.services.jobs.exports", "segapp.services.documents.printable"]
+JOB_MODULES = [
+    "segapp.services.jobs.exports",
+    "segapp.services.documents.printable",
+    "segapp.services.delivery.sending",
+]
 
 _worker_app: list[Flask] = []
 _stop_flag: list[threading.Event] = []
@@ -103,10 +108,15 @@ def run_job_task(job_id: int) -> None:
 
 
 def sweep() -> list[int]:
-    """Queue again the jobs whose lease expired, and hand them to the workers."""
+    """Queue again the jobs whose lease expired, and hand them to the workers; e-mail entries whose worker died
+    mid-call become unknown."""
     with _app_context(), immediate_transactions(), Session(db.engine) as session:
         ids = sweep_jobs(session)
+        # E-mail entries left *sending* by a worker that died become *unknown* once their lease is over.
+        unknown = expire_delivery_claims(session)
         session.commit()
+    if unknown:
+        log.warning("sweep: %s e-mail entries left sending by a dead worker are now unknown", unknown)
     for job_id in ids:
         enqueue(job_id)
     if ids:

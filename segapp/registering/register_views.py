@@ -40,7 +40,9 @@ def register_segment_view(segment_no: str) -> Any:
     if request.method == "POST":
         return _register(header)
     facts = segment_facts(db.session, segment_no)
-    return _dialog(header, send=facts.send_by_default, follow_up=False, lines=facts.lines_with_contact)
+    return _dialog(
+        header, send=facts.send_by_default, follow_up=False, lines=facts.lines_with_contact, emails=facts.email
+    )
 
 
 def _dialog(
@@ -49,10 +51,20 @@ def _dialog(
     send: bool,
     follow_up: bool,
     lines: int,
+    emails: int = 0,
+    per_contact: bool = False,
     error: RegisterRefused | None = None,
     status: int = 200,
 ) -> Any:
-    context = {"header": header, "send": send, "follow_up": follow_up, "lines": lines, "error": error}
+    context = {
+        "header": header,
+        "send": send,
+        "follow_up": follow_up,
+        "lines": lines,
+        "emails": emails,
+        "per_contact": per_contact,
+        "error": error,
+    }
     template = "registering/_register_dialog.html" if wants_fragment() else "registering/register.html"
     return render_template(template, **context), status
 
@@ -61,21 +73,45 @@ def _register(header: SegmentHeader) -> Any:
     segment_no = header.no
     send = request.form.get("send_documents") == "1"
     follow_up = request.form.get("create_follow_up") == "1"
+    per_contact = request.form.get("email_per_contact") == "1"
     try:
-        result = register_segment(db.session, segment_no, current_user, send_documents=send, create_follow_up=follow_up)
+        result = register_segment(
+            db.session,
+            segment_no,
+            current_user,
+            send_documents=send,
+            create_follow_up=follow_up,
+            email_per_contact=per_contact,
+        )
     except AlreadyRegistered as already:
         db.session.rollback()
         return _already(already)
     except RegisterRefused as refused:
         db.session.rollback()
-        lines = segment_facts(db.session, segment_no).lines_with_contact
-        return _dialog(header, send=send, follow_up=follow_up, lines=lines, error=refused, status=422)
+        facts = segment_facts(db.session, segment_no)
+        return _dialog(
+            header,
+            send=send,
+            follow_up=follow_up,
+            lines=facts.lines_with_contact,
+            emails=facts.email,
+            per_contact=per_contact,
+            error=refused,
+            status=422,
+        )
     except NotFound:
         db.session.rollback()
         abort(404)
+    # Read before the commit: reading a job after it would begin a transaction (on SQLite a write lock, in a POST)
+    # that a job run at once by the tests' immediate queue would wait for.
+    letters = (result.printable_job.id, runs_at_once(result.printable_job)) if result.printable_job else None
+    email_job_id = result.email_job.id if result.email_job is not None else None
     db.session.commit()
-    if result.printable_job is not None:
-        start_letters(result.printable_job.id, at_once=runs_at_once(result.printable_job))
+    if email_job_id is not None:
+        # Always to the workers: an SMTP server may be slow, and the request should not wait for it.
+        enqueue(email_job_id)
+    if letters is not None:
+        start_letters(letters[0], at_once=letters[1])
     return _registered(result, segment_no)
 
 

@@ -56,6 +56,9 @@ class SegmentFacts:
     with_correspondence: int
     # Lines whose letter is printed (hard copy): with *send documents* they give the printable letters.
     hard_copy: int = 0
+    # Lines sent by e-mail: with *send documents* they give the send job; the dialog then asks about shared
+    # addresses.
+    email: int = 0
 
     @property
     def send_by_default(self) -> bool:
@@ -65,14 +68,15 @@ class SegmentFacts:
 
 def segment_facts(session: Session, segment_no: str) -> SegmentFacts:
     """Counted in one statement over the segment's lines that have a contact."""
-    total, typed, hard_copy = session.execute(
+    total, typed, hard_copy, email = session.execute(
         select(
             func.count(),
             func.count().filter(SegmentLine.correspondence_type != CorrespondenceType.BLANK),
             func.count().filter(SegmentLine.correspondence_type == CorrespondenceType.HARD_COPY),
+            func.count().filter(SegmentLine.correspondence_type == CorrespondenceType.EMAIL),
         ).where(SegmentLine.segment_no == segment_no, SegmentLine.contact_no.is_not(None))
     ).one()
-    return SegmentFacts(int(total), int(typed), int(hard_copy))
+    return SegmentFacts(int(total), int(typed), int(hard_copy), int(email))
 
 
 def registered_entry_no(session: Session, segment_no: str) -> int | None:

@@ -6,7 +6,7 @@ INSERT), the campaign entries (one INSERT … SELECT grouped by campaign), the e
 has a document, then one INSERT … SELECT of the lines, with the template version and merge values of each line's
 letter when there are documents), the personalised letters (one
 INSERT … SELECT into the entries' files), with *send documents* and hard-copy lines the printable letters' job
-(one INSERT), the segment's deletion (five DELETEs), and with a follow-up the new segment and its reuse action.
+(one INSERT), with e-mail lines the send job (a count and one INSERT), the segment's deletion (five DELETEs), and with a follow-up the new segment and its reuse action.
 The view commits, then hands the job to the workers.
 """
 
@@ -34,6 +34,7 @@ from segapp.models import (
     User,
 )
 from segapp.models.base import utcnow
+from segapp.services.delivery.sending import start_sending
 from segapp.services.documents.catalogue import line_values_select
 from segapp.services.documents.printable import start_printable_letters
 from segapp.services.errors import NotFound
@@ -51,13 +52,16 @@ __all__ = ["AlreadyRegistered", "RegisterRefused", "RegisterResult", "register_s
 
 @dataclass
 class RegisterResult:
-    """The registered segment, how many entries were written, the follow-up segment when one was asked for, and
-    the job producing the printable letters when there are any (the view enqueues it after the commit)."""
+    """The registered segment, how many entries were written, the follow-up segment when one was asked for, the
+    job producing the printable letters and the one sending the e-mails when there are any (the view enqueues
+    them after the commit)."""
 
     logged_segment: LoggedSegment
     entries: int
     follow_up: SegmentHeader | None
     printable_job: BackgroundJob | None = None
+    # The job sending the e-mail entries (send documents and e-mail lines); the view enqueues it too.
+    email_job: BackgroundJob | None = None
 
 
 def lock_for_register(session: Session, segment_no: str) -> SegmentHeader:
@@ -84,20 +88,25 @@ def register_segment(
     *,
     send_documents: bool,
     create_follow_up: bool,
+    email_per_contact: bool = False,
     today: date | None = None,
 ) -> RegisterResult:
-    """Register the segment: refuse (RegisterRefused) and write nothing, or write it all; the caller commits."""
+    """Register the segment: refuse (RegisterRefused) and write nothing, or write it all; the caller commits.
+    ``email_per_contact``: one e-mail per contact even when contacts share an address."""
     header = lock_for_register(session, segment_no)
     facts = check_segment(session, header, send_documents=send_documents)
     today = today or date.today()
     user_id = user.id if user is not None else None
-    logged = _write_logged_segment(session, header, user_id, facts.lines_with_contact, today)
+    logged = _write_logged_segment(session, header, user_id, facts.lines_with_contact, today, email_per_contact)
     _write_campaign_entries(session, header, logged.entry_no, user_id, today)
     entries = _write_entries(session, header, logged.entry_no, user_id, send_documents)
     _copy_personalised_letters(session, header.no, logged.entry_no)
     job = None
     if send_documents and facts.hard_copy:
         job = start_printable_letters(session, logged.entry_no, facts.hard_copy, user_id=user_id)
+    email_job = None
+    if send_documents and facts.email:
+        email_job = start_sending(session, logged.entry_no, user_id=user_id)
     campaign_no = header.campaign_no
     delete_segment(session, segment_no)
     follow_up = None
@@ -106,11 +115,11 @@ def register_segment(
         from segapp.services.registering.follow_up import follow_up_segment_for
 
         follow_up = follow_up_segment_for(session, logged, user, campaign_no=campaign_no)
-    return RegisterResult(logged, entries, follow_up, job)
+    return RegisterResult(logged, entries, follow_up, job, email_job)
 
 
 def _write_logged_segment(
-    session: Session, header: SegmentHeader, user_id: int | None, interactions: int, today: date
+    session: Session, header: SegmentHeader, user_id: int | None, interactions: int, today: date, per_contact: bool
 ) -> LoggedSegment:
     """The registered segment; the unique segment no. is the last guard against registering it twice."""
     logged = LoggedSegment(
@@ -120,6 +129,7 @@ def _write_logged_segment(
         user_id=user_id,
         no_of_interactions=interactions,
         cancelled=False,
+        email_per_contact=per_contact,
     )
     try:
         with session.begin_nested():

@@ -1,0 +1,199 @@
+"""The claim on e-mail entries to send and their delivery status (spec 5: nothing is sent twice).
+
+A worker claims a batch of *pending* e-mail entries (``delivery_worker``, ``delivery_lease_until``: a conditional
+UPDATE, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two workers never hold the same entry); it marks a message's
+entries *sending*, committed before the SMTP call, and *sent* or *error* after. The claim is apart from the status:
+an entry becomes *unknown* only when it is still *sending* after its lease (its worker died mid-call); a claimed
+entry still *pending* whose worker died is simply claimed again once the lease is over.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from segapp.models import Contact, CorrespondenceType, DeliveryStatus, InteractionLogEntry
+from segapp.models.base import utcnow
+
+ENTRY = InteractionLogEntry
+
+
+def _claimable(logged_entry_no: int, worker: str, now: datetime, entry: Any = ENTRY) -> Any:
+    """Pending e-mail entries of the registered segment that nobody holds (or this worker, or a lapsed claim)."""
+    return and_(
+        entry.logged_segment_entry_no == logged_entry_no,
+        entry.correspondence_type == CorrespondenceType.EMAIL,
+        entry.delivery_status == DeliveryStatus.PENDING,
+        or_(entry.delivery_worker == "", entry.delivery_worker == worker, entry.delivery_lease_until < now),
+    )
+
+
+def claim_entries(
+    session: Session,
+    logged_entry_no: int,
+    worker: str,
+    *,
+    limit: int,
+    lease_until: datetime,
+    by_address: bool,
+    now: datetime | None = None,
+) -> list[int]:
+    """Claim up to ``limit`` pending e-mail entries of the registered segment for ``worker`` until
+    ``lease_until``; their entry nos. (one UPDATE; the caller commits). ``by_address`` takes them in order of
+    the contact's address, and the whole of the last address's entries, so that a message per address never
+    splits between two batches."""
+    now = now or utcnow()
+    claimable = _claimable(logged_entry_no, worker, now)
+    # The batch is chosen from an alias: a subquery on the UPDATE's own table would be correlated with each row.
+    candidate = aliased(ENTRY, name="candidate")
+    pick = select(candidate.entry_no).where(_claimable(logged_entry_no, worker, now, candidate))
+    if by_address:
+        address = func.lower(func.trim(Contact.email))
+        pick = pick.join(Contact, Contact.no == candidate.contact_no).order_by(address, candidate.entry_no)
+    else:
+        pick = pick.order_by(candidate.entry_no)
+    pick = pick.limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True, of=candidate)
+    # A CTE, read once: PostgreSQL may run an IN (subquery) again per row, each run locking further rows.
+    picked = pick.cte("picked")
+    claimed = list(
+        session.scalars(
+            update(ENTRY)
+            .where(ENTRY.entry_no == picked.c.entry_no, claimable)
+            .values(delivery_worker=worker, delivery_lease_until=lease_until)
+            .returning(ENTRY.entry_no)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if by_address and len(claimed) == limit:
+        claimed += _claim_rest_of_last_address(session, claimed, claimable, worker, lease_until)
+    return sorted(set(claimed))
+
+
+def _claim_rest_of_last_address(
+    session: Session, claimed: list[int], claimable: Any, worker: str, lease_until: datetime
+) -> list[int]:
+    """The batch is full: its last address may have more entries; claim them too (two statements, full
+    batches only)."""
+    address = func.lower(func.trim(Contact.email))
+    last = session.scalar(
+        select(address)
+        .select_from(ENTRY)
+        .join(Contact, Contact.no == ENTRY.contact_no)
+        .where(ENTRY.entry_no.in_(claimed))
+        .order_by(address.desc())
+        .limit(1)
+    )
+    if not last:
+        return []
+    same_address = select(Contact.no).where(address == last).scalar_subquery()
+    return list(
+        session.scalars(
+            update(ENTRY)
+            .where(claimable, ENTRY.contact_no.in_(same_address))
+            .values(delivery_worker=worker, delivery_lease_until=lease_until)
+            .returning(ENTRY.entry_no)
+            .execution_options(synchronize_session=False)
+        )
+    )
+
+
+def mark_sending(
+    session: Session, entry_nos: Sequence[int], worker: str, *, message_id: str, lease_until: datetime
+) -> list[int]:
+    """The entries of one message *sending* (the caller commits before the SMTP call): only those this worker
+    still holds and that are still pending; their entry nos."""
+    return list(
+        session.scalars(
+            update(ENTRY)
+            .where(
+                ENTRY.entry_no.in_(entry_nos),
+                ENTRY.delivery_worker == worker,
+                ENTRY.delivery_status == DeliveryStatus.PENDING,
+            )
+            .values(
+                delivery_status=DeliveryStatus.SENDING,
+                delivery_lease_until=lease_until,
+                delivery_message_id=message_id,
+                delivery_attempts=ENTRY.delivery_attempts + 1,
+                delivery_error="",
+            )
+            .returning(ENTRY.entry_no)
+            .execution_options(synchronize_session=False)
+        )
+    )
+
+
+def mark_sent(session: Session, entry_nos: Sequence[int], worker: str, *, at: datetime | None = None) -> None:
+    """The entries of a message the server accepted: *sent*, the claim let go."""
+    session.execute(
+        update(ENTRY)
+        .where(
+            ENTRY.entry_no.in_(entry_nos),
+            ENTRY.delivery_worker == worker,
+            ENTRY.delivery_status == DeliveryStatus.SENDING,
+        )
+        .values(
+            delivery_status=DeliveryStatus.SENT,
+            delivered_at=at or utcnow(),
+            delivery_worker="",
+            delivery_lease_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_error(session: Session, entry_nos: Sequence[int], worker: str, reason: str) -> None:
+    """Entries that were not sent (the server's reason, or why they could not be): *error*, the claim let go.
+    Only entries this worker holds, pending or sending."""
+    session.execute(
+        update(ENTRY)
+        .where(
+            ENTRY.entry_no.in_(entry_nos),
+            ENTRY.delivery_worker == worker,
+            ENTRY.delivery_status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)),
+        )
+        .values(
+            delivery_status=DeliveryStatus.ERROR,
+            delivery_error=reason,
+            delivery_worker="",
+            delivery_lease_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def release_entries(session: Session, entry_nos: Sequence[int], worker: str) -> None:
+    """Let go of claimed entries not sent in this step (still pending): the next step, any worker, takes them."""
+    session.execute(
+        update(ENTRY)
+        .where(
+            ENTRY.entry_no.in_(entry_nos),
+            ENTRY.delivery_worker == worker,
+            ENTRY.delivery_status == DeliveryStatus.PENDING,
+        )
+        .values(delivery_worker="", delivery_lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def expire_delivery_claims(session: Session, now: datetime | None = None) -> int:
+    """Entries left *sending* after their lease (their worker died between *sending* and *sent*) become
+    *unknown*: only a user's retry sends them again. How many (one UPDATE; the caller commits)."""
+    now = now or utcnow()
+    result = session.execute(
+        update(ENTRY)
+        .where(ENTRY.delivery_status == DeliveryStatus.SENDING, ENTRY.delivery_lease_until < now)
+        .values(
+            delivery_status=DeliveryStatus.UNKNOWN,
+            delivery_error=_("The worker sending it stopped during the call to the mail server: it may have gone."),
+            delivery_worker="",
+            delivery_lease_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)

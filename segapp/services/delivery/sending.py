@@ -1,0 +1,375 @@
+"""The send job of a registered segment (spec 5): its pending e-mail entries sent over SMTP, a message per address
+(per contact when the registered segment asks), as a background job with a progress bar.
+
+A step claims a batch of entries (services.delivery.claims), reads what their messages need in one SELECT, and
+sends them over one connection: each message's entries are marked *sending* and committed before its SMTP call,
+and *sent* or *error* with the next message's commit, so a message costs one commit. Contacts who opted out
+meanwhile are skipped (error). The step is bounded in messages and in time (throttling to the configured rate
+included), so that the job's lease is renewed between steps.
+"""
+
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import Row, func, select, update
+from sqlalchemy.orm import Session
+
+from segapp.models import (
+    BackgroundJob,
+    Contact,
+    CorrespondenceType,
+    DeliveryStatus,
+    InteractionLogEntry,
+    InteractionLogEntryFile,
+    LoggedSegment,
+    Salesperson,
+    TemplateDocument,
+)
+from segapp.models.base import utcnow
+from segapp.services.delivery.claims import (
+    claim_entries,
+    expire_delivery_claims,
+    mark_error,
+    mark_sending,
+    mark_sent,
+    release_entries,
+)
+from segapp.services.delivery.consent import unsubscribe_url
+from segapp.services.delivery.letters import compile_letter, html_text, slow_docx
+from segapp.services.delivery.messages import build_email, new_message_id, valid_address
+from segapp.services.delivery.settings import MailSettings, mail_settings
+from segapp.services.delivery.smtp import MailConnection, SmtpFailure
+from segapp.services.documents.catalogue import letter_locale
+from segapp.services.documents.preview import docx_html
+from segapp.services.documents.printable import entry_values, printable_owner
+from segapp.services.jobs import checkpoint, job_cursor, job_kind, job_params, set_job_cursor, start_job
+from segapp.services.jobs.runner import lease_duration
+
+JOB_KIND = "send_email"
+# Messages of one step, and how long it may go on: a step ends well within the job's lease, which is renewed
+# between steps (the SMTP timeout, under the lease too, bounds the last call).
+STEP_MESSAGES = 200
+STEP_SECONDS = 20.0
+# Within a step the job's lease is renewed at a message's commit this often (and a cancelled job noticed).
+RENEW_SECONDS = 5.0
+
+ENTRY = InteractionLogEntry
+
+
+def _pending_emails(logged_entry_no: int) -> Any:
+    return (
+        (ENTRY.logged_segment_entry_no == logged_entry_no)
+        & (ENTRY.correspondence_type == CorrespondenceType.EMAIL)
+        & (ENTRY.delivery_status == DeliveryStatus.PENDING)
+    )
+
+
+def start_sending(session: Session, logged_entry_no: int, *, user_id: int | None) -> BackgroundJob | None:
+    """A queued job sending every pending e-mail entry of the registered segment; None when there is none. The
+    caller commits, then ``enqueue(job.id)``."""
+    pending = session.scalar(select(func.count()).select_from(ENTRY).where(_pending_emails(logged_entry_no)))
+    if not pending:
+        return None
+    logged = session.get(LoggedSegment, logged_entry_no)
+    per_contact = bool(logged.email_per_contact) if logged is not None else False
+    return start_job(
+        session,
+        JOB_KIND,
+        # The entries' error reasons are written in the language of the user who sent (as exports are).
+        params={"logged_segment": logged_entry_no, "per_contact": per_contact, "locale": str(get_locale() or "en")},
+        total=int(pending),
+        user_id=user_id,
+        owner=printable_owner(logged_entry_no),
+    )
+
+
+def sending_job(session: Session, logged_entry_no: int) -> BackgroundJob | None:
+    """The newest send job of the registered segment, if it had any."""
+    return session.scalars(
+        select(BackgroundJob)
+        .where(BackgroundJob.owner == printable_owner(logged_entry_no), BackgroundJob.kind == JOB_KIND)
+        .order_by(BackgroundJob.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _worker(job: BackgroundJob) -> str:
+    """Who claims the entries: the worker holding the job (its thread), and the job."""
+    return f"{getattr(job, 'claimed_by', 'inline')}#{job.id}"[:100]
+
+
+def _entry_rows(session: Session, entry_nos: list[int]) -> list[Row]:
+    """What the messages of the claimed entries need (one SELECT)."""
+    return list(
+        session.execute(
+            select(
+                ENTRY.entry_no,
+                ENTRY.contact_no,
+                ENTRY.subject,
+                ENTRY.language_code,
+                ENTRY.send_word_doc_as_attachment.label("attach"),
+                ENTRY.template_document_id,
+                ENTRY.merge_values,
+                ENTRY.cancelled,
+                Contact.name,
+                Contact.email,
+                Contact.email_opt_out,
+                Salesperson.name.label("salesperson_name"),
+                Salesperson.email.label("salesperson_email"),
+                InteractionLogEntryFile.content.label("file"),
+            )
+            .outerjoin(Contact, Contact.no == ENTRY.contact_no)
+            .outerjoin(Salesperson, Salesperson.code == ENTRY.salesperson_code)
+            .outerjoin(InteractionLogEntryFile, InteractionLogEntryFile.entry_no == ENTRY.entry_no)
+            .where(ENTRY.entry_no.in_(entry_nos))
+            .order_by(ENTRY.entry_no)
+        )
+    )
+
+
+def _templates(session: Session, rows: list[Row]) -> dict[int, bytes]:
+    ids = {row.template_document_id for row in rows if row.template_document_id and row.file is None}
+    if not ids:
+        return {}
+    query = select(TemplateDocument.id, TemplateDocument.content).where(TemplateDocument.id.in_(ids))
+    return {row.id: row.content for row in session.execute(query)}
+
+
+@dataclass
+class _Step:
+    """One step's sending: the writes that wait for the next commit, and what it counted."""
+
+    session: Session
+    job: BackgroundJob
+    worker: str
+    settings: MailSettings
+    templates: dict[int, bytes]
+    sent: list[int] = field(default_factory=list)
+    errors: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    handled: int = 0
+    failed: int = 0
+    renewed: float = field(default_factory=time.monotonic)
+    next_at: float = 0.0  # when the throttle lets the next message go (time.monotonic)
+
+    def fail(self, entry_nos: list[int], reason: str) -> None:
+        """These entries are in error (written with the next commit)."""
+        self.errors[reason].extend(entry_nos)
+        self.handled += len(entry_nos)
+        self.failed += len(entry_nos)
+
+    def flush(self) -> None:
+        """Write the outcomes waiting for a commit."""
+        if self.sent:
+            mark_sent(self.session, self.sent, self.worker)
+            self.sent = []
+        for reason, entry_nos in self.errors.items():
+            mark_error(self.session, entry_nos, self.worker, reason)
+        self.errors.clear()
+
+    def commit(self) -> None:
+        """Commit; every few seconds as a checkpoint, renewing the job's lease (JobLeaseLost when it is gone)."""
+        if time.monotonic() - self.renewed >= RENEW_SECONDS:
+            checkpoint(self.session, self.job)
+            self.renewed = time.monotonic()
+        else:
+            self.session.commit()
+
+
+def _groups(rows: list[Row], per_contact: bool) -> Iterator[list[Row]]:
+    """The messages: entries sharing an address together (in entry order), unless one per contact is asked."""
+    groups: dict[Any, list[Row]] = {}
+    for row in rows:
+        key = row.entry_no if per_contact else (row.email or "").strip().lower() or ("entry", row.entry_no)
+        groups.setdefault(key, []).append(row)
+    return iter(sorted(groups.values(), key=lambda group: group[0].entry_no))
+
+
+def _skip_reason(row: Row) -> str:
+    """Why an entry's message is not sent at all ("" when it is)."""
+    if row.cancelled:
+        return _("The interaction log entry was cancelled before its e-mail was sent.")
+    if row.email_opt_out:
+        return _("The contact opted out of e-mail.")
+    address = (row.email or "").strip()
+    if not address:
+        return _("Contact %(no)s has no e-mail address.", no=row.contact_no)
+    if not valid_address(address):
+        return _("Contact %(no)s's e-mail address %(address)s is not valid.", no=row.contact_no, address=address)
+    return ""
+
+
+def _body(step: _Step, row: Row, locale: str) -> dict[str, Any]:
+    """The letter of the message: attached, or as HTML with its text (compiled once per template version)."""
+    if row.file is not None:
+        if row.attach:
+            return {"attachment": row.file}
+        html = str(docx_html(row.file))
+        return {"html": html, "text": html_text(html)}
+    template = step.templates.get(row.template_document_id) if row.template_document_id else None
+    if template is None:
+        raise _NoLetter(_("The template has no Word document in the letter's language."))
+    values = entry_values(row.merge_values)
+    compiled = compile_letter(template)
+    if compiled is None:
+        letter = slow_docx(template, values, locale)
+        if row.attach:
+            return {"attachment": letter}
+        html = str(docx_html(letter))
+        return {"html": html, "text": html_text(html)}
+    merged = compiled.values(values, locale)
+    if row.attach:
+        return {"attachment": compiled.docx(merged)}
+    return {"html": compiled.html_body(merged), "text": compiled.text_body(merged)}
+
+
+class _NoLetter(Exception):
+    """The entry has no letter to send."""
+
+
+def _send_group(step: _Step, connection: MailConnection, group: list[Row]) -> None:
+    """One message for the group's entries: built, its entries *sending* and committed, sent, the outcome kept."""
+    first = group[0]
+    locale = letter_locale(first.language_code)
+    address = (first.email or "").strip()
+    entry_nos = [row.entry_no for row in group]
+    try:
+        body = _body(step, first, locale)
+    except _NoLetter as no_letter:
+        step.fail(entry_nos, str(no_letter))
+        return
+    except Exception as error:  # noqa: BLE001 - a letter that does not merge is its entries' error
+        step.fail(entry_nos, _("The letter could not be merged: %(error)s", error=str(error) or type(error).__name__))
+        return
+    message_id = new_message_id(step.settings.sender_email)
+    message = build_email(
+        step.settings,
+        to_address=address,
+        to_name=(first.name or "") if len(group) == 1 else "",  # an address shared by contacts: no one name
+        subject=first.subject or "",
+        salesperson_name=first.salesperson_name or "",
+        salesperson_email=first.salesperson_email or "",
+        unsubscribe_url=unsubscribe_url(first.contact_no),
+        locale=locale,
+        message_id=message_id,
+        **body,
+    )
+    try:
+        connection.open()
+    except SmtpFailure as failure:
+        step.fail(entry_nos, failure.reason)
+        return
+    step.flush()
+    held = mark_sending(
+        step.session, entry_nos, step.worker, message_id=message_id, lease_until=utcnow() + lease_duration()
+    )
+    step.commit()
+    if not held:
+        return  # another worker took them over (this one's claim had lapsed): not ours to send
+    step.handled += len(held)
+    try:
+        connection.send(message, [address])
+    except SmtpFailure as failure:
+        step.errors[failure.reason].extend(held)
+        step.failed += len(held)
+        return
+    step.sent.extend(held)
+
+
+def _fail_all_pending(session: Session, logged_entry_no: int, reason: str) -> int:
+    """No mail server: every pending e-mail entry of the registered segment is in error (retry sends them)."""
+    result = session.execute(
+        update(ENTRY)
+        .where(_pending_emails(logged_entry_no), ENTRY.delivery_worker == "")
+        .values(delivery_status=DeliveryStatus.ERROR, delivery_error=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+@job_kind(JOB_KIND)
+def send_email_step(session: Session, job: BackgroundJob) -> bool:
+    """One bounded step of the send job; True when the job is finished."""
+    params = job_params(job)
+    with force_locale(params.get("locale", "en")):
+        return _step(session, job, params)
+
+
+def _step(session: Session, job: BackgroundJob, params: dict[str, Any]) -> bool:
+    logged = int(params["logged_segment"])
+    worker = _worker(job)
+    now = utcnow()
+    expire_delivery_claims(session, now)
+    settings = mail_settings(session)
+    if not settings.configured:
+        failed = _fail_all_pending(
+            session, logged, _("No mail server or sender is set: an administrator sets it in Marketing setup.")
+        )
+        job.done += failed
+        job.errors += failed
+        return True
+    claimed = claim_entries(
+        session,
+        logged,
+        worker,
+        limit=STEP_MESSAGES,
+        lease_until=now + lease_duration(),
+        by_address=not params.get("per_contact", False),
+        now=now,
+    )
+    if not claimed:
+        return True
+    rows = _entry_rows(session, claimed)
+    step = _Step(session, job, worker, settings, _templates(session, rows))
+    # The throttle goes on from the previous step's last message (wall clock: the next step may run elsewhere).
+    step.next_at = time.monotonic() + max(0.0, float(job_cursor(job).get("next_at", 0)) - time.time())
+    checkpoint(session, job)  # the claim is committed before anything is sent
+    step.renewed = time.monotonic()
+    done = _send_batch(step, rows, bool(params.get("per_contact", False)))
+    job.done += step.handled
+    job.errors += step.failed
+    set_job_cursor(job, {"next_at": time.time() + max(0.0, step.next_at - time.monotonic())})
+    return done and len(claimed) < STEP_MESSAGES
+
+
+def _send_batch(step: _Step, rows: list[Row], per_contact: bool) -> bool:
+    """Send the batch's messages over one connection, throttled; False when the step's time ran out first (the
+    rest is let go for the next step)."""
+    deadline = time.monotonic() + STEP_SECONDS
+    rate = step.settings.emails_per_minute
+    interval = 60.0 / rate if rate else 0.0
+    groups = list(_groups(rows, per_contact))
+    with MailConnection(step.settings) as connection:
+        for index, group in enumerate(groups):
+            skipped = [row for row in group if _skip_reason(row)]
+            for row in skipped:
+                step.fail([row.entry_no], _skip_reason(row))
+            group = [row for row in group if row not in skipped]
+            if not group:
+                continue
+            if interval:
+                wait = step.next_at - time.monotonic()
+                if time.monotonic() + max(wait, 0.0) > deadline:
+                    _release_rest(step, groups[index:])
+                    return False
+                if wait > 0:
+                    time.sleep(wait)
+                step.next_at = max(step.next_at, time.monotonic()) + interval
+            elif time.monotonic() > deadline:
+                _release_rest(step, groups[index:])
+                return False
+            _send_group(step, connection, group)
+        step.flush()
+    return True
+
+
+def _release_rest(step: _Step, groups: list[list[Row]]) -> None:
+    """The step's time is over: write what waits, and let go of the entries not sent."""
+    step.flush()
+    rest = [row.entry_no for group in groups for row in group if not _skip_reason(row)]
+    if rest:
+        release_entries(step.session, rest, step.worker)
