@@ -187,3 +187,17 @@ def test_a_compiled_letter_is_the_letter_merge_gives(app: Any, locale: str) -> N
     assert Document(io.BytesIO(fast)).paragraphs  # Word's library reads it
     assert compiled.html_body(row) == str(docx_html(slow))
     assert "Ann <Lee> & Co" in compiled.text_body(row)
+
+
+def test_names_subjects_and_file_names_beyond_ascii_arrive_as_written(db: Any, smtp_server: SmtpServer) -> None:
+    subject = "Offerta più ricca: «Primavera» per Zoë, with a subject long enough to be folded over two lines"
+    message = _message(db, subject=subject, to_name="Zoë d'Amico, Jr.", salesperson_name="Mário Rossi")
+    with MailConnection(mail_settings(db.session)) as connection:
+        connection.send(message)
+    received = smtp_server.messages[0].message
+    assert received["Subject"] == subject
+    assert received["To"].addresses[0].display_name == "Zoë d'Amico, Jr."
+    assert received["Reply-To"].addresses[0].display_name == "Mário Rossi"
+    [attachment] = list(received.iter_attachments())
+    assert attachment.get_filename() == attachment_name(subject) and "più" in attachment.get_filename()
+    assert received["List-Unsubscribe"] == f"<{URL}>"

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, literal, null, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from segapp.models import Contact, CorrespondenceType, DeliveryStatus, InteractionLogEntry
@@ -102,49 +102,86 @@ def _claim_rest_of_last_address(
     )
 
 
+def _advance_statement() -> Any:
+    """The one UPDATE of a message: the previous message's entries *sent* (their claim let go) and this one's
+    *sending*, built once (its compiled form is reused for every message)."""
+    c = InteractionLogEntry.__table__.c
+    sent = bindparam("sent", expanding=True)
+    is_sent = c.entry_no.in_(sent)
+    status = c.delivery_status.type
+    return (
+        InteractionLogEntry.__table__.update()
+        .where(
+            c.delivery_worker == bindparam("worker", type_=c.delivery_worker.type),
+            or_(
+                and_(is_sent, c.delivery_status == literal(DeliveryStatus.SENDING, status)),
+                and_(
+                    c.entry_no.in_(bindparam("sending", expanding=True)),
+                    c.delivery_status == literal(DeliveryStatus.PENDING, status),
+                ),
+            ),
+        )
+        .values(
+            delivery_status=case(
+                (is_sent, literal(DeliveryStatus.SENT, status)), else_=literal(DeliveryStatus.SENDING, status)
+            ),
+            delivered_at=case((is_sent, bindparam("now", type_=c.delivered_at.type)), else_=c.delivered_at),
+            delivery_worker=case((is_sent, literal("", c.delivery_worker.type)), else_=c.delivery_worker),
+            delivery_lease_until=case(
+                (is_sent, null()), else_=bindparam("lease_until", type_=c.delivery_lease_until.type)
+            ),
+            delivery_message_id=case(
+                (is_sent, c.delivery_message_id), else_=bindparam("message_id", type_=c.delivery_message_id.type)
+            ),
+            delivery_attempts=case((is_sent, c.delivery_attempts), else_=c.delivery_attempts + 1),
+            delivery_error=case((is_sent, c.delivery_error), else_=literal("", c.delivery_error.type)),
+        )
+        .returning(c.entry_no, c.delivery_status)
+    )
+
+
+_ADVANCE = _advance_statement()
+
+
+def advance_entries(
+    session: Session,
+    worker: str,
+    *,
+    sent: Sequence[int] = (),
+    sending: Sequence[int] = (),
+    message_id: str = "",
+    lease_until: datetime | None = None,
+) -> list[int]:
+    """One statement per message: the entries of the message the server accepted *sent*, and the next
+    message's *sending* (the caller commits before its SMTP call); of these, those this worker still held and
+    that were pending, now *sending*."""
+    if not sent and not sending:
+        return []
+    rows = session.execute(
+        _ADVANCE,
+        {
+            "worker": worker,
+            "sent": list(sent),
+            "sending": list(sending),
+            "now": utcnow(),
+            "lease_until": lease_until,
+            "message_id": message_id,
+        },
+    )
+    return sorted(row.entry_no for row in rows if row.delivery_status == DeliveryStatus.SENDING)
+
+
 def mark_sending(
     session: Session, entry_nos: Sequence[int], worker: str, *, message_id: str, lease_until: datetime
 ) -> list[int]:
     """The entries of one message *sending* (the caller commits before the SMTP call): only those this worker
     still holds and that are still pending; their entry nos."""
-    return list(
-        session.scalars(
-            update(ENTRY)
-            .where(
-                ENTRY.entry_no.in_(entry_nos),
-                ENTRY.delivery_worker == worker,
-                ENTRY.delivery_status == DeliveryStatus.PENDING,
-            )
-            .values(
-                delivery_status=DeliveryStatus.SENDING,
-                delivery_lease_until=lease_until,
-                delivery_message_id=message_id,
-                delivery_attempts=ENTRY.delivery_attempts + 1,
-                delivery_error="",
-            )
-            .returning(ENTRY.entry_no)
-            .execution_options(synchronize_session=False)
-        )
-    )
+    return advance_entries(session, worker, sending=entry_nos, message_id=message_id, lease_until=lease_until)
 
 
-def mark_sent(session: Session, entry_nos: Sequence[int], worker: str, *, at: datetime | None = None) -> None:
+def mark_sent(session: Session, entry_nos: Sequence[int], worker: str) -> None:
     """The entries of a message the server accepted: *sent*, the claim let go."""
-    session.execute(
-        update(ENTRY)
-        .where(
-            ENTRY.entry_no.in_(entry_nos),
-            ENTRY.delivery_worker == worker,
-            ENTRY.delivery_status == DeliveryStatus.SENDING,
-        )
-        .values(
-            delivery_status=DeliveryStatus.SENT,
-            delivered_at=at or utcnow(),
-            delivery_worker="",
-            delivery_lease_until=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    advance_entries(session, worker, sent=entry_nos)
 
 
 def mark_error(session: Session, entry_nos: Sequence[int], worker: str, reason: str) -> None:

@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import force_locale, get_locale
@@ -32,10 +33,10 @@ from segapp.models import (
 )
 from segapp.models.base import utcnow
 from segapp.services.delivery.claims import (
+    advance_entries,
     claim_entries,
     expire_delivery_claims,
     mark_error,
-    mark_sending,
     mark_sent,
     release_entries,
 )
@@ -140,12 +141,21 @@ def _templates(session: Session, rows: list[Row]) -> dict[int, bytes]:
     return {row.id: row.content for row in session.execute(query)}
 
 
+@dataclass(frozen=True)
+class _JobRef:
+    """What a checkpoint needs of the job, read once: the job's object belongs to the runner's session, which
+    the sending loop leaves alone (reading it after a commit would begin a transaction there)."""
+
+    id: int
+    claimed_by: str
+
+
 @dataclass
 class _Step:
     """One step's sending: the writes that wait for the next commit, and what it counted."""
 
     session: Session
-    job: BackgroundJob
+    job: _JobRef
     worker: str
     settings: MailSettings
     templates: dict[int, bytes]
@@ -155,6 +165,7 @@ class _Step:
     failed: int = 0
     renewed: float = field(default_factory=time.monotonic)
     next_at: float = 0.0  # when the throttle lets the next message go (time.monotonic)
+    lease: timedelta = field(default_factory=lease_duration)
 
     def fail(self, entry_nos: list[int], reason: str) -> None:
         """These entries are in error (written with the next commit)."""
@@ -167,6 +178,10 @@ class _Step:
         if self.sent:
             mark_sent(self.session, self.sent, self.worker)
             self.sent = []
+        self.flush_errors()
+
+    def flush_errors(self) -> None:
+        """Write the errors waiting for a commit (a statement per reason)."""
         for reason, entry_nos in self.errors.items():
             mark_error(self.session, entry_nos, self.worker, reason)
         self.errors.clear()
@@ -174,7 +189,7 @@ class _Step:
     def commit(self) -> None:
         """Commit; every few seconds as a checkpoint, renewing the job's lease (JobLeaseLost when it is gone)."""
         if time.monotonic() - self.renewed >= RENEW_SECONDS:
-            checkpoint(self.session, self.job)
+            checkpoint(self.session, self.job)  # type: ignore[arg-type] - it reads the job's id and holder
             self.renewed = time.monotonic()
         else:
             self.session.commit()
@@ -263,10 +278,17 @@ def _send_group(step: _Step, connection: MailConnection, group: list[Row]) -> No
     except SmtpFailure as failure:
         step.fail(entry_nos, failure.reason)
         return
-    step.flush()
-    held = mark_sending(
-        step.session, entry_nos, step.worker, message_id=message_id, lease_until=utcnow() + lease_duration()
+    step.flush_errors()
+    # The previous message's *sent* and this one's *sending* in one statement, committed before the call.
+    held = advance_entries(
+        step.session,
+        step.worker,
+        sent=step.sent,
+        sending=entry_nos,
+        message_id=message_id,
+        lease_until=utcnow() + step.lease,
     )
+    step.sent = []
     step.commit()
     if not held:
         return  # another worker took them over (this one's claim had lapsed): not ours to send
@@ -324,12 +346,17 @@ def _step(session: Session, job: BackgroundJob, params: dict[str, Any]) -> bool:
     if not claimed:
         return True
     rows = _entry_rows(session, claimed)
-    step = _Step(session, job, worker, settings, _templates(session, rows))
+    templates = _templates(session, rows)
     # The throttle goes on from the previous step's last message (wall clock: the next step may run elsewhere).
-    step.next_at = time.monotonic() + max(0.0, float(job_cursor(job).get("next_at", 0)) - time.time())
+    next_at = time.monotonic() + max(0.0, float(job_cursor(job).get("next_at", 0)) - time.time())
+    ref = _JobRef(job.id, getattr(job, "claimed_by", "inline"))
     checkpoint(session, job)  # the claim is committed before anything is sent
-    step.renewed = time.monotonic()
-    done = _send_batch(step, rows, bool(params.get("per_contact", False)))
+    # The messages' writes go through one connection held for the step: a session on the engine would check a
+    # connection out (and ping it) after each message's commit.
+    with session.get_bind().connect() as connection, Session(bind=connection) as own:
+        step = _Step(own, ref, worker, settings, templates, next_at=next_at)
+        done = _send_batch(step, rows, bool(params.get("per_contact", False)))
+        own.commit()
     job.done += step.handled
     job.errors += step.failed
     set_job_cursor(job, {"next_at": time.time() + max(0.0, step.next_at - time.monotonic())})
