@@ -15,14 +15,16 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
+from segapp.jobs.queue import sweep
 from segapp.models import BackgroundJob, InteractionLogEntry, LoggedSegment, SegmentHeader
 from segapp.models.base import utcnow
-from segapp.services.delivery import smtp
+from segapp.services.delivery import sending, smtp
 from segapp.services.delivery.claims import expire_delivery_claims
 from segapp.services.delivery.retry import retry_entries
 from segapp.services.errors import NotFound, ServiceError
-from segapp.services.jobs import run_job_now
+from segapp.services.jobs import cancel_job, run_job_now
 from tests.delivery.support import deliveries, errors, register
 from tests.smtp_server import SmtpServer
 
@@ -119,12 +121,15 @@ def test_a_worker_killed_between_sending_and_sent_leaves_the_entry_unknown_after
     assert deliveries(db) == [("R00001", "sent"), ("R00002", "sending"), ("R00003", "pending")]
     # A slow server is not a dead worker: while the lease runs the entry stays sending.
     assert expire_delivery_claims(db.session) == 0
+    db.session.rollback()
     monkeypatch.setattr(smtp.MailConnection, "send", real_send)
     time.sleep(1.2)
 
-    # The job's lease is over: the next worker takes the job up and finishes it.
-    job = run_job_now(db.session, job.id)
+    # The leases are over: the minute's sweep makes the entry unknown, queues the job again, and the next
+    # worker (the tests' queue runs it at once) finishes it.
+    assert sweep() == [job.id]
 
+    job = db.session.get(BackgroundJob, job.id, populate_existing=True)
     assert job.state == "done"
     assert deliveries(db) == [("R00001", "sent"), ("R00002", "unknown"), ("R00003", "sent")]
     assert smtp_server.recipients() == ["p1@example.com", "p2@example.com", "p3@example.com"]
@@ -187,3 +192,25 @@ def test_retry_refuses_a_cancelled_registered_segment_and_a_missing_one(
     with pytest.raises(NotFound):
         retry_entries(db.session, 999999, include_unknown=False, user_id=None)
     assert deliveries(db) == [("R00001", "error")]
+
+
+def test_a_job_cancelled_while_sending_stops_before_its_next_message_with_what_it_sent_recorded(
+    db: Any, smtp_server: SmtpServer, email_segment: Callable[..., SegmentHeader], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sending, "RENEW_SECONDS", 0)  # the job's lease renewed before every message
+    header = email_segment(4)
+    job = register(db, header.no)
+    real_send = smtp.MailConnection.send
+
+    def send_then_cancel(self: Any, message: Any, recipients: Any = None) -> None:
+        real_send(self, message, recipients)
+        if len(smtp_server.messages) == 2:
+            with Session(db.engine) as other:
+                assert cancel_job(other, job.id)
+                other.commit()
+
+    monkeypatch.setattr(smtp.MailConnection, "send", send_then_cancel)
+    run_job_now(db.session, job.id)
+    assert db.session.get(BackgroundJob, job.id, populate_existing=True).state == "cancelled"
+    assert smtp_server.recipients() == ["p1@example.com", "p2@example.com"]
+    assert deliveries(db) == [("R00001", "sent"), ("R00002", "sent"), ("R00003", "pending"), ("R00004", "pending")]

@@ -201,3 +201,18 @@ def test_names_subjects_and_file_names_beyond_ascii_arrive_as_written(db: Any, s
     [attachment] = list(received.iter_attachments())
     assert attachment.get_filename() == attachment_name(subject) and "più" in attachment.get_filename()
     assert received["List-Unsubscribe"] == f"<{URL}>"
+
+
+def test_a_message_the_wire_cannot_carry_is_that_messages_error(db: Any, smtp_server: SmtpServer) -> None:
+    message = _message(db)
+
+    def unwritable(**_options: Any) -> bytes:
+        raise UnicodeEncodeError("ascii", "è", 0, 1, "a header the policy cannot encode")
+
+    message.as_bytes = unwritable  # type: ignore[method-assign]
+    with MailConnection(mail_settings(db.session)) as connection:
+        with pytest.raises(SmtpFailure, match="could not be written") as failure:
+            connection.send(message)
+        connection.send(_message(db, to="next@example.com"))
+    assert not failure.value.connection_lost
+    assert smtp_server.recipients() == ["next@example.com"]

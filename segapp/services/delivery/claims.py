@@ -112,6 +112,8 @@ def _advance_statement() -> Any:
     return (
         InteractionLogEntry.__table__.update()
         .where(
+            # Both lists again as one: the primary key finds the rows (an OR of two INs alone is a table scan).
+            c.entry_no.in_(bindparam("entries", expanding=True)),
             c.delivery_worker == bindparam("worker", type_=c.delivery_worker.type),
             or_(
                 and_(is_sent, c.delivery_status == literal(DeliveryStatus.SENDING, status)),
@@ -161,6 +163,7 @@ def advance_entries(
         _ADVANCE,
         {
             "worker": worker,
+            "entries": [*sent, *sending],
             "sent": list(sent),
             "sending": list(sending),
             "now": utcnow(),

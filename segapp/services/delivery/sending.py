@@ -186,13 +186,15 @@ class _Step:
             mark_error(self.session, entry_nos, self.worker, reason)
         self.errors.clear()
 
-    def commit(self) -> None:
-        """Commit; every few seconds as a checkpoint, renewing the job's lease (JobLeaseLost when it is gone)."""
-        if time.monotonic() - self.renewed >= RENEW_SECONDS:
-            checkpoint(self.session, self.job)  # type: ignore[arg-type] - it reads the job's id and holder
-            self.renewed = time.monotonic()
-        else:
-            self.session.commit()
+    def renew_if_due(self) -> None:
+        """Every few seconds, between two messages: record what was sent, then renew the job's lease; a job
+        cancelled or taken over meanwhile stops here (JobLeaseLost), before its next message."""
+        if time.monotonic() - self.renewed < RENEW_SECONDS:
+            return
+        self.flush()
+        self.session.commit()
+        checkpoint(self.session, self.job)  # type: ignore[arg-type] - it reads the job's id and holder
+        self.renewed = time.monotonic()
 
 
 def _groups(rows: list[Row], per_contact: bool) -> Iterator[list[Row]]:
@@ -248,6 +250,7 @@ class _NoLetter(Exception):
 
 def _send_group(step: _Step, connection: MailConnection, group: list[Row]) -> None:
     """One message for the group's entries: built, its entries *sending* and committed, sent, the outcome kept."""
+    step.renew_if_due()
     first = group[0]
     locale = letter_locale(first.language_code)
     address = (first.email or "").strip()
@@ -289,7 +292,7 @@ def _send_group(step: _Step, connection: MailConnection, group: list[Row]) -> No
         lease_until=utcnow() + step.lease,
     )
     step.sent = []
-    step.commit()
+    step.session.commit()
     if not held:
         return  # another worker took them over (this one's claim had lapsed): not ours to send
     step.handled += len(held)

@@ -109,7 +109,10 @@ class MailConnection:
         """Send one message (to its To address unless ``recipients``); SmtpFailure says why it was not sent."""
         sender = parseaddr(str(message.get("Sender") or message["From"]))[1]
         to = list(recipients) if recipients else [parseaddr(str(message["To"]))[1]]
-        data = message.as_bytes(policy=policy.SMTP)  # lines end in CRLF on the wire
+        try:
+            data = message.as_bytes(policy=policy.SMTP)  # lines end in CRLF on the wire
+        except (UnicodeError, ValueError, TypeError) as error:  # a header or body the wire cannot carry
+            raise SmtpFailure(_("The message could not be written: %(error)s", error=str(error))) from error
         stale = self.used and self.smtp is not None
         self.open()
         try:
@@ -176,12 +179,3 @@ class _NotStarted(Exception):
     def __init__(self, error: BaseException) -> None:
         super().__init__(str(error))
         self.error = error
-
-
-def check_connection(settings: MailSettings) -> None:
-    """Connect and log in, then leave: SmtpFailure when that fails (what the setup page could offer to test)."""
-    connection = MailConnection(settings)
-    try:
-        connection.open()
-    finally:
-        connection.close()
