@@ -22,6 +22,8 @@ TASKS = {
     "log_baseline": "bench.scenarios.registering:baseline_task",
     "merge_segapp": "bench.scenarios.merging:segapp_task",
     "merge_baseline": "bench.scenarios.merging:baseline_task",
+    "delivery_segapp": "bench.scenarios.delivery:segapp_task",
+    "delivery_baseline": "bench.scenarios.delivery:baseline_task",
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO_NAMES = ("import", "preview", "add", "reduce", "refine", "go_back", "log", "page", "merge", "load")
+SCENARIO_NAMES = ("import", "preview", "add", "reduce", "refine", "go_back", "log", "page", "merge", "delivery", "load")
 
 
 class NotAvailable(Exception):

@@ -22,6 +22,7 @@ TARGETS = {
     "refine": 1.5,
     "go_back": 1.5,
     "log": 1.5,
+    "delivery": 1.5,
 }
 
 

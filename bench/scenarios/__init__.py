@@ -2,6 +2,7 @@
 
 from bench.measure import Scenario
 from bench.scenarios.criteria import AddScenario, GoBackScenario, PreviewScenario, ReduceScenario, RefineScenario
+from bench.scenarios.delivery import DeliveryScenario
 from bench.scenarios.importing import ImportScenario
 from bench.scenarios.merging import MergeScenario
 from bench.scenarios.registering import LogScenario
@@ -16,6 +17,7 @@ SCENARIOS: dict[str, type[Scenario]] = {
     "go_back": GoBackScenario,
     "log": LogScenario,
     "merge": MergeScenario,
+    "delivery": DeliveryScenario,
     "page": PageScenario,
     "load": LoadScenario,
 }

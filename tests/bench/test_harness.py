@@ -1,10 +1,12 @@
 """The benchmark harness end to end at a tiny N: ``python -m bench`` writes results and the table.
 
-To cost a few seconds, the plain suite runs import, the five criteria scenarios, log and merge (once merge-core's
-LetterBook exists; until then it is reported as not available) once on each database (two child processes each).
+To cost a few seconds, the plain suite runs import, the five criteria scenarios, log, merge (once merge-core's
+LetterBook exists; until then it is reported as not available) and delivery (once delivery-core's send job exists)
+once on each database (two child processes each).
 The scenarios served by gunicorn (page, load) and the full-size run are ``make bench``.
 """
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -19,8 +21,9 @@ from tests.conftest import TEST_DATABASE_URL, _backends, postgresql_configured
 ROOT = Path(__file__).resolve().parents[2]
 N = 50
 CRITERIA = ("preview", "add", "reduce", "refine", "go_back")
-SCENARIOS = ("import", *CRITERIA, "log", "merge")
+SCENARIOS = ("import", *CRITERIA, "log", "merge", "delivery")
 MERGE_READY = hasattr(merge, "LetterBook")
+DELIVERY_READY = importlib.util.find_spec("segapp.services.delivery.sending") is not None
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +78,13 @@ def test_missing_features_are_reported_not_fatal(bench_run: tuple[subprocess.Com
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((out / "results.json").read_text())
     ran = sorted((e["name"], e["db"]) for e in results)
-    available = ("import", *CRITERIA, "log", *(("merge",) if MERGE_READY else ()))
+    available = (
+        "import",
+        *CRITERIA,
+        "log",
+        *(("merge",) if MERGE_READY else ()),
+        *(("delivery",) if DELIVERY_READY else ()),
+    )
     assert ran == sorted((name, db) for name in available for db in _backends())
     if not MERGE_READY:
         assert "merge: not available yet" in done.stderr
@@ -93,6 +102,22 @@ def test_merge_produces_a_letter_per_line_on_every_backend(bench_run: tuple[subp
     for entry in merges.values():
         assert entry["lines"] == N and entry["rows"] == N
         assert entry["segapp_s"] > 0 and entry["baseline_s"] > 0 and entry["peak_rss_mb"] > 0
+
+
+@pytest.mark.skipif(not DELIVERY_READY, reason="delivery-core's send job has not landed")
+def test_delivery_sends_a_message_per_entry_on_every_backend(
+    bench_run: tuple[subprocess.CompletedProcess, Path],
+) -> None:
+    done, out = bench_run
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text())
+    deliveries = {e["db"]: e for e in results if e["name"] == "delivery"}
+    assert sorted(deliveries) == sorted(_backends())
+    for entry in deliveries.values():
+        # every contact of a tiny N but the privacy-blocked ones (1 in 100); the sink counted as many messages
+        assert N - 3 <= entry["messages"] <= N and entry["rows"] == entry["messages"]
+        assert entry["segapp_s"] > 0 and entry["baseline_s"] > entry["baseline_build_s"] > 0
+        assert entry["peak_rss_mb"] > 0
 
 
 def test_import_has_positive_times_on_every_backend(bench_run: tuple[subprocess.CompletedProcess, Path]) -> None:

@@ -5,78 +5,19 @@ periodic task, in immediate mode."""
 import os
 import signal
 import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import update
 
 from segapp.jobs.queue import sweep_task
 from segapp.models import BackgroundJob
 from segapp.models.base import utcnow
 from segapp.services.jobs import claim_job, enqueue, job_cursor, job_file_content, job_file_ids, start_job
-from tests.jobs.conftest import ROOT
+from tests.jobs.conftest import read_job, wait_for_job
 
 STEPS = 30
-
-
-@pytest.fixture
-def consumers(database_url: str, queue_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen]]:
-    """Start consumers on the test database and queue (lease of 2 seconds); any still running is killed at the
-    end."""
-    started: list[subprocess.Popen] = []
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url,
-        SECRET_KEY="test",
-        FLASK_APP="wsgi.py",
-        HUEY_IMMEDIATE="0",
-        **queue_env,
-        JOBS_LEASE_SECONDS="2",
-        SEGAPP_JOB_MODULES="tests.jobs.kinds",
-    )
-
-    def start() -> subprocess.Popen:
-        log = open(tmp_path / f"consumer-{len(started)}.log", "wb")  # noqa: SIM115 - kept open for the process
-        process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "jobs", "worker", "-w", "1"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    for log in sorted(tmp_path.glob("consumer-*.log")):
-        print(log.name, log.read_text(errors="replace")[-3000:])
-
-
-def _read(db: Any, job_id: int) -> BackgroundJob:
-    db.session.rollback()  # a new snapshot (SQLite)
-    job = db.session.get(BackgroundJob, job_id, populate_existing=True)
-    assert job is not None
-    return job
-
-
-def _wait(db: Any, job_id: int, until: Callable[[BackgroundJob], bool], seconds: float = 60) -> BackgroundJob:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job = _read(db, job_id)
-        if until(job):
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} still {job.state} at {job.done}/{job.total}")
 
 
 def _slow_job(db: Any) -> int:
@@ -91,16 +32,16 @@ def test_a_killed_consumers_job_is_finished_by_the_next_consumers_sweep(
 ) -> None:
     first = consumers()
     job_id = _slow_job(db)
-    first_worker = _wait(db, job_id, lambda job: job.done >= 3).worker
+    first_worker = wait_for_job(db, job_id, lambda job: job.done >= 3).worker
     os.killpg(first.pid, signal.SIGKILL)  # no chance to give the job back
     first.wait()
-    dead = _read(db, job_id)
+    dead = read_job(db, job_id)
     assert dead.state == "running" and 3 <= dead.done < STEPS
     assert dead.worker == first_worker
     # Once its lease has expired, the next consumer's sweep at start queues it again.
-    _wait(db, job_id, lambda job: job.lease_until is not None and _naive(job.lease_until) < _naive(utcnow()), 10)
+    wait_for_job(db, job_id, lambda job: job.lease_until is not None and _naive(job.lease_until) < _naive(utcnow()), 10)
     second = consumers()
-    job = _wait(db, job_id, lambda job: job.state == "done")
+    job = wait_for_job(db, job_id, lambda job: job.state == "done")
     assert (job.done, job.total, job.errors, job.attempts) == (STEPS, STEPS, 0, 2)
     assert job.worker != first_worker
     # Each committed step once, in order: the job went on from the step where it was killed.
@@ -117,15 +58,15 @@ def test_ctrl_c_gives_the_job_back_after_its_step_and_the_next_start_finishes_it
 ) -> None:
     first = consumers()
     job_id = _slow_job(db)
-    _wait(db, job_id, lambda job: job.done >= 2)
+    wait_for_job(db, job_id, lambda job: job.done >= 2)
     os.killpg(first.pid, signal.SIGINT)  # Ctrl+C in the terminal signals the whole group
     assert first.wait(timeout=20) == 0
-    released = _read(db, job_id)
+    released = read_job(db, job_id)
     assert (released.state, released.worker, released.lease_until) == ("queued", "", None)
     assert released.done < STEPS
     # Its wake-up call waits in the queue file: the next consumer takes the job up without any sweep.
     second = consumers()
-    job = _wait(db, job_id, lambda job: job.state == "done")
+    job = wait_for_job(db, job_id, lambda job: job.state == "done")
     assert job_cursor(job)["steps"] == list(range(STEPS))
     os.killpg(second.pid, signal.SIGINT)
     assert second.wait(timeout=30) == 0
@@ -139,7 +80,7 @@ def test_the_periodic_sweep_runs_every_minute_and_finishes_a_dead_workers_job(db
     db.session.execute(update(BackgroundJob).where(BackgroundJob.id == job_id).values(lease_until=utcnow()))
     db.session.commit()
     sweep_task.call_local()  # immediate mode: the sweep hands the job over and it runs here
-    job = _read(db, job_id)
+    job = read_job(db, job_id)
     assert (job.state, job.done, job.attempts) == ("done", 3, 2)
 
 
