@@ -73,6 +73,8 @@ class Config:
     SMTP_EMAILS_PER_MINUTE = os.environ.get("SMTP_EMAILS_PER_MINUTE", "")  # 0: no limit
     SMTP_SENDER_DOMAINS = os.environ.get("SMTP_SENDER_DOMAINS", "")
     SMTP_TIMEOUT_SECONDS = os.environ.get("SMTP_TIMEOUT_SECONDS", "")
+    # Messages marked *sending* in one commit (segapp.services.delivery.sending): 1 commits each alone.
+    SMTP_SENDING_WINDOW = int(os.environ.get("SMTP_SENDING_WINDOW", "20"))
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
 
 

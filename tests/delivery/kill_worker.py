@@ -1,5 +1,5 @@
 """A send worker killed (SIGKILL) right after the server accepted its N-th message, before *sent* is written:
-``python -m tests.delivery.kill_worker <database url> <smtp port> <job id> <N>``."""
+``python -m tests.delivery.kill_worker <database url> <smtp port> <job id> <N> [<sending window>]``."""
 
 import os
 import signal
@@ -13,7 +13,7 @@ from segapp.services.delivery import smtp
 from segapp.services.jobs import run_claimed
 
 
-def main(url: str, port: str, job_id: str, kill_at: str) -> None:
+def main(url: str, port: str, job_id: str, kill_at: str, window: str = "1") -> None:
     """Run the job until the N-th message is accepted, then die without a word."""
     config = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     config.update(
@@ -23,6 +23,7 @@ def main(url: str, port: str, job_id: str, kill_at: str) -> None:
         SMTP_SECURITY="none",
         SMTP_SENDER_EMAIL="news@segapp.example",
         SMTP_EMAILS_PER_MINUTE="0",
+        SMTP_SENDING_WINDOW=int(window),
     )
     app = create_app(config)
     real_send = smtp.MailConnection.send
@@ -43,4 +44,4 @@ def main(url: str, port: str, job_id: str, kill_at: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])

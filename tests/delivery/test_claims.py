@@ -116,9 +116,14 @@ def _step_statements(db: Any, email_segment: Callable[..., SegmentHeader], lines
     return counted.statements
 
 
-def test_a_send_step_costs_one_statement_per_message_whatever_its_size(
-    db: Any, smtp_server: SmtpServer, email_segment: Callable[..., SegmentHeader]
+def test_a_send_step_with_a_window_of_one_costs_one_statement_per_message(
+    app: Any,
+    db: Any,
+    smtp_server: SmtpServer,
+    email_segment: Callable[..., SegmentHeader],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setitem(app.config, "SMTP_SENDING_WINDOW", 1)
     small = _step_statements(db, email_segment, 3)
     large = _step_statements(db, email_segment, 30)
     assert len(smtp_server.messages) == 33
@@ -127,6 +132,17 @@ def test_a_send_step_costs_one_statement_per_message_whatever_its_size(
     # expire, setup, claim, entries, templates, the job's lease, the last message's sent, the job's reload and
     # its counts and cursor
     assert len(small) - 3 == 9, "\n\n".join(small)
+
+
+def test_a_send_step_marks_a_window_of_messages_sending_in_two_statements_whatever_its_size(
+    db: Any, smtp_server: SmtpServer, email_segment: Callable[..., SegmentHeader]
+) -> None:
+    small = _step_statements(db, email_segment, 3)  # one window of 3 messages
+    large = _step_statements(db, email_segment, 30)  # windows of 20 and 10
+    assert len(smtp_server.messages) == 33
+    # The second window: the first one's *sent* and its own *sending*, two UPDATEs, before its messages go.
+    assert len(large) - len(small) == 2, "\n\n".join(large)
+    assert len(small) == 10, "\n\n".join(small)
 
 
 def test_a_claim_takes_no_more_than_its_limit_and_a_second_claim_the_next_ones(

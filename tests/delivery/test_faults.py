@@ -104,6 +104,7 @@ def test_a_worker_killed_between_sending_and_sent_leaves_the_entry_unknown_after
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(app.config, "JOBS_LEASE_SECONDS", 1)
+    monkeypatch.setitem(app.config, "SMTP_SENDING_WINDOW", 1)  # each message's entries marked alone
     header = email_segment(3)
     job = register(db, header.no)
     real_send = smtp.MailConnection.send
@@ -154,7 +155,16 @@ def test_a_worker_process_killed_after_the_server_accepted_a_message_never_sends
     header = email_segment(4)
     job = register(db, header.no)
     worker = subprocess.run(
-        [sys.executable, "-m", "tests.delivery.kill_worker", database_url, str(smtp_server.port), str(job.id), "2"],
+        [
+            sys.executable,
+            "-m",
+            "tests.delivery.kill_worker",
+            database_url,
+            str(smtp_server.port),
+            str(job.id),
+            "2",
+            "1",
+        ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -180,6 +190,53 @@ def test_a_worker_process_killed_after_the_server_accepted_a_message_never_sends
     assert smtp_server.recipients() == [f"p{n}@example.com" for n in range(1, 5)]
 
 
+def test_a_worker_killed_inside_a_window_leaves_the_windows_entries_unknown_and_sends_nothing_twice(
+    db: Any,
+    app: Any,
+    database_url: str,
+    smtp_server: SmtpServer,
+    email_segment: Callable[..., SegmentHeader],
+) -> None:
+    """A window marks its messages' entries *sending* in one commit: a worker killed after the server accepted
+    the 2nd of 4 leaves all 4 *sending*, then *unknown*; nothing goes again unless a user retries the unknown."""
+    header = email_segment(4)
+    job = register(db, header.no)
+    worker = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.delivery.kill_worker",
+            database_url,
+            str(smtp_server.port),
+            str(job.id),
+            "2",
+            "20",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        timeout=120,
+    )
+    assert worker.returncode == -signal.SIGKILL, worker.stderr.decode()[-2000:]
+    assert smtp_server.recipients() == ["p1@example.com", "p2@example.com"]
+    assert [status for _no, status in deliveries(db)] == ["sending"] * 4
+    past = utcnow() - timedelta(seconds=1)
+    db.session.execute(update(BackgroundJob).values(lease_until=past))
+    db.session.execute(
+        update(InteractionLogEntry)
+        .where(InteractionLogEntry.delivery_lease_until.is_not(None))
+        .values(delivery_lease_until=past)
+    )
+    db.session.commit()
+
+    job = run_job_now(db.session, job.id)
+
+    assert job.state == "done"
+    assert [status for _no, status in deliveries(db)] == ["unknown"] * 4
+    assert _retry(db) is None  # nothing in error: retry without the unknown ones sends nothing
+    assert smtp_server.recipients() == ["p1@example.com", "p2@example.com"]
+
+
 def test_retry_refuses_a_cancelled_registered_segment_and_a_missing_one(
     db: Any, smtp_server: SmtpServer, email_segment: Callable[..., SegmentHeader]
 ) -> None:
@@ -196,9 +253,14 @@ def test_retry_refuses_a_cancelled_registered_segment_and_a_missing_one(
 
 
 def test_a_job_cancelled_while_sending_stops_before_its_next_message_with_what_it_sent_recorded(
-    db: Any, smtp_server: SmtpServer, email_segment: Callable[..., SegmentHeader], monkeypatch: pytest.MonkeyPatch
+    app: Any,
+    db: Any,
+    smtp_server: SmtpServer,
+    email_segment: Callable[..., SegmentHeader],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sending, "RENEW_SECONDS", 0)  # the job's lease renewed before every message
+    monkeypatch.setitem(app.config, "SMTP_SENDING_WINDOW", 1)  # (a window is noticed cancelled at its start)
     header = email_segment(4)
     job = register(db, header.no)
     real_send = smtp.MailConnection.send
@@ -218,9 +280,14 @@ def test_a_job_cancelled_while_sending_stops_before_its_next_message_with_what_i
 
 
 def test_the_progress_bar_moves_while_a_step_sends_not_only_at_its_end(
-    db: Any, smtp_server: SmtpServer, email_segment: Callable[..., SegmentHeader], monkeypatch: pytest.MonkeyPatch
+    app: Any,
+    db: Any,
+    smtp_server: SmtpServer,
+    email_segment: Callable[..., SegmentHeader],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sending, "RENEW_SECONDS", 0)  # the progress written before every message
+    monkeypatch.setitem(app.config, "SMTP_SENDING_WINDOW", 1)  # (with a window: at each window's start)
     smtp_server.refuse("p2@example.com")
     header = email_segment(4)
     job_id = register(db, header.no).id

@@ -70,12 +70,18 @@ def claim_entries(
         )
     )
     if by_address and len(claimed) == limit:
-        claimed += _claim_rest_of_last_address(session, claimed, claimable, worker, lease_until)
+        claimed += _claim_rest_of_last_address(session, claimed, claimable, worker, lease_until, logged_entry_no, now)
     return sorted(set(claimed))
 
 
 def _claim_rest_of_last_address(
-    session: Session, claimed: list[int], claimable: Any, worker: str, lease_until: datetime
+    session: Session,
+    claimed: list[int],
+    claimable: Any,
+    worker: str,
+    lease_until: datetime,
+    logged_entry_no: int,
+    now: datetime,
 ) -> list[int]:
     """The batch is full: its last address may have more entries; claim them too (two statements, full
     batches only)."""
@@ -90,7 +96,15 @@ def _claim_rest_of_last_address(
     )
     if not last:
         return []
-    same_address = select(Contact.no).where(address == last).scalar_subquery()
+    # Among the registered segment's own claimable entries (not every contact: a scan of the contact table per
+    # step would cost as much as the step's messages at a million contacts).
+    candidate = aliased(ENTRY, name="same_address")
+    same_address = (
+        select(candidate.contact_no)
+        .join(Contact, Contact.no == candidate.contact_no)
+        .where(_claimable(logged_entry_no, worker, now, candidate), address == last)
+        .scalar_subquery()
+    )
     return list(
         session.scalars(
             update(ENTRY)
@@ -172,6 +186,65 @@ def advance_entries(
         },
     )
     return sorted(row.entry_no for row in rows if row.delivery_status == DeliveryStatus.SENDING)
+
+
+def mark_window_sending(
+    session: Session,
+    worker: str,
+    *,
+    sent: Sequence[int],
+    messages: Sequence[tuple[Sequence[int], str]],
+    lease_until: datetime,
+) -> list[int]:
+    """A window of messages: the previous ones' entries *sent*, and the entries of each of the next messages
+    *sending* with that message's Message-ID, before any of them is sent (the caller commits, then sends them in
+    order). Of these, those this worker still held and that were pending, now *sending*. A window of one message
+    is the one statement of ``advance_entries``; a larger one costs two statements whatever its size."""
+    if len(messages) == 1:
+        entry_nos, message_id = messages[0]
+        return advance_entries(
+            session, worker, sent=sent, sending=entry_nos, message_id=message_id, lease_until=lease_until
+        )
+    if sent:
+        mark_sent(session, sent, worker)
+    message_ids = {entry_no: message_id for entry_nos, message_id in messages for entry_no in entry_nos}
+    if not message_ids:
+        return []
+    c = InteractionLogEntry.__table__.c
+    rows = session.execute(
+        InteractionLogEntry.__table__.update()
+        .where(
+            c.entry_no.in_(list(message_ids)),
+            c.delivery_worker == worker,
+            c.delivery_status == DeliveryStatus.PENDING,
+        )
+        .values(
+            delivery_status=DeliveryStatus.SENDING,
+            delivery_lease_until=lease_until,
+            delivery_message_id=case(message_ids, value=c.entry_no, else_=c.delivery_message_id),
+            delivery_attempts=c.delivery_attempts + 1,
+            delivery_error="",
+        )
+        .returning(c.entry_no)
+    )
+    return sorted(row.entry_no for row in rows)
+
+
+def give_back_sending(session: Session, entry_nos: Sequence[int], worker: str) -> None:
+    """Entries of a window marked *sending* whose call was never made (the window ran out of time): pending
+    again, claim let go, for the next step; nothing of them went to the server."""
+    if not entry_nos:
+        return
+    session.execute(
+        update(ENTRY)
+        .where(
+            ENTRY.entry_no.in_(entry_nos),
+            ENTRY.delivery_worker == worker,
+            ENTRY.delivery_status == DeliveryStatus.SENDING,
+        )
+        .values(delivery_status=DeliveryStatus.PENDING, delivery_worker="", delivery_lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def mark_sending(

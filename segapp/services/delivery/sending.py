@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Row, func, select, update
@@ -33,11 +34,12 @@ from segapp.models import (
 )
 from segapp.models.base import utcnow
 from segapp.services.delivery.claims import (
-    advance_entries,
     claim_entries,
     expire_delivery_claims,
+    give_back_sending,
     mark_error,
     mark_sent,
+    mark_window_sending,
     release_entries,
 )
 from segapp.services.delivery.consent import unsubscribe_url
@@ -54,10 +56,18 @@ from segapp.services.jobs.runner import lease_duration
 JOB_KIND = "send_email"
 # Messages of one step, and how long it may go on: a step ends well within the job's lease, which is renewed
 # between steps (the SMTP timeout, under the lease too, bounds the last call).
-STEP_MESSAGES = 200
+STEP_MESSAGES = 1000
 STEP_SECONDS = 20.0
 # Within a step the job's lease is renewed at a message's commit this often (and a cancelled job noticed).
 RENEW_SECONDS = 2.0
+# Messages whose entries are marked *sending* in one commit (SMTP_SENDING_WINDOW): each entry is still committed
+# *sending* before its own SMTP call, with one synchronous commit per window instead of per message; a worker
+# killed mid-window leaves at most the window's entries *unknown*. Throttled sending makes windows of about
+# WINDOW_SECONDS; a window still running after WINDOW_HOLD_SECONDS (a slow server) gives back its messages not
+# yet called, so that no entry waits *sending* near its lease.
+DEFAULT_WINDOW = 20
+WINDOW_SECONDS = 1.0
+WINDOW_HOLD_SECONDS = 20.0
 
 ENTRY = InteractionLogEntry
 
@@ -257,9 +267,18 @@ class _NoLetter(Exception):
     """The entry has no letter to send."""
 
 
-def _send_group(step: _Step, connection: MailConnection, group: list[Row]) -> None:
-    """One message for the group's entries: built, its entries *sending* and committed, sent, the outcome kept."""
-    step.renew_if_due()
+@dataclass
+class _Message:
+    """A message built and ready to go: its entries, address and Message-ID."""
+
+    entry_nos: list[int]
+    address: str
+    message_id: str
+    message: Any
+
+
+def _prepare(step: _Step, group: list[Row]) -> _Message | None:
+    """The group's message built, or None when its letter cannot be made (its entries' error, kept)."""
     first = group[0]
     locale = letter_locale(first.language_code)
     address = (first.email or "").strip()
@@ -268,10 +287,10 @@ def _send_group(step: _Step, connection: MailConnection, group: list[Row]) -> No
         body = _body(step, first, locale)
     except _NoLetter as no_letter:
         step.fail(entry_nos, str(no_letter))
-        return
+        return None
     except Exception as error:  # noqa: BLE001 - a letter that does not merge is its entries' error
         step.fail(entry_nos, _("The letter could not be merged: %(error)s", error=str(error) or type(error).__name__))
-        return
+        return None
     message_id = new_message_id(step.settings.sender_email)
     message = build_email(
         step.settings,
@@ -285,33 +304,59 @@ def _send_group(step: _Step, connection: MailConnection, group: list[Row]) -> No
         message_id=message_id,
         **body,
     )
+    return _Message(entry_nos, address, message_id, message)
+
+
+def _send_window(step: _Step, connection: MailConnection, window: list[_Message], interval: float) -> None:
+    """A window's messages: their entries *sending* in one commit (with the previous window's *sent*), then each
+    sent in turn, throttled, the outcomes kept for the next commit. A window that runs past WINDOW_HOLD_SECONDS
+    (a slow server) gives its messages not yet called back as pending: an entry waits *sending* only for a call
+    about to be made."""
+    if not window:
+        return
+    step.renew_if_due()
     try:
         connection.open()
     except SmtpFailure as failure:
-        step.fail(entry_nos, failure.reason)
+        for message in window:
+            step.fail(message.entry_nos, failure.reason)
         return
     step.flush_errors()
-    # The previous message's *sent* and this one's *sending* in one statement, committed before the call.
-    held = advance_entries(
-        step.session,
-        step.worker,
-        sent=step.sent,
-        sending=entry_nos,
-        message_id=message_id,
-        lease_until=utcnow() + step.lease,
+    held = set(
+        mark_window_sending(
+            step.session,
+            step.worker,
+            sent=step.sent,
+            messages=[(message.entry_nos, message.message_id) for message in window],
+            lease_until=utcnow() + step.lease,
+        )
     )
     step.sent = []
     step.session.commit()
-    if not held:
-        return  # another worker took them over (this one's claim had lapsed): not ours to send
-    step.handled += len(held)
-    try:
-        connection.send(message, [address])
-    except SmtpFailure as failure:
-        step.errors[failure.reason].extend(held)
-        step.failed += len(held)
-        return
-    step.sent.extend(held)
+    marked_at = time.monotonic()
+    for index, message in enumerate(window):
+        mine = [entry_no for entry_no in message.entry_nos if entry_no in held]
+        if not mine:
+            continue  # another worker took them over (this one's claim had lapsed): not ours to send
+        if interval:
+            wait = step.next_at - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            step.next_at = max(step.next_at, time.monotonic()) + interval
+        if index and time.monotonic() - marked_at > WINDOW_HOLD_SECONDS:
+            rest = [entry_no for later in window[index:] for entry_no in later.entry_nos if entry_no in held]
+            step.flush()
+            give_back_sending(step.session, rest, step.worker)
+            step.session.commit()
+            return
+        step.handled += len(mine)
+        try:
+            connection.send(message.message, [message.address])
+        except SmtpFailure as failure:
+            step.errors[failure.reason].extend(mine)
+            step.failed += len(mine)
+            continue
+        step.sent.extend(mine)
 
 
 def _fail_all_pending(session: Session, logged_entry_no: int, reason: str) -> int:
@@ -350,7 +395,7 @@ def _step(session: Session, job: BackgroundJob, params: dict[str, Any]) -> bool:
         session,
         logged,
         worker,
-        limit=STEP_MESSAGES,
+        limit=step_size(settings.emails_per_minute),
         lease_until=now + lease_duration(),
         by_address=not params.get("per_contact", False),
         now=now,
@@ -373,16 +418,36 @@ def _step(session: Session, job: BackgroundJob, params: dict[str, Any]) -> bool:
     job.done = ref.done + step.handled
     job.errors = ref.errors + step.failed
     set_job_cursor(job, {"next_at": time.time() + max(0.0, step.next_at - time.monotonic())})
-    return done and len(claimed) < STEP_MESSAGES
+    return done and len(claimed) < step_size(settings.emails_per_minute)
+
+
+def step_size(emails_per_minute: int) -> int:
+    """Entries a step claims: STEP_MESSAGES, or what the throttle lets go within a step's STEP_SECONDS (a claim
+    sorts the registered segment's pending entries by address, so a step claims no more than it can send)."""
+    if not emails_per_minute:
+        return STEP_MESSAGES
+    return max(1, min(STEP_MESSAGES, int(emails_per_minute / 60 * STEP_SECONDS) + 1))
+
+
+def window_size(emails_per_minute: int) -> int:
+    """Messages marked *sending* in one commit: SMTP_SENDING_WINDOW (20), fewer when throttled so that a window
+    holds about WINDOW_SECONDS of sending; 1 marks each message alone just before its call."""
+    configured = int(current_app.config.get("SMTP_SENDING_WINDOW") or DEFAULT_WINDOW) if has_app_context() else 1
+    size = max(1, configured)
+    if emails_per_minute:
+        size = min(size, max(1, int(emails_per_minute / 60 * WINDOW_SECONDS)))
+    return size
 
 
 def _send_batch(step: _Step, rows: list[Row], per_contact: bool) -> bool:
-    """Send the batch's messages over one connection, throttled; False when the step's time ran out first (the
-    rest is let go for the next step)."""
+    """Send the batch's messages over one connection, throttled, a window at a time; False when the step's time
+    ran out first (the rest is let go for the next step)."""
     deadline = time.monotonic() + STEP_SECONDS
     rate = step.settings.emails_per_minute
     interval = 60.0 / rate if rate else 0.0
+    size = window_size(rate)
     groups = list(_groups(rows, per_contact))
+    window: list[_Message] = []
     with MailConnection(step.settings) as connection:
         for index, group in enumerate(groups):
             skipped = [row for row in group if _skip_reason(row)]
@@ -391,18 +456,19 @@ def _send_batch(step: _Step, rows: list[Row], per_contact: bool) -> bool:
             group = [row for row in group if row not in skipped]
             if not group:
                 continue
-            if interval:
-                wait = step.next_at - time.monotonic()
-                if time.monotonic() + max(wait, 0.0) > deadline:
-                    _release_rest(step, groups[index:])
-                    return False
-                if wait > 0:
-                    time.sleep(wait)
-                step.next_at = max(step.next_at, time.monotonic()) + interval
-            elif time.monotonic() > deadline:
+            # When the window's messages, throttled, would go past the step's deadline: send those, stop here.
+            projected = max(step.next_at, time.monotonic()) + len(window) * interval
+            if projected > deadline:
+                _send_window(step, connection, window, interval)
                 _release_rest(step, groups[index:])
                 return False
-            _send_group(step, connection, group)
+            message = _prepare(step, group)
+            if message is not None:
+                window.append(message)
+            if len(window) >= size:
+                _send_window(step, connection, window, interval)
+                window = []
+        _send_window(step, connection, window, interval)
         step.flush()
     return True
 
