@@ -144,6 +144,31 @@ def test_a_worker_killed_between_sending_and_sent_leaves_the_entry_unknown_after
     assert deliveries(db)[1] == ("R00002", "sent")
 
 
+def _kill_worker_at(database_url: str, smtp_server: SmtpServer, job_id: int, *, message: int, window: int) -> None:
+    """Run the job in a worker process that SIGKILLs itself once the server accepted its ``message``-th message."""
+    args = [database_url, str(smtp_server.port), str(job_id), str(message), str(window)]
+    worker = subprocess.run(
+        [sys.executable, "-m", "tests.delivery.kill_worker", *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        timeout=120,
+    )
+    assert worker.returncode == -signal.SIGKILL, worker.stderr.decode()[-2000:]
+
+
+def _leases_over(db: Any) -> None:
+    """The job's and the entries' leases over (moved back rather than waited for)."""
+    past = utcnow() - timedelta(seconds=1)
+    db.session.execute(update(BackgroundJob).values(lease_until=past))
+    db.session.execute(
+        update(InteractionLogEntry)
+        .where(InteractionLogEntry.delivery_lease_until.is_not(None))
+        .values(delivery_lease_until=past)
+    )
+    db.session.commit()
+
+
 def test_a_worker_process_killed_after_the_server_accepted_a_message_never_sends_it_again(
     db: Any,
     app: Any,
@@ -154,34 +179,11 @@ def test_a_worker_process_killed_after_the_server_accepted_a_message_never_sends
 ) -> None:
     header = email_segment(4)
     job = register(db, header.no)
-    worker = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.delivery.kill_worker",
-            database_url,
-            str(smtp_server.port),
-            str(job.id),
-            "2",
-            "1",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        timeout=120,
-    )
-    assert worker.returncode == -signal.SIGKILL, worker.stderr.decode()[-2000:]
+    _kill_worker_at(database_url, smtp_server, job.id, message=2, window=1)
     assert smtp_server.recipients() == ["p1@example.com", "p2@example.com"]
     assert deliveries(db) == [("R00001", "sent"), ("R00002", "sending"), ("R00003", "pending"), ("R00004", "pending")]
     # Later, its leases over (moved back here rather than waited for), the sweep and the next worker finish.
-    past = utcnow() - timedelta(seconds=1)
-    db.session.execute(update(BackgroundJob).values(lease_until=past))
-    db.session.execute(
-        update(InteractionLogEntry)
-        .where(InteractionLogEntry.delivery_lease_until.is_not(None))
-        .values(delivery_lease_until=past)
-    )
-    db.session.commit()
+    _leases_over(db)
 
     job = run_job_now(db.session, job.id)
 
@@ -201,33 +203,10 @@ def test_a_worker_killed_inside_a_window_leaves_the_windows_entries_unknown_and_
     the 2nd of 4 leaves all 4 *sending*, then *unknown*; nothing goes again unless a user retries the unknown."""
     header = email_segment(4)
     job = register(db, header.no)
-    worker = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.delivery.kill_worker",
-            database_url,
-            str(smtp_server.port),
-            str(job.id),
-            "2",
-            "20",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        timeout=120,
-    )
-    assert worker.returncode == -signal.SIGKILL, worker.stderr.decode()[-2000:]
+    _kill_worker_at(database_url, smtp_server, job.id, message=2, window=20)
     assert smtp_server.recipients() == ["p1@example.com", "p2@example.com"]
     assert [status for _no, status in deliveries(db)] == ["sending"] * 4
-    past = utcnow() - timedelta(seconds=1)
-    db.session.execute(update(BackgroundJob).values(lease_until=past))
-    db.session.execute(
-        update(InteractionLogEntry)
-        .where(InteractionLogEntry.delivery_lease_until.is_not(None))
-        .values(delivery_lease_until=past)
-    )
-    db.session.commit()
+    _leases_over(db)
 
     job = run_job_now(db.session, job.id)
 
