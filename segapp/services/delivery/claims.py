@@ -247,14 +247,6 @@ def give_back_sending(session: Session, entry_nos: Sequence[int], worker: str) -
     )
 
 
-def mark_sending(
-    session: Session, entry_nos: Sequence[int], worker: str, *, message_id: str, lease_until: datetime
-) -> list[int]:
-    """The entries of one message *sending* (the caller commits before the SMTP call): only those this worker
-    still holds and that are still pending; their entry nos."""
-    return advance_entries(session, worker, sending=entry_nos, message_id=message_id, lease_until=lease_until)
-
-
 def mark_sent(session: Session, entry_nos: Sequence[int], worker: str) -> None:
     """The entries of a message the server accepted: *sent*, the claim let go."""
     advance_entries(session, worker, sent=entry_nos)

@@ -50,7 +50,7 @@ from segapp.services.delivery.smtp import MailConnection, SmtpFailure
 from segapp.services.documents.catalogue import letter_locale
 from segapp.services.documents.preview import docx_html
 from segapp.services.documents.printable import entry_values, printable_owner
-from segapp.services.jobs import checkpoint, job_cursor, job_kind, job_params, set_job_cursor, start_job
+from segapp.services.jobs import checkpoint, job_cursor, job_kind, job_params, newest_job, set_job_cursor, start_job
 from segapp.services.jobs.runner import lease_duration
 
 JOB_KIND = "send_email"
@@ -101,12 +101,7 @@ def start_sending(session: Session, logged_entry_no: int, *, user_id: int | None
 
 def sending_job(session: Session, logged_entry_no: int) -> BackgroundJob | None:
     """The newest send job of the registered segment, if it had any."""
-    return session.scalars(
-        select(BackgroundJob)
-        .where(BackgroundJob.owner == printable_owner(logged_entry_no), BackgroundJob.kind == JOB_KIND)
-        .order_by(BackgroundJob.id.desc())
-        .limit(1)
-    ).first()
+    return newest_job(session, printable_owner(logged_entry_no), JOB_KIND)
 
 
 def _worker(job: BackgroundJob) -> str:

@@ -38,7 +38,7 @@ from segapp.services.documents.printable_files import (
     pdf_of,
     zip_part,
 )
-from segapp.services.jobs import job_cursor, job_kind, job_params, save_job_file, set_job_cursor, start_job
+from segapp.services.jobs import job_cursor, job_kind, job_params, newest_job, save_job_file, set_job_cursor, start_job
 
 JOB_KIND = "printable_letters"
 # Letters merged by one step: a few seconds of work, so that a worker's lease is renewed often.
@@ -69,12 +69,7 @@ def start_printable_letters(
 
 def printable_job(session: Session, logged_entry_no: int) -> BackgroundJob | None:
     """The newest printable letters job of a registered segment, if it had any."""
-    return session.scalars(
-        select(BackgroundJob)
-        .where(BackgroundJob.owner == printable_owner(logged_entry_no), BackgroundJob.kind == JOB_KIND)
-        .order_by(BackgroundJob.id.desc())
-        .limit(1)
-    ).first()
+    return newest_job(session, printable_owner(logged_entry_no), JOB_KIND)
 
 
 def runs_at_once(job: BackgroundJob) -> bool:

@@ -44,6 +44,16 @@ def start_job(
     return job
 
 
+def newest_job(session: Session, owner: str, kind: str) -> BackgroundJob | None:
+    """The newest job of a kind that an owner (e.g. a registered segment) had, if any."""
+    return session.scalars(
+        select(BackgroundJob)
+        .where(BackgroundJob.owner == owner, BackgroundJob.kind == kind)
+        .order_by(BackgroundJob.id.desc())
+        .limit(1)
+    ).first()
+
+
 def job_params(job: BackgroundJob) -> dict[str, Any]:
     """The job's parameters, as given to ``start_job``."""
     return json.loads(job.params or "{}")
