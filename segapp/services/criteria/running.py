@@ -152,9 +152,14 @@ def _removed_lines(
 ) -> ColumnElement[bool]:
     """The lines a reduce (lines of matched contacts) or refine (lines of unmatched ones) removes; a line
     without a contact is no contact of the set and stays."""
-    counted = _widened(condition, options).subquery("counted")
-    on_line = exists(select(1).select_from(counted).where(counted.c.no == SegmentLine.contact_no))
-    which = on_line if action_type == CriteriaActionType.REDUCE else not_(on_line)
+    counted = _widened(condition, options)
+    if action_type == CriteriaActionType.REDUCE:
+        # The matched contacts as a set the lines are looked up in: SQLite then folds each contact once and finds
+        # its lines through the contact index, instead of a correlated match per line of the segment.
+        which = SegmentLine.contact_no.in_(counted)
+    else:
+        kept = counted.subquery("counted")
+        which = not_(exists(select(1).select_from(kept).where(kept.c.no == SegmentLine.contact_no)))
     return (SegmentLine.segment_no == segment_no) & SegmentLine.contact_no.is_not(None) & which
 
 

@@ -1,0 +1,36 @@
+"""segment line history: found by its action through a block-range index, without a key per saved line
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-11-28 10:50:00
+
+"""
+
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0017"
+down_revision = "0016"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # The key (action_id, line_no) cost a reduce of 200,000 lines a B-tree entry per saved line: 0.9 s and 50 MB of
+    # WAL on PostgreSQL at 1,000,000 contacts. The rows of an action are written together, so a BRIN index on the
+    # action finds them; SQLite gets a plain index on the action.
+    with op.batch_alter_table("segment_line_history", schema=None) as batch_op:
+        batch_op.drop_constraint("pk_segment_line_history", type_="primary")
+        batch_op.create_index(
+            "ix_segment_line_history_action_id",
+            ["action_id"],
+            unique=False,
+            postgresql_using="brin",
+            postgresql_with={"autosummarize": "on"},
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("segment_line_history", schema=None) as batch_op:
+        batch_op.drop_index("ix_segment_line_history_action_id")
+        batch_op.create_primary_key("pk_segment_line_history", ["action_id", "line_no"])
