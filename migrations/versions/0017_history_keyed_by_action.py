@@ -1,4 +1,4 @@
-"""segment line history: found by its action through a block-range index, without a key per saved line
+"""segment line history: found by its action through a block-range index, without a key or checks per saved line
 
 Revision ID: 0017
 Revises: 0016
@@ -14,13 +14,24 @@ down_revision = "0016"
 branch_labels = None
 depends_on = None
 
+# The option columns and their values, as migration 0011 checked them.
+CHECKED_COLUMNS = {
+    "correspondence_type": ("", "hard_copy", "email"),
+    "evaluation": ("", "very_positive", "positive", "neutral", "negative", "very_negative"),
+    "information_flow": ("", "outbound", "inbound"),
+    "initiated_by": ("", "us", "them"),
+}
+
 
 def upgrade():
     # The key (action_id, line_no) cost a reduce of 200,000 lines a B-tree entry per saved line: 0.9 s and 50 MB of
     # WAL on PostgreSQL at 1,000,000 contacts. The rows of an action are written together, so a BRIN index on the
-    # action finds them; SQLite gets a plain index on the action.
+    # action finds them; SQLite gets a plain index on the action. The option columns lose their CHECKs: every row is
+    # a copy of a line segment_line has checked already.
     with op.batch_alter_table("segment_line_history", schema=None) as batch_op:
         batch_op.drop_constraint("pk_segment_line_history", type_="primary")
+        for column in CHECKED_COLUMNS:
+            batch_op.drop_constraint(batch_op.f(f"ck_segment_line_history_{column}"), type_="check")
         batch_op.create_index(
             "ix_segment_line_history_action_id",
             ["action_id"],
@@ -34,3 +45,8 @@ def downgrade():
     with op.batch_alter_table("segment_line_history", schema=None) as batch_op:
         batch_op.drop_index("ix_segment_line_history_action_id")
         batch_op.create_primary_key("pk_segment_line_history", ["action_id", "line_no"])
+        for column, values in CHECKED_COLUMNS.items():
+            allowed = ", ".join(f"'{value}'" for value in values)
+            batch_op.create_check_constraint(
+                batch_op.f(f"ck_segment_line_history_{column}"), f"{column} IN ({allowed})"
+            )

@@ -40,13 +40,14 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
-    """A portable enum: stored as VARCHAR with a CHECK constraint, the value is the member's value."""
+def enum_column(enum_cls: type[enum.Enum], name: str, *, checked: bool = True) -> Enum:
+    """A portable enum: stored as VARCHAR with a CHECK constraint (unless ``checked`` is False, for copies of rows a
+    checked table holds), the value is the member's value."""
     return Enum(
         enum_cls,
         name=name,
         native_enum=False,
-        create_constraint=True,
+        create_constraint=checked,
         length=20,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
