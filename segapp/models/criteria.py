@@ -69,6 +69,9 @@ class SegmentCriteriaAction(ActionKindAndOptions, Base):
     source_logged_segment_entry_no: Mapped[Optional[int]] = mapped_column(Integer)
     lines_added: Mapped[int] = mapped_column(Integer, default=0)
     lines_removed: Mapped[int] = mapped_column(Integer, default=0)
+    # The highest line no. in this action's history: the numbers a new line must stay past, so that a removed line
+    # can be put back in its place. Kept here as the history's index is by action only.
+    highest_saved_line_no: Mapped[Optional[int]] = mapped_column(BigInteger)
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, insert, select
 from segapp.models import CriteriaActionType, SegmentCriteriaAction, SegmentLine, SegmentLineHistory
 from segapp.services.criteria.matching import ActionOptions, FieldFilter
 from segapp.services.criteria.running import add_contacts, reduce_contacts, refine_contacts, run_action
+from segapp.services.segments.lines import LINE_NO_STEP, add_line
 from tests.criteria.conftest import city, where
 
 EVERYONE_ALLOWED = ["P40", "C1", "P11", "P12", "C2", "P21", "P22", "C3", "P31"]  # all but the privacy-blocked Carla
@@ -161,3 +162,22 @@ def test_an_action_that_removes_nothing_is_still_recorded(
     ]
     assert [a.id for a in recorded[1:]] == [reduce.id, refine.id]
     assert lines_of(segment_no) == EVERYONE_ALLOWED
+
+
+def test_a_line_added_after_a_reduce_takes_a_number_past_the_removed_lines(
+    db: Any, world: Any, make_segment: Any, lines_of: Any
+) -> None:
+    segment_no = filled_segment(db, make_segment)
+    numbers = dict(
+        db.session.execute(
+            select(SegmentLine.contact_no, SegmentLine.line_no).where(SegmentLine.segment_no == segment_no)
+        ).all()
+    )
+    # Refine to the first company's people: the lines after them, the segment's highest numbers, go to the history.
+    action = run(db, segment_no, CriteriaActionType.REFINE, where("contact", "no", "C1|P11|P12"))
+    assert lines_of(segment_no) == ["C1", "P11", "P12"]
+    assert action.highest_saved_line_no == max(numbers.values())
+
+    new = add_line(db.session, segment_no, "P40", allow_existing=True).line
+    db.session.commit()
+    assert new.line_no == max(numbers.values()) + LINE_NO_STEP  # not a removed line's number: go back needs it

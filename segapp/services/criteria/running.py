@@ -42,7 +42,12 @@ from segapp.models import (
 )
 from segapp.services.criteria.matching import ActionOptions, FieldFilter, filled, match_condition
 from segapp.services.documents.carrying import remove_documents_with_lines
-from segapp.services.segments.actions import HISTORY_COLUMNS, record_action, save_lines_to_history
+from segapp.services.segments.actions import (
+    HISTORY_COLUMNS,
+    highest_saved_line_no,
+    record_action,
+    save_lines_to_history,
+)
 from segapp.services.segments.lines import LINE_NO_STEP
 from segapp.services.segments.records import get_segment
 from segapp.services.segments.rules import contact_values, header_line_values
@@ -306,14 +311,16 @@ def _remove(
     condition = match_condition(filters, locale=locale, today=today)
     action = _record(session, segment_no, action_type, filters, options, user_id, locale)
     where = _removed_lines(segment_no, action_type, condition, options)
-    action.lines_removed = _move_to_history(session, segment_no, action.id, where)
+    # One UPDATE of the action at the flush: how many lines went, and the highest number the history now keeps.
+    action.lines_removed, action.highest_saved_line_no = _move_to_history(session, segment_no, action.id, where)
     remove_documents_with_lines(session, segment_no, action.id)
     session.flush()
     return action
 
 
-def _move_to_history(session: Session, segment_no: str, action_id: int, where: ColumnElement[bool]) -> int:
-    """Delete the lines matching ``where``, saved in the action's history exactly as they were; how many.
+def _move_to_history(session: Session, segment_no: str, action_id: int, where: ColumnElement[bool]) -> tuple[int, Any]:
+    """Delete the lines matching ``where``, saved in the action's history exactly as they were; how many, and the
+    highest line no. saved (a value, or on SQLite a subquery for the action's UPDATE).
 
     The match (folds, related tables) runs once. PostgreSQL: one statement, the DELETE … RETURNING feeding the
     INSERT into the history. SQLite, which has no DELETE inside a WITH: the INSERT … SELECT into the history, then
@@ -327,18 +334,19 @@ def _move_to_history(session: Session, segment_no: str, action_id: int, where: C
         lines = SegmentLine.__table__
         moved = delete(lines).where(where).returning(*(lines.c[key] for key in HISTORY_COLUMNS)).cte("moved")
         source = select(*(moved.c[key] for key in HISTORY_COLUMNS), literal(action_id, Integer))
-        statement = insert(SegmentLineHistory).from_select([*HISTORY_COLUMNS, "action_id"], source)
-        return session.execute(statement.execution_options(preserve_rowcount=True)).rowcount or 0
+        saved = insert(SegmentLineHistory).from_select([*HISTORY_COLUMNS, "action_id"], source).cte("saved")
+        count, highest = session.execute(
+            select(func.count(), func.max(moved.c.line_no)).select_from(moved).add_cte(saved)
+        ).one()
+        return count, highest
     save_lines_to_history(session, action_id, where)
     saved = select(SegmentLineHistory.line_no).where(SegmentLineHistory.action_id == action_id)
-    return (
-        session.execute(
-            delete(SegmentLine)
-            .where(SegmentLine.segment_no == segment_no, SegmentLine.line_no.in_(saved))
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        or 0
-    )
+    removed = session.execute(
+        delete(SegmentLine)
+        .where(SegmentLine.segment_no == segment_no, SegmentLine.line_no.in_(saved))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return removed or 0, highest_saved_line_no(action_id)
 
 
 def reduce_contacts(

@@ -57,11 +57,19 @@ def record_action(
 
 
 def save_lines_to_history(session: Session, action_id: int, where: object) -> int:
-    """Copy the lines matching ``where`` into the history of an action, exactly as they are."""
+    """Copy the lines matching ``where`` into the history of an action, exactly as they are. The caller notes the
+    highest line no. saved on the action (``highest_saved_line_no``)."""
     columns = [getattr(SegmentLine, key) for key in HISTORY_COLUMNS]
     source = select(*columns, literal(action_id, Integer).label("action_id")).where(where)  # type: ignore[arg-type]
     result = session.execute(insert(SegmentLineHistory).from_select([*HISTORY_COLUMNS, "action_id"], source))
     return result.rowcount or 0
+
+
+def highest_saved_line_no(action_id: int) -> Any:
+    """The highest line no. in the history of an action, as a subquery to assign to ``highest_saved_line_no``."""
+    return (
+        select(func.max(SegmentLineHistory.line_no)).where(SegmentLineHistory.action_id == action_id).scalar_subquery()
+    )
 
 
 def _record_manual(
@@ -99,7 +107,15 @@ def record_manual_reduce(
 ) -> SegmentCriteriaAction:
     """Deleting a line or changing its contact: a reduce "no. = X", the line saved as it was, its document
     (personal text, personalised letter: written for that contact) going with it."""
-    action = _record_manual(session, segment_no, CriteriaActionType.REDUCE, user_id, contact_no, lines_removed=1)
+    action = _record_manual(
+        session,
+        segment_no,
+        CriteriaActionType.REDUCE,
+        user_id,
+        contact_no,
+        lines_removed=1,
+        highest_saved_line_no=line_no,
+    )
     save_lines_to_history(session, action.id, (SegmentLine.segment_no == segment_no) & (SegmentLine.line_no == line_no))
     remove_documents_with_lines(session, segment_no, action.id)
     return action

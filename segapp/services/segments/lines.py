@@ -58,18 +58,13 @@ def get_line(session: Session, segment_no: str, line_no: int) -> SegmentLine:
     return line
 
 
-def kept_line_no(action_id: Any) -> Any:
-    """The highest line no. saved in the history of action ``action_id``: the end of its key, read backwards."""
-    return (
-        select(func.max(SegmentLineHistory.line_no)).where(SegmentLineHistory.action_id == action_id).scalar_subquery()
-    )
-
-
 def _next_line_no(session: Session, segment_no: str) -> int:
     # Past the numbers kept in the history too, so that a deleted line can always be put back in its place.
     last = session.scalar(select(func.max(SegmentLine.line_no)).where(SegmentLine.segment_no == segment_no))
     kept = session.scalar(
-        select(func.max(kept_line_no(SegmentCriteriaAction.id))).where(SegmentCriteriaAction.segment_no == segment_no)
+        select(func.max(SegmentCriteriaAction.highest_saved_line_no)).where(
+            SegmentCriteriaAction.segment_no == segment_no
+        )
     )
     return max(last or 0, kept or 0) + LINE_NO_STEP
 
