@@ -235,14 +235,21 @@ def give_back_sending(session: Session, entry_nos: Sequence[int], worker: str) -
     again, claim let go, for the next step; nothing of them went to the server."""
     if not entry_nos:
         return
+    _let_go(session, entry_nos, worker, (DeliveryStatus.SENDING,), delivery_status=DeliveryStatus.PENDING)
+
+
+def _let_go(
+    session: Session, entry_nos: Sequence[int], worker: str, statuses: Sequence[DeliveryStatus], **values: Any
+) -> None:
+    """This worker's claim on those of ``entry_nos`` it holds in one of ``statuses`` let go, with ``values``."""
     session.execute(
         update(ENTRY)
         .where(
             ENTRY.entry_no.in_(entry_nos),
             ENTRY.delivery_worker == worker,
-            ENTRY.delivery_status == DeliveryStatus.SENDING,
+            ENTRY.delivery_status.in_(statuses),
         )
-        .values(delivery_status=DeliveryStatus.PENDING, delivery_worker="", delivery_lease_until=None)
+        .values(delivery_worker="", delivery_lease_until=None, **values)
         .execution_options(synchronize_session=False)
     )
 
@@ -255,35 +262,19 @@ def mark_sent(session: Session, entry_nos: Sequence[int], worker: str) -> None:
 def mark_error(session: Session, entry_nos: Sequence[int], worker: str, reason: str) -> None:
     """Entries that were not sent (the server's reason, or why they could not be): *error*, the claim let go.
     Only entries this worker holds, pending or sending."""
-    session.execute(
-        update(ENTRY)
-        .where(
-            ENTRY.entry_no.in_(entry_nos),
-            ENTRY.delivery_worker == worker,
-            ENTRY.delivery_status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)),
-        )
-        .values(
-            delivery_status=DeliveryStatus.ERROR,
-            delivery_error=reason,
-            delivery_worker="",
-            delivery_lease_until=None,
-        )
-        .execution_options(synchronize_session=False)
+    _let_go(
+        session,
+        entry_nos,
+        worker,
+        (DeliveryStatus.PENDING, DeliveryStatus.SENDING),
+        delivery_status=DeliveryStatus.ERROR,
+        delivery_error=reason,
     )
 
 
 def release_entries(session: Session, entry_nos: Sequence[int], worker: str) -> None:
     """Let go of claimed entries not sent in this step (still pending): the next step, any worker, takes them."""
-    session.execute(
-        update(ENTRY)
-        .where(
-            ENTRY.entry_no.in_(entry_nos),
-            ENTRY.delivery_worker == worker,
-            ENTRY.delivery_status == DeliveryStatus.PENDING,
-        )
-        .values(delivery_worker="", delivery_lease_until=None)
-        .execution_options(synchronize_session=False)
-    )
+    _let_go(session, entry_nos, worker, (DeliveryStatus.PENDING,))
 
 
 def expire_delivery_claims(session: Session, now: datetime | None = None) -> int:

@@ -386,11 +386,12 @@ def _step(session: Session, job: BackgroundJob, params: dict[str, Any]) -> bool:
         job.done += failed
         job.errors += failed
         return True
+    limit = step_size(settings.emails_per_minute)
     claimed = claim_entries(
         session,
         logged,
         worker,
-        limit=step_size(settings.emails_per_minute),
+        limit=limit,
         lease_until=now + lease_duration(),
         by_address=not params.get("per_contact", False),
         now=now,
@@ -413,7 +414,7 @@ def _step(session: Session, job: BackgroundJob, params: dict[str, Any]) -> bool:
     job.done = ref.done + step.handled
     job.errors = ref.errors + step.failed
     set_job_cursor(job, {"next_at": time.time() + max(0.0, step.next_at - time.monotonic())})
-    return done and len(claimed) < step_size(settings.emails_per_minute)
+    return done and len(claimed) < limit
 
 
 def step_size(emails_per_minute: int) -> int:
