@@ -2,13 +2,16 @@
 per contact, the entries marked sent (or in error with the reason), resumable step by step."""
 
 import io
+import sqlite3
 import zipfile
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import OperationalError
 
+from segapp.database import immediate_transactions
 from segapp.models import (
     BackgroundJob,
     CorrespondenceType,
@@ -238,5 +241,54 @@ def test_a_merge_step_takes_the_same_statements_for_3_letters_as_for_150(
     db.session.commit()
     large = _step_statements(db, make_registrable, 150)
     assert len(small) == len(large), (small, large)
-    # entries, templates, the chunk and the zip part (a DELETE and an INSERT each), the job
-    assert len(small) == 7, "\n\n".join(small)
+    # entries, templates, the job read again after the reading's commit, the chunk and the zip part (a DELETE and
+    # an INSERT each), the job
+    assert len(small) == 8, "\n\n".join(small)
+
+
+def _can_write_now(db: Any) -> bool:
+    """Whether another connection (a user's save) can write at once, without waiting for the job's step."""
+    if db.engine.dialect.name == "sqlite":
+        other = sqlite3.connect(db.engine.url.database, timeout=0.05, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            other.close()
+    with db.engine.connect() as other:  # PostgreSQL: the rows the step reads and later marks
+        other.exec_driver_sql("SET LOCAL lock_timeout = '50ms'")
+        try:
+            other.execute(update(InteractionLogEntry).values(contact_no=InteractionLogEntry.contact_no))
+        except OperationalError:
+            return False
+        finally:
+            other.rollback()
+    return True
+
+
+def test_a_user_can_save_while_letters_are_merged_and_their_pdf_is_made(
+    db: Any,
+    make_registrable: Callable[..., SegmentHeader],
+    add_template_document: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The merge and LibreOffice take seconds: a step must not hold SQLite's write lock through them.
+    header = make_registrable(3)
+    add_template_document("ITA")
+    job = _register(db, header.no)
+    probes: list[tuple[str, bool]] = []
+    merge_document = printable.merge.merge_document
+
+    def merge_and_probe(*args: Any, **kwargs: Any) -> bytes:
+        probes.append(("merge", _can_write_now(db)))
+        return merge_document(*args, **kwargs)
+
+    monkeypatch.setattr(printable.merge, "merge_document", merge_and_probe)
+    monkeypatch.setattr(printable, "pdf_of", lambda content: probes.append(("pdf", _can_write_now(db))))
+    with immediate_transactions():  # as the worker runs a job: on SQLite its transactions take the write lock
+        job = run_job_now(db.session, job.id)
+    assert probes == [("merge", True)] * 3 + [("pdf", True)]
+    assert (job.state, job.done, job.errors) == ("done", 3, 0)

@@ -1,6 +1,7 @@
 """The worker's loop on both databases: claim, steps committed one by one, failure, lease lost, sweep, cancel."""
 
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -205,3 +206,29 @@ def test_a_job_is_handed_over_once_its_transaction_commits_and_never_after_a_rol
 def _state_in_other_session(db: Any, job_id: int) -> str | None:
     with Session(db.engine) as other:
         return other.scalar(select(BackgroundJob.state).where(BackgroundJob.id == job_id))
+
+
+def test_a_user_can_save_while_a_job_runs_its_steps(app: Any, db: Any) -> None:
+    # On SQLite each step holds the write lock; the worker leaves room between two steps for a user's save, which
+    # would otherwise wait for the whole job (or fail after its busy timeout). On PostgreSQL nothing waits.
+    job_id = _job(db, total=6, sleep=0.6)
+
+    def work() -> None:
+        with app.app_context(), immediate_transactions(), Session(db.engine) as session:
+            run_claimed(session, job_id, "w")
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30
+        while _state(db, job_id).done < 1:
+            assert time.monotonic() < deadline, "the job did not start"
+            time.sleep(0.05)
+        with immediate_transactions(), Session(db.engine) as user:
+            saved = start_job(user, "test_count", params={}, total=1, owner="user").id
+            user.commit()
+        assert _state(db, job_id).state == "running", "the save waited for the whole job"
+    finally:
+        worker.join()
+    assert _state(db, job_id).state == "done"
+    assert _state(db, saved).owner == "user"

@@ -38,7 +38,16 @@ from segapp.services.documents.printable_files import (
     pdf_of,
     zip_part,
 )
-from segapp.services.jobs import job_cursor, job_kind, job_params, newest_job, save_job_file, set_job_cursor, start_job
+from segapp.services.jobs import (
+    end_reading,
+    job_cursor,
+    job_kind,
+    job_params,
+    newest_job,
+    save_job_file,
+    set_job_cursor,
+    start_job,
+)
 
 JOB_KIND = "printable_letters"
 # Letters merged by one step: a few seconds of work, so that a worker's lease is renewed often.
@@ -164,6 +173,7 @@ def _merge_step(session: Session, job: BackgroundJob, cursor: dict[str, Any]) ->
     if not rows:
         return True
     templates = load_templates(session, {row.template_document_id for row in rows if row.template_document_id})
+    end_reading(session)  # the merge below takes seconds and needs no database
     letters: dict[int, list[tuple[int, dict[str, str] | bytes]]] = defaultdict(list)
     files: list[tuple[int, str, bytes]] = []
     failed: dict[str, list[int]] = defaultdict(list)
@@ -257,9 +267,10 @@ def _assemble_step(session: Session, job: BackgroundJob, cursor: dict[str, Any],
     book = merge.LetterBook(template.content, locale=template.locale)
     content = assemble_book(session, book, part_ids)
     logged = job_params(job)["logged_segment"]
+    end_reading(session)  # LibreOffice's PDF takes seconds and needs no database
+    pdf = pdf_of(content)
     stem = f"letters-{logged}-{template.template_code}-{template.language_code}-v{template.version}"
     save_job_file(session, job, f"{stem}.docx", content, media_type=DOCX_TYPE)
-    pdf = pdf_of(content)
     if pdf is not None:
         save_job_file(session, job, f"{stem}.pdf", pdf, media_type="application/pdf")
     session.execute(delete(JobFile).where(JobFile.id.in_(part_ids)))

@@ -34,6 +34,7 @@ from segapp.services.jobs.runner import (
     cancel_job,
     checkpoint,
     claim_job,
+    end_reading,
     run_claimed,
     sweep_jobs,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "cancel_job",
     "checkpoint",
     "claim_job",
+    "end_reading",
     "enqueue",
     "enqueue_after_commit",
     "job_cursor",

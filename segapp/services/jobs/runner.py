@@ -4,6 +4,7 @@ jobs whose worker died, and cancelling."""
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -25,6 +26,12 @@ NUDGE = timedelta(minutes=5)
 # A job whose worker died this many times is failed rather than run again: it may be what kills the worker.
 MAX_ATTEMPTS = 5
 MESSAGE_LENGTH = 2000
+# On SQLite a step holds the one write lock from its first statement to its commit, and SQLite's busy wait is not
+# fair: a user's save polls every 100 ms at most and would miss the instant between two steps, waiting for the
+# whole job or failing after its busy timeout. Between two steps the worker waits a share of the step's time, at
+# most WRITERS_TURN (a little over the poll interval), so that a waiting save gets the lock.
+WRITERS_SHARE = 0.25
+WRITERS_TURN = 0.15
 
 
 class JobLeaseLost(Exception):
@@ -92,13 +99,24 @@ def checkpoint(session: Session, job: BackgroundJob) -> None:
     session.commit()
 
 
+def end_reading(session: Session) -> None:
+    """End the step's transaction once it has read what its long work needs (a merge, a PDF: seconds without the
+    database), before it writes anything: on SQLite that transaction holds the one write lock, which every user's
+    save would wait for. The step's writes and the lease's renewal follow together in the next transaction."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("end_reading() after the step has written")
+    session.commit()
+
+
 def run_claimed(session: Session, job_id: int, worker: str, *, should_stop: Callable[[], bool] = lambda: False) -> str:
     """Claim the job and run its steps to the end: "done", "failed", "lost" (another worker has it now),
     "released" (``should_stop`` said stop: queued again for the next worker) or "not_claimed"."""
     job = claim_job(session, job_id, worker)
     if job is None:
         return "not_claimed"
+    on_sqlite = session.get_bind().dialect.name == "sqlite"
     while True:
+        started = time.monotonic()
         try:
             finished = step_of(job.kind)(session, job)
             if finished:
@@ -119,6 +137,8 @@ def run_claimed(session: Session, job_id: int, worker: str, *, should_stop: Call
             return "done"
         if should_stop():
             return _release(session, job_id, worker)
+        if on_sqlite:
+            time.sleep(min(WRITERS_TURN, (time.monotonic() - started) * WRITERS_SHARE))
 
 
 def _error_text(error: Exception) -> str:
