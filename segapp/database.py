@@ -16,6 +16,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 View = TypeVar("View", bound=Callable[..., Any])
 
 _force_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("segapp_force_immediate", default=False)
+_force_deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("segapp_force_deferred", default=False)
 
 
 @contextmanager
@@ -26,6 +27,17 @@ def immediate_transactions() -> Iterator[None]:
         yield
     finally:
         _force_immediate.reset(token)
+
+
+@contextmanager
+def deferred_transactions() -> Iterator[None]:
+    """Within a state-changing request, let SQLite transactions begin without the write lock (an error page that
+    only reads, while another process holds the lock)."""
+    token = _force_deferred.set(True)
+    try:
+        yield
+    finally:
+        _force_deferred.reset(token)
 
 
 def reads_only(view: View) -> View:
@@ -40,6 +52,8 @@ def _wants_immediate() -> bool:
     # SQLITE_BUSY that a read transaction gets when it later tries to write.
     if _force_immediate.get():
         return True
+    if _force_deferred.get():
+        return False
     if not has_request_context() or request.method in SAFE_METHODS:
         return False
     view = current_app.view_functions.get(request.endpoint or "")

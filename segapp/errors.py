@@ -5,9 +5,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from segapp.auth.policy import PUBLIC_ENDPOINTS
+from segapp.database import deferred_transactions
 from segapp.extensions import db, login_manager
 from segapp.htmx import wants_fragment
 
@@ -21,7 +23,17 @@ MESSAGES = {
     413: _l("The file is too large."),
     422: _l("Some values were refused."),
     500: _l("Something went wrong on our side. Nothing was saved."),
+    503: _l(
+        "The database is busy with a long task (an import, a registering). Nothing was saved: try again in a moment."
+    ),
 }
+# Seconds a browser or script is asked to wait before it tries again after a 503.
+RETRY_AFTER_SECONDS = 5
+
+
+def database_was_busy(error: OperationalError) -> bool:
+    """SQLite's write lock stayed taken for the whole busy timeout (another process's long transaction)."""
+    return getattr(error.orig, "sqlite_errorname", "").startswith("SQLITE_BUSY")
 
 
 def render_error(status: int, message: str | None = None) -> tuple[str, int]:
@@ -54,6 +66,17 @@ def register_error_handlers(app: Flask) -> None:
         if status == 400 and error.description == "nul":
             return render_error(400, str(_l("The text contained a NUL character, which is not allowed.")))
         return render_error(status)
+
+    @app.errorhandler(OperationalError)
+    def database_error(error: OperationalError) -> ResponseReturnValue:
+        if not database_was_busy(error):
+            return unexpected_error(error)
+        db.session.rollback()
+        app.logger.warning("The database stayed locked for the whole busy timeout: %s", request.path)
+        with deferred_transactions():  # the page reads (the signed-in user) without waiting for the lock again
+            response = make_response(render_error(ServiceUnavailable.code))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[str, int]:

@@ -1,15 +1,18 @@
 """Migrations, number series and engine settings on every backend."""
 
+import sqlite3
 import threading
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from segapp.models import Base, MarketingSetup, NumberSeries
+import segapp.database
+from segapp.models import Base, MarketingSetup, NumberSeries, SegmentHeader
 from segapp.services.setup.number_series import SEGMENT_SERIES, format_number, next_number, next_numbers
 
 
@@ -75,3 +78,28 @@ def test_postgresql_connections_run_without_jit(app: Flask, db, backend: str) ->
     if backend != "postgresql":
         pytest.skip("PostgreSQL settings")
     assert db.session.execute(text("SHOW jit")).scalar() == "off"
+
+
+def test_a_save_that_finds_sqlite_locked_too_long_says_so_and_saves_nothing(
+    app: Flask, db, backend: str, client: FlaskClient, login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("SQLite's write lock")
+    login()
+    # Another process holds the write lock for longer than the busy timeout (shortened here from 10 s).
+    monkeypatch.setattr(segapp.database, "SQLITE_BUSY_TIMEOUT_MS", 100)
+    db.engine.dispose()
+    other = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        response = client.post("/segments/new", headers={"HX-Request": "true"})
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        monkeypatch.undo()
+        db.engine.dispose()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "The database is busy with a long task" in response.get_data(as_text=True)
+    assert db.session.scalar(select(SegmentHeader.no)) is None
+    assert client.post("/segments/new").status_code == 303  # the new segment, once the lock is free
