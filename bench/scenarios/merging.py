@@ -1,7 +1,8 @@
 """Scenario merge: the printable letters of a registered segment of min(N, 10,000) hard-copy lines, segapp's job vs
 docx-mailmerge2 alone merging the same values, already in memory, into the same documents.
 
-The segment BENCH-MERGE has a hard-copy line for each of the first ``lines`` contacts (by number), template LETTER
+The segment BENCH-MERGE has a hard-copy line for each of the first ``lines`` contacts (by number) that is not
+privacy blocked (register refuses those), template LETTER
 in Italian; LETTER gets a one-page Word letter holding every catalogue field (one of them in the page header).
 It is registered with *send documents* once, outside the clock. segapp's side runs the ``printable_letters`` job
 to the end (``run_job_now``: its values read from the database step by step, a LetterBook chunk and a zip part per
@@ -26,6 +27,7 @@ from segapp.extensions import db
 from segapp.models import (
     BackgroundJob,
     CampaignEntry,
+    Contact,
     CorrespondenceType,
     DeliveryStatus,
     InteractionLogEntry,
@@ -149,10 +151,17 @@ def _register(ctx: Context) -> dict[str, Any]:
     """The template version, the segment of hard-copy lines, registered with send: its entry no. and job."""
     from segapp.services.registering.register import register_segment
 
-    lines = merge_lines(ctx.n)
-    create_segment(ctx.app, MERGE_SEGMENT, f"r <= {lines}")
+    create_segment(ctx.app, MERGE_SEGMENT, f"r <= {merge_lines(ctx.n)}")
     with ctx.app.app_context():
         session = db.session
+        # Left out: the privacy-blocked contacts, whose lines register refuses.
+        blocked = select(Contact.no).where(Contact.privacy_blocked.is_(True))
+        session.execute(
+            delete(SegmentLine).where(SegmentLine.segment_no == MERGE_SEGMENT, SegmentLine.contact_no.in_(blocked))
+        )
+        lines = session.scalar(
+            select(func.count()).select_from(SegmentLine).where(SegmentLine.segment_no == MERGE_SEGMENT)
+        )
         session.execute(
             update(SegmentLine)
             .where(SegmentLine.segment_no == MERGE_SEGMENT)
