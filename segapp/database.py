@@ -3,7 +3,7 @@
 import contextvars
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from flask import current_app, has_request_context, request
@@ -15,29 +15,29 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 View = TypeVar("View", bound=Callable[..., Any])
 
-_force_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("segapp_force_immediate", default=False)
-_force_deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("segapp_force_deferred", default=False)
+# How SQLite transactions begin where a block of code says so, the innermost block winning: True takes the write
+# lock at BEGIN, False does not; None (no block) leaves it to the request's method and view.
+_immediate_here: contextvars.ContextVar[bool | None] = contextvars.ContextVar("segapp_immediate_here", default=None)
 
 
 @contextmanager
-def immediate_transactions() -> Iterator[None]:
-    """Outside a request (CLI, jobs, tests), make SQLite transactions take the write lock at BEGIN."""
-    token = _force_immediate.set(True)
+def _transactions_begin(immediate: bool) -> Iterator[None]:
+    token = _immediate_here.set(immediate)
     try:
         yield
     finally:
-        _force_immediate.reset(token)
+        _immediate_here.reset(token)
 
 
-@contextmanager
-def deferred_transactions() -> Iterator[None]:
+def immediate_transactions() -> AbstractContextManager[None]:
+    """Outside a request (CLI, jobs, tests), make SQLite transactions take the write lock at BEGIN."""
+    return _transactions_begin(True)
+
+
+def deferred_transactions() -> AbstractContextManager[None]:
     """Within a state-changing request, let SQLite transactions begin without the write lock (an error page that
     only reads, while another process holds the lock)."""
-    token = _force_deferred.set(True)
-    try:
-        yield
-    finally:
-        _force_deferred.reset(token)
+    return _transactions_begin(False)
 
 
 def reads_only(view: View) -> View:
@@ -50,10 +50,9 @@ def reads_only(view: View) -> View:
 def _wants_immediate() -> bool:
     # A state-changing request will write: taking the lock at BEGIN avoids the
     # SQLITE_BUSY that a read transaction gets when it later tries to write.
-    if _force_immediate.get():
-        return True
-    if _force_deferred.get():
-        return False
+    immediate_here = _immediate_here.get()
+    if immediate_here is not None:
+        return immediate_here
     if not has_request_context() or request.method in SAFE_METHODS:
         return False
     view = current_app.view_functions.get(request.endpoint or "")
